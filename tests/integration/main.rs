@@ -1,0 +1,4 @@
+//! yusuan's integration tests: one binary, one module per user story.
+
+mod common;
+mod model_fixture;
