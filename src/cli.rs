@@ -49,7 +49,7 @@ enum Command {
     /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
     Generate {
         /// 作为拆分来源的报送材料
-        #[arg(long, default_value = "samples/seed/2024部门预算公开.txt")]
+        #[arg(long, default_value = "samples/seed-disclosure.txt")]
         from: PathBuf,
         /// 单位个数
         #[arg(short = 'n', long, default_value_t = 6)]
