@@ -2,4 +2,5 @@
 
 mod common;
 mod model_fixture;
+mod round_trip;
 mod seed_convert;
