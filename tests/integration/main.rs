@@ -2,3 +2,4 @@
 
 mod common;
 mod model_fixture;
+mod read;
