@@ -58,7 +58,7 @@ pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     };
     Some(Title {
         id,
-        year: year_in(&n),
+        year: texts.iter().find_map(|t| year_in(t)),
         level,
     })
 }
