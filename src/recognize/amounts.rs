@@ -31,7 +31,8 @@ pub(crate) fn is_numeric(value: &CellValue) -> bool {
     match value {
         CellValue::Number(_) => true,
         CellValue::Text(t) => {
-            t.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            t.chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
                 && matches!(parse_amount_text(t), Ok(Some(_)))
         }
         _ => false,
@@ -49,7 +50,10 @@ pub(crate) fn read(
 ) -> (Decimal, Option<Finding>) {
     match value_in_unit(grid.cell(row, col), unit) {
         Ok(v) => (v, None),
-        Err(reason) => (Decimal::ZERO, Some(unreadable(grid, row, col, slot, &reason))),
+        Err(reason) => (
+            Decimal::ZERO,
+            Some(unreadable(grid, row, col, slot, &reason)),
+        ),
     }
 }
 
@@ -67,10 +71,14 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
             Ok(None) => Decimal::ZERO,
             Err(()) => return Err(format!("“{}”不是数字", t.trim())),
         },
-        CellValue::Bool(b) => return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" })),
+        CellValue::Bool(b) => {
+            return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" }));
+        }
         CellValue::Error(e) => return Err(format!("是错误值 {e}")),
         CellValue::FormulaWithoutValue(f) => {
-            return Err(format!("是没有计算结果的公式 {f}（请在 Excel 中重新计算并保存）"));
+            return Err(format!(
+                "是没有计算结果的公式 {f}（请在 Excel 中重新计算并保存）"
+            ));
         }
     };
     scale(raw, unit).ok_or_else(|| "数值超出范围".to_string())
@@ -122,7 +130,10 @@ mod tests {
         assert_eq!(one(Number(48215638.0), yuan).0, d("48215638"));
         assert_eq!(one(Number(0.1 + 0.2), yuan).0, d("0.3"));
         assert_eq!(one(Text("84,281,400".into()), yuan).0, d("84281400"));
-        assert_eq!(one(Text("８４，２８１，４００".into()), yuan).0, d("84281400"));
+        assert_eq!(
+            one(Text("８４，２８１，４００".into()), yuan).0,
+            d("84281400")
+        );
         assert_eq!(one(Text("-".into()), yuan).0, d("0"));
         assert_eq!(one(Text("0.00".into()), yuan).0, d("0"));
         assert_eq!(one(Text("(5)".into()), yuan).0, d("-5"));
@@ -155,8 +166,15 @@ mod tests {
             f.message,
             "in.xlsx 工作表“表2”单元格 F5：表2“2010301”行“财政拨款收入”列的金额是错误值 #REF!，已按 0 处理"
         );
-        let (_, f) = one(CellValue::FormulaWithoutValue("=SUM(F6:F9)".into()), MoneyUnit::Yuan);
-        assert!(f.unwrap().message.contains("没有计算结果的公式 =SUM(F6:F9)"));
+        let (_, f) = one(
+            CellValue::FormulaWithoutValue("=SUM(F6:F9)".into()),
+            MoneyUnit::Yuan,
+        );
+        assert!(
+            f.unwrap()
+                .message
+                .contains("没有计算结果的公式 =SUM(F6:F9)")
+        );
         let (_, f) = one(CellValue::Text("见附表".into()), MoneyUnit::Yuan);
         assert!(f.unwrap().message.contains("“见附表”不是数字"));
         let (v, f) = one(CellValue::Number(1e28), MoneyUnit::WanYuan);

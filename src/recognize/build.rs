@@ -81,7 +81,11 @@ fn fill_meta(budget: &mut Budget, found: &Found) {
         .find_map(|t| t.year)
         .or(found.prose.year);
     // 编制部门/编制单位 lines name the entity; a cover's 预算主管部门 is the fallback.
-    let compiler = found.entities.iter().find(|e| e.2).or(found.entities.first());
+    let compiler = found
+        .entities
+        .iter()
+        .find(|e| e.2)
+        .or(found.entities.first());
     if let Some((name, _, _)) = compiler {
         meta.entity = name.clone();
     }
@@ -104,7 +108,11 @@ fn fill_from_prose(sub: &mut Submission, prose: ProseFacts) {
     let table9 = &mut sub.budget.table9;
     let printed = table9.three_public.is_some() || table9.admin_running.is_some();
     let mut take = |column: usize| {
-        let key = prose.table9_sources.keys().find(|k| k.column == column).cloned();
+        let key = prose
+            .table9_sources
+            .keys()
+            .find(|k| k.column == column)
+            .cloned();
         if let Some(key) = key
             && let Some(location) = prose.table9_sources.get(&key)
         {

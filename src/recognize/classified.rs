@@ -9,7 +9,9 @@ use super::reader::{Content, Feed, TableReader};
 use super::tables::is_total_label;
 use crate::finding::{Finding, Severity};
 use crate::grid::Grid;
-use crate::model::{Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, SourceMap, TableId};
+use crate::model::{
+    Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, SourceMap, TableId,
+};
 
 /// Where the label and amount columns of a coded table are.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,10 @@ use crate::money::fullwidth_to_ascii;
 pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
     let chars: Vec<char> = text.trim().chars().map(fullwidth_to_ascii).collect();
     let mut i = 0;
-    while chars.get(i).is_some_and(|c| is_open(*c) || c.is_whitespace()) {
+    while chars
+        .get(i)
+        .is_some_and(|c| is_open(*c) || c.is_whitespace())
+    {
         i += 1;
     }
     let mut groups: Vec<String> = Vec::new();
@@ -69,9 +72,15 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
         } else {
             previous.as_str().get(..3)?
         };
-        let tail: Vec<&str> = parts[1..].iter().copied().filter(|p| !p.is_empty()).collect();
+        let tail: Vec<&str> = parts[1..]
+            .iter()
+            .copied()
+            .filter(|p| !p.is_empty())
+            .collect();
         let joined = format!("{prefix} {}", tail.join(" "));
-        return code_and_rest(&joined).filter(|(_, rest)| rest.is_empty()).map(|(c, _)| c);
+        return code_and_rest(&joined)
+            .filter(|(_, rest)| rest.is_empty())
+            .map(|(c, _)| c);
     }
     code_and_rest(&filled.join(" "))
         .filter(|(_, rest)| rest.is_empty())
@@ -124,11 +133,26 @@ mod tests {
     fn joined_spaced_bracketed_and_prefixed_codes() {
         assert_eq!(parse("2010301"), Some(("2010301".into(), "".into())));
         assert_eq!(parse("201 03 01"), Some(("2010301".into(), "".into())));
-        assert_eq!(parse("[2010301]行政运行"), Some(("2010301".into(), "行政运行".into())));
-        assert_eq!(parse("【20103】政府办公厅"), Some(("20103".into(), "政府办公厅".into())));
-        assert_eq!(parse("2010301 行政运行"), Some(("2010301".into(), "行政运行".into())));
-        assert_eq!(parse("　201　一般公共服务支出"), Some(("201".into(), "一般公共服务支出".into())));
-        assert_eq!(parse("２０１０３０１行政运行"), Some(("2010301".into(), "行政运行".into())));
+        assert_eq!(
+            parse("[2010301]行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            parse("【20103】政府办公厅"),
+            Some(("20103".into(), "政府办公厅".into()))
+        );
+        assert_eq!(
+            parse("2010301 行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            parse("　201　一般公共服务支出"),
+            Some(("201".into(), "一般公共服务支出".into()))
+        );
+        assert_eq!(
+            parse("２０１０３０１行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
     }
 
     #[test]
@@ -154,7 +178,10 @@ mod tests {
         assert_eq!(from_parts(["201", "", ""], None), Some(code("201")));
         assert_eq!(from_parts(["301", "2", ""], None), Some(code("30102")));
         assert_eq!(from_parts(["201", "20103", ""], None), Some(code("20103")));
-        assert_eq!(from_parts(["201", "20103", "2010301"], None), Some(code("2010301")));
+        assert_eq!(
+            from_parts(["201", "20103", "2010301"], None),
+            Some(code("2010301"))
+        );
         assert_eq!(from_parts(["2010301", "", ""], None), Some(code("2010301")));
         assert_eq!(from_parts(["", "", ""], None), None);
         assert_eq!(from_parts(["合计", "", ""], None), None);
@@ -164,8 +191,14 @@ mod tests {
     fn blank_lei_inherits_from_the_previous_code() {
         let prev = code("20103");
         assert_eq!(from_parts(["", "05", ""], Some(&prev)), Some(code("20105")));
-        assert_eq!(from_parts(["", "03", "02"], Some(&prev)), Some(code("2010302")));
-        assert_eq!(from_parts(["", "", "02"], Some(&prev)), Some(code("2010302")));
+        assert_eq!(
+            from_parts(["", "03", "02"], Some(&prev)),
+            Some(code("2010302"))
+        );
+        assert_eq!(
+            from_parts(["", "", "02"], Some(&prev)),
+            Some(code("2010302"))
+        );
         assert_eq!(from_parts(["", "05", ""], None), None);
         assert_eq!(from_parts(["", "", "02"], Some(&code("201"))), None);
     }

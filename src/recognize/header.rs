@@ -165,15 +165,23 @@ fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
 
 /// Decides which table a header block belongs to. `title` is the table named by the title
 /// above it (if any), `active` the table being read (a repeated header continues it).
-pub(crate) fn judge(block: &HeaderBlock, title: Option<TableId>, active: Option<TableId>) -> Verdict {
+pub(crate) fn judge(
+    block: &HeaderBlock,
+    title: Option<TableId>,
+    active: Option<TableId>,
+) -> Verdict {
     let fitting: Vec<(TableId, Layout)> = CATALOGUE
         .iter()
         .filter_map(|s| fit(s, block).ok().map(|l| (s.id, l)))
         .collect();
-    let has_group = |id: TableId| spec(id).groups.iter().any(|g| block.labels.iter().any(|l| l == g));
-    let pick = |id: Option<TableId>| {
-        id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned())
+    let has_group = |id: TableId| {
+        spec(id)
+            .groups
+            .iter()
+            .any(|g| block.labels.iter().any(|l| l == g))
     };
+    let pick =
+        |id: Option<TableId>| id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned());
     let grouped = fitting.iter().find(|(t, _)| has_group(*t)).cloned();
     if let Some((id, layout)) = pick(title)
         .or(grouped)
@@ -250,7 +258,12 @@ fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'stat
         return Err(vec!["项目"]);
     };
     let income_amount = (income_label + 1..expenditure_label)
-        .find(|c| block.leaves.get(*c).is_some_and(|l| SIDE_AMOUNTS.contains(&l.as_str())))
+        .find(|c| {
+            block
+                .leaves
+                .get(*c)
+                .is_some_and(|l| SIDE_AMOUNTS.contains(&l.as_str()))
+        })
         .ok_or_else(|| vec!["预算数"])?;
     let (amounts, missing) = map_columns(spec, block, expenditure_label + 1);
     if !missing.is_empty() {
@@ -286,9 +299,14 @@ fn map_columns(
     let mut mapped: Vec<MappedColumn> = Vec::new();
     let mut missing = Vec::new();
     for column in spec.columns {
-        let found = block.leaves.iter().enumerate().skip(from).find(|(c, leaf)| {
-            column.labels.contains(&leaf.as_str()) && !mapped.iter().any(|m| m.col == *c)
-        });
+        let found = block
+            .leaves
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(c, leaf)| {
+                column.labels.contains(&leaf.as_str()) && !mapped.iter().any(|m| m.col == *c)
+            });
         match found {
             Some((col, _)) => mapped.push(MappedColumn {
                 index: column.index,
@@ -331,7 +349,17 @@ mod tests {
     fn seed_income_header_maps_all_columns() {
         let g = grid(&[
             &["项目", "", "", "收入预算"],
-            &["功能分类科目编码", "", "", "功能分类科目名称", "合计", "财政拨款收入", "事业收入", "事业单位 经营收入", "其他收入"],
+            &[
+                "功能分类科目编码",
+                "",
+                "",
+                "功能分类科目名称",
+                "合计",
+                "财政拨款收入",
+                "事业收入",
+                "事业单位 经营收入",
+                "其他收入",
+            ],
             &["类", "款", "项"],
         ]);
         assert!(is_header_row(&g, 0) && is_header_row(&g, 2));
@@ -371,25 +399,60 @@ mod tests {
         }
         let g = grid(&[&["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]);
         let block = read_block(&g, 0);
-        assert!(matches!(judge(&block, None, None), Verdict::Table(TableId::T3, _)));
-        assert!(matches!(judge(&block, Some(TableId::T6), None), Verdict::Table(TableId::T6, _)));
-        assert!(matches!(judge(&block, None, Some(TableId::T7)), Verdict::Table(TableId::T7, _)));
+        assert!(matches!(
+            judge(&block, None, None),
+            Verdict::Table(TableId::T3, _)
+        ));
+        assert!(matches!(
+            judge(&block, Some(TableId::T6), None),
+            Verdict::Table(TableId::T6, _)
+        ));
+        assert!(matches!(
+            judge(&block, None, Some(TableId::T7)),
+            Verdict::Table(TableId::T7, _)
+        ));
     }
 
     #[test]
     fn merged_headers_spread_their_labels() {
         let mut g = grid(&[
             &["项目", "", "", "", "一般公共预算基本支出"],
-            &["部门预算经济分类科目编码", "", "经济分类科目名称", "合计", "人员经费", "公用经费"],
+            &[
+                "部门预算经济分类科目编码",
+                "",
+                "经济分类科目名称",
+                "合计",
+                "人员经费",
+                "公用经费",
+            ],
             &["类", "款"],
         ]);
-        g.merges.push(Merge { first_row: 1, first_col: 2, last_row: 2, last_col: 2 });
-        g.merges.push(Merge { first_row: 1, first_col: 3, last_row: 2, last_col: 3 });
+        g.merges.push(Merge {
+            first_row: 1,
+            first_col: 2,
+            last_row: 2,
+            last_col: 2,
+        });
+        g.merges.push(Merge {
+            first_row: 1,
+            first_col: 3,
+            last_row: 2,
+            last_col: 3,
+        });
         let block = read_block(&g, 0);
-        assert_eq!(block.leaves.get(2).map(String::as_str), Some("经济分类科目名称"));
+        assert_eq!(
+            block.leaves.get(2).map(String::as_str),
+            Some("经济分类科目名称")
+        );
         assert_eq!(block.leaves.get(3).map(String::as_str), Some("合计"));
-        let Verdict::Table(TableId::T8, Layout::Classified { code_cols, name_col, .. }) =
-            judge(&block, None, None)
+        let Verdict::Table(
+            TableId::T8,
+            Layout::Classified {
+                code_cols,
+                name_col,
+                ..
+            },
+        ) = judge(&block, None, None)
         else {
             panic!("not T8");
         };
@@ -401,11 +464,28 @@ mod tests {
     fn table9_header_with_merges() {
         let mut g = grid(&[
             &["“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"],
-            &["合计", "因公出国（境）费", "公务接待费", "公务用车购置及运行费"],
+            &[
+                "合计",
+                "因公出国（境）费",
+                "公务接待费",
+                "公务用车购置及运行费",
+            ],
             &["", "", "", "小计", "购置费", "运行费"],
         ]);
-        for (fr, fc, lr, lc) in [(0, 0, 0, 5), (0, 6, 2, 6), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 1, 5)] {
-            g.merges.push(Merge { first_row: fr, first_col: fc, last_row: lr, last_col: lc });
+        for (fr, fc, lr, lc) in [
+            (0, 0, 0, 5),
+            (0, 6, 2, 6),
+            (1, 0, 2, 0),
+            (1, 1, 2, 1),
+            (1, 2, 2, 2),
+            (1, 3, 1, 5),
+        ] {
+            g.merges.push(Merge {
+                first_row: fr,
+                first_col: fc,
+                last_row: lr,
+                last_col: lc,
+            });
         }
         let verdict = judge(&read_block(&g, 0), None, None);
         assert_eq!(
@@ -421,7 +501,10 @@ mod tests {
 
     #[test]
     fn overview_and_fiscal_sides() {
-        let g = grid(&[&["本年收入", "", "本年支出"], &["项目", "预算数", "项目", "预算数"]]);
+        let g = grid(&[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "预算数"],
+        ]);
         assert_eq!(
             judge(&read_block(&g, 0), None, None),
             Verdict::Table(
@@ -436,7 +519,15 @@ mod tests {
         );
         let g = grid(&[
             &["财政拨款收入", "", "财政拨款支出"],
-            &["项目", "预算数", "项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+            &[
+                "项目",
+                "预算数",
+                "项目",
+                "合计",
+                "一般公共预算",
+                "政府性基金预算",
+                "国有资本经营预算",
+            ],
         ]);
         let Verdict::Table(TableId::T4, Layout::Sides { amounts: a, .. }) =
             judge(&read_block(&g, 0), None, None)
@@ -471,7 +562,11 @@ mod tests {
 
     #[test]
     fn lone_total_and_data_rows_are_not_headers() {
-        let g = grid(&[&["合计"], &["201", "", "", "一般公共服务支出", "100"], &["其他相关情况说明"]]);
+        let g = grid(&[
+            &["合计"],
+            &["201", "", "", "一般公共服务支出", "100"],
+            &["其他相关情况说明"],
+        ]);
         assert!(!is_header_row(&g, 0));
         assert!(!is_header_row(&g, 1));
         assert!(!is_header_row(&g, 2));

@@ -125,7 +125,8 @@ fn after_label(text: &str, label: &str) -> Option<String> {
         }
         spaces = 0;
         name.push(c);
-        if name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位：") {
+        if name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位：")
+        {
             break;
         }
     }
@@ -155,9 +156,22 @@ mod tests {
     #[test]
     fn titles_give_table_year_and_level() {
         let t = title(&row(&["2024年部门收入预算总表"]), 0).unwrap();
-        assert_eq!((t.id, t.year, t.level), (TableId::T2, Some(2024), Level::Department));
-        let t = title(&row(&["表8", "2026年预算单位一般公共预算基本支出部门预算经济分类预算表"]), 0).unwrap();
-        assert_eq!((t.id, t.year, t.level), (TableId::T8, Some(2026), Level::Unit));
+        assert_eq!(
+            (t.id, t.year, t.level),
+            (TableId::T2, Some(2024), Level::Department)
+        );
+        let t = title(
+            &row(&[
+                "表8",
+                "2026年预算单位一般公共预算基本支出部门预算经济分类预算表",
+            ]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (t.id, t.year, t.level),
+            (TableId::T8, Some(2026), Level::Unit)
+        );
         let t = title(&row(&["单位“三公”经费和机关运行经费预算表"]), 0).unwrap();
         assert_eq!((t.id, t.level), (TableId::T9, Level::Unit));
         assert_eq!(title(&row(&["2024年部门收入预算总表", "100"]), 0), None);
@@ -170,7 +184,10 @@ mod tests {
         assert_eq!(unit_in(&norm("单位:万元")), Some(MoneyUnit::WanYuan));
         assert_eq!(unit_in(&norm("金额单位：万元")), Some(MoneyUnit::WanYuan));
         assert_eq!(unit_in(&norm("（单位：人民币元）")), Some(MoneyUnit::Yuan));
-        assert_eq!(unit_in(&norm("编制部门：X      单位：万元")), Some(MoneyUnit::WanYuan));
+        assert_eq!(
+            unit_in(&norm("编制部门：X      单位：万元")),
+            Some(MoneyUnit::WanYuan)
+        );
         assert_eq!(unit_in(&norm("计量单位：辆")), None);
         assert_eq!(unit_in(&norm("行政单位6家")), None);
     }
@@ -180,12 +197,22 @@ mod tests {
         let g = row(&["编制部门：上海市人民政府合作交流办公室", "", "单位：元"]);
         assert_eq!(
             entity_in(&g, 0),
-            Some(("上海市人民政府合作交流办公室".into(), Level::Department, true))
+            Some((
+                "上海市人民政府合作交流办公室".into(),
+                Level::Department,
+                true
+            ))
         );
         let g = row(&["编制单位:上海市某某局（本级）      单位：万元"]);
-        assert_eq!(entity_in(&g, 0), Some(("上海市某某局（本级）".into(), Level::Unit, true)));
+        assert_eq!(
+            entity_in(&g, 0),
+            Some(("上海市某某局（本级）".into(), Level::Unit, true))
+        );
         let g = row(&["编制部门：", "上海市某某局", "单位：元"]);
-        assert_eq!(entity_in(&g, 0), Some(("上海市某某局".into(), Level::Department, true)));
+        assert_eq!(
+            entity_in(&g, 0),
+            Some(("上海市某某局".into(), Level::Department, true))
+        );
         let g = row(&["预算主管部门：上海市人民政府合作交流办公室"]);
         assert_eq!(entity_in(&g, 0).map(|e| e.1), Some(Level::Department));
         assert_eq!(entity_in(&row(&["单位：元"]), 0), None);

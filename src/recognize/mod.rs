@@ -73,23 +73,26 @@ pub enum RecognizeError {
         labels: String,
     },
     /// A table was found (by its title or group header) but lacks a required column.
-    #[error(
-        "{file} 工作表“{sheet}”{cell}：{table}缺少必需的列“{columns}”（表头中见到：{labels}）"
-    )]
-    MissingColumn {
-        /// The input file.
-        file: String,
-        /// The sheet.
-        sheet: String,
-        /// The first header cell (A1).
-        cell: String,
-        /// The table expected, e.g. "表3（支出预算总表）".
-        table: String,
-        /// The official labels of the missing columns, joined.
-        columns: String,
-        /// The header labels seen, joined.
-        labels: String,
-    },
+    #[error("{0}")]
+    MissingColumn(Box<MissingColumn>),
+}
+
+/// The details of [`RecognizeError::MissingColumn`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file} 工作表“{sheet}”{cell}：{table}缺少必需的列“{columns}”（表头中见到：{labels}）")]
+pub struct MissingColumn {
+    /// The input file.
+    pub file: String,
+    /// The sheet.
+    pub sheet: String,
+    /// The first header cell (A1).
+    pub cell: String,
+    /// The table expected, e.g. "表3（支出预算总表）".
+    pub table: String,
+    /// The official labels of the missing columns, joined.
+    pub columns: String,
+    /// The header labels seen, joined.
+    pub labels: String,
 }
 
 /// Sheets that never hold the tables: the writer's cover, contents and check sheets.
@@ -129,7 +132,10 @@ fn no_tables(grids: &[Grid]) -> RecognizeError {
                     break 'grids;
                 }
                 let short = text.chars().count() <= 20;
-                if short && !labels.contains(&text) && !amounts::is_numeric(&crate::grid::CellValue::Text(text.clone())) {
+                if short
+                    && !labels.contains(&text)
+                    && !amounts::is_numeric(&crate::grid::CellValue::Text(text.clone()))
+                {
                     labels.push(text);
                 }
             }

@@ -38,7 +38,7 @@ pub(crate) fn cell_text(value: &CellValue) -> Option<String> {
 
 /// `201.0` → "201"; None for fractions, negatives and huge values.
 pub(crate) fn whole_number_text(f: f64) -> Option<String> {
-    let whole = f.is_finite() && f >= 0.0 && f < 1e12 && f.fract() == 0.0;
+    let whole = (0.0..1e12).contains(&f) && f.fract() == 0.0;
     whole.then(|| format!("{}", f as u64))
 }
 
@@ -67,7 +67,8 @@ pub(crate) fn year_in(text: &str) -> Option<u16> {
 pub(crate) fn strip_numbering(label: &str) -> String {
     let t = label.trim();
     let chars: Vec<char> = t.chars().collect();
-    let is_num = |c: &char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(*c);
+    let is_num =
+        |c: &char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(*c);
     // (一) / （一）
     if matches!(chars.first(), Some('(' | '（')) {
         let close = chars.iter().position(|c| matches!(c, ')' | '）'));
@@ -75,7 +76,13 @@ pub(crate) fn strip_numbering(label: &str) -> String {
             && close > 1
             && chars.get(1..close).is_some_and(|s| s.iter().all(is_num))
         {
-            return chars.get(close + 1..).unwrap_or_default().iter().collect::<String>().trim().to_string();
+            return chars
+                .get(close + 1..)
+                .unwrap_or_default()
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string();
         }
         return t.to_string();
     }
@@ -84,7 +91,13 @@ pub(crate) fn strip_numbering(label: &str) -> String {
         && let Some(sep) = chars.get(digits)
         && matches!(sep, '、' | '.' | '．' | ')' | '）' | ',' | '，')
     {
-        return chars.get(digits + 1..).unwrap_or_default().iter().collect::<String>().trim().to_string();
+        return chars
+            .get(digits + 1..)
+            .unwrap_or_default()
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string();
     }
     t.to_string()
 }
@@ -92,8 +105,18 @@ pub(crate) fn strip_numbering(label: &str) -> String {
 /// True for a note or signature line, which ends a table: `注：…`, `说明：…`, `单位负责人：…`.
 pub(crate) fn is_note(normalised: &str) -> bool {
     const STARTS: [&str; 12] = [
-        "注:", "注1", "注2", "注:", "注、", "备注", "说明:", "单位负责人", "财务负责人", "制表人",
-        "填表人", "审核人",
+        "注:",
+        "注1",
+        "注2",
+        "注:",
+        "注、",
+        "备注",
+        "说明:",
+        "单位负责人",
+        "财务负责人",
+        "制表人",
+        "填表人",
+        "审核人",
     ];
     STARTS.iter().any(|s| normalised.starts_with(s)) || normalised == "注"
 }
@@ -140,7 +163,10 @@ mod tests {
     fn cells_give_text_or_whole_numbers() {
         assert_eq!(cell_text(&CellValue::Number(201.0)), Some("201".into()));
         assert_eq!(cell_text(&CellValue::Number(2.5)), None);
-        assert_eq!(cell_text(&CellValue::Text("  行政运行 ".into())), Some("行政运行".into()));
+        assert_eq!(
+            cell_text(&CellValue::Text("  行政运行 ".into())),
+            Some("行政运行".into())
+        );
         assert_eq!(cell_text(&CellValue::Text("  ".into())), None);
     }
 }

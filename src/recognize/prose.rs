@@ -113,11 +113,7 @@ fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
     }) {
         i += 1;
     }
-    let digits: String = chars
-        .get(start..i)?
-        .iter()
-        .filter(|c| **c != ',')
-        .collect();
+    let digits: String = chars.get(start..i)?.iter().filter(|c| **c != ',').collect();
     if digits.is_empty() {
         return None;
     }
@@ -182,11 +178,7 @@ fn three_public(lines: &[(String, &Location)]) -> (Option<Table9>, SourceMap) {
             sources.insert(key, f.location.clone());
         }
     }
-    let unit = figures
-        .iter()
-        .flatten()
-        .map(|f| f.unit)
-        .next();
+    let unit = figures.iter().flatten().map(|f| f.unit).next();
     let Some(unit) = unit else {
         return (None, sources);
     };
@@ -224,10 +216,19 @@ fn unit_kinds(lines: &[(String, &Location)]) -> (Option<UnitKind>, Option<u32>) 
         keep_max(&mut admin, count_before(text, "家行政单位"));
         keep_max(&mut admin, count_before(text, "家机关"));
         keep_max(&mut civil, count_after(text, "参公事业单位", &[]));
-        keep_max(&mut civil, count_after(text, "参照公务员法管理的事业单位", &[]));
+        keep_max(
+            &mut civil,
+            count_after(text, "参照公务员法管理的事业单位", &[]),
+        );
         keep_max(&mut civil, count_before(text, "家参公事业单位"));
-        keep_max(&mut civil, count_before(text, "家参照公务员法管理的事业单位"));
-        keep_max(&mut institution, count_after(text, "事业单位", &["参公", "管理的", "行政"]));
+        keep_max(
+            &mut civil,
+            count_before(text, "家参照公务员法管理的事业单位"),
+        );
+        keep_max(
+            &mut institution,
+            count_after(text, "事业单位", &["参公", "管理的", "行政"]),
+        );
         keep_max(&mut institution, count_before(text, "家事业单位"));
         for label in ["单位性质:", "单位类型:", "单位性质为", "单位类型为"] {
             if stated.is_none()
@@ -240,7 +241,11 @@ fn unit_kinds(lines: &[(String, &Location)]) -> (Option<UnitKind>, Option<u32>) 
     if admin.is_none() && civil.is_none() && institution.is_none() {
         return (stated, None);
     }
-    let (a, c, i) = (admin.unwrap_or(0), civil.unwrap_or(0), institution.unwrap_or(0));
+    let (a, c, i) = (
+        admin.unwrap_or(0),
+        civil.unwrap_or(0),
+        institution.unwrap_or(0),
+    );
     let kind = match (a > 0, c > 0, i > 0) {
         (true, _, false) => Some(UnitKind::Administrative),
         (false, true, false) => Some(UnitKind::CivilServiceManaged),
@@ -352,7 +357,10 @@ mod tests {
             row: RowKey::Total,
             column: 1,
         };
-        assert_eq!(f.table9_sources.get(&overseas).map(|l| l.cell.as_str()), Some("A8"));
+        assert_eq!(
+            f.table9_sources.get(&overseas).map(|l| l.cell.as_str()),
+            Some("A8")
+        );
         assert_eq!(f.table9_sources.len(), 7);
         assert_eq!(f.unit_kind, Some(UnitKind::Administrative));
         assert_eq!(f.admin_unit_count, Some(6));
@@ -364,15 +372,25 @@ mod tests {
         let kind = |t: &str| facts(&lines(&[t])).unit_kind;
         assert_eq!(kind("本部门中，行政单位1家，事业单位3家"), None);
         assert_eq!(kind("本部门中，事业单位3家"), Some(UnitKind::Institution));
-        assert_eq!(kind("本部门中，参公事业单位2家"), Some(UnitKind::CivilServiceManaged));
-        assert_eq!(kind("本部门中，行政单位1家，参公事业单位2家"), Some(UnitKind::Administrative));
+        assert_eq!(
+            kind("本部门中，参公事业单位2家"),
+            Some(UnitKind::CivilServiceManaged)
+        );
+        assert_eq!(
+            kind("本部门中，行政单位1家，参公事业单位2家"),
+            Some(UnitKind::Administrative)
+        );
         assert_eq!(kind("单位性质：事业单位"), Some(UnitKind::Institution));
         assert_eq!(kind("没有说明"), None);
     }
 
     #[test]
     fn figures_need_a_number_and_a_unit_right_after_the_key() {
-        let f = facts(&lines(&["项目支出预算100万元", "因公出国（境）费主要安排", "支出预算12.5万元"]));
+        let f = facts(&lines(&[
+            "项目支出预算100万元",
+            "因公出国（境）费主要安排",
+            "支出预算12.5万元",
+        ]));
         let n = f.narrative.unwrap();
         assert_eq!(n.expenditure_total, Some(d("125000")));
         assert_eq!(n.precision, d("1000"));

@@ -5,7 +5,6 @@
 //!
 //! Decides nothing about the budget as a whole (see `build`).
 
-use super::RecognizeError;
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, title, unit_in};
@@ -14,6 +13,7 @@ use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
 use super::table9::Table9Reader;
+use super::{MissingColumn, RecognizeError};
 use crate::grid::Grid;
 use crate::model::{
     EconomicAmounts, IncomeAmounts, Level, Location, MoneyUnit, SplitAmounts, TableId,
@@ -98,7 +98,11 @@ impl Scanner {
     }
 
     /// Handles a header block; returns the row after it, or None when it is no table's header.
-    fn header(&mut self, grid: &Grid, block: &HeaderBlock) -> Result<Option<usize>, RecognizeError> {
+    fn header(
+        &mut self,
+        grid: &Grid,
+        block: &HeaderBlock,
+    ) -> Result<Option<usize>, RecognizeError> {
         let title = self.pending.as_ref().map(|p| p.title.id);
         let active = self.active.as_ref().map(|a| a.reader.id());
         match judge(block, title, active) {
@@ -116,20 +120,26 @@ impl Scanner {
                 Ok(Some(block.last_row + 1))
             }
             Verdict::Missing(id, missing) if active != Some(id) => {
-                Err(RecognizeError::MissingColumn {
+                Err(RecognizeError::MissingColumn(Box::new(MissingColumn {
                     file: grid.file.clone(),
                     sheet: grid.sheet.clone(),
                     cell: grid.location(block.first_row, 0).cell,
                     table: format!("{id}（{}）", id.title_stem()),
                     columns: missing.join("、"),
                     labels: block.printed.join("、"),
-                })
+                })))
             }
             _ => Ok(None),
         }
     }
 
-    fn start(&mut self, grid: &Grid, block: &HeaderBlock, id: TableId, layout: super::header::Layout) {
+    fn start(
+        &mut self,
+        grid: &Grid,
+        block: &HeaderBlock,
+        id: TableId,
+        layout: super::header::Layout,
+    ) {
         let pending = self.pending.take();
         let default_unit = if id == TableId::T9 {
             MoneyUnit::WanYuan
@@ -142,8 +152,10 @@ impl Scanner {
                 SidesReader::new(id, layout, unit).map(|r| Box::new(r) as Box<dyn TableReader>)
             }
             TableId::T9 => Table9Reader::new(layout, unit).map(|r| Box::new(r) as _),
-            TableId::T2 => ClassifiedReader::<IncomeAmounts>::new(id, layout, unit, Content::Income)
-                .map(|r| Box::new(r) as _),
+            TableId::T2 => {
+                ClassifiedReader::<IncomeAmounts>::new(id, layout, unit, Content::Income)
+                    .map(|r| Box::new(r) as _)
+            }
             TableId::T8 => {
                 ClassifiedReader::<EconomicAmounts>::new(id, layout, unit, Content::Economic)
                     .map(|r| Box::new(r) as _)
@@ -184,7 +196,13 @@ impl Scanner {
             });
             return Ok(r + 1);
         }
-        let joined = norm(&cells.iter().filter_map(cell_text).collect::<Vec<_>>().concat());
+        let joined = norm(
+            &cells
+                .iter()
+                .filter_map(cell_text)
+                .collect::<Vec<_>>()
+                .concat(),
+        );
         let is_header = is_header_row(grid, r);
         let unit = unit_in(&joined);
         if !is_header {

@@ -196,7 +196,10 @@ impl TableReader for SidesReader {
     fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
         let income = cell_text(grid.cell(r, self.columns.income_label));
         let expenditure = cell_text(grid.cell(r, self.columns.expenditure_label));
-        let prose = |t: &Option<String>| t.as_ref().is_some_and(|t| t.chars().count() > MAX_LABEL_CHARS);
+        let prose = |t: &Option<String>| {
+            t.as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_LABEL_CHARS)
+        };
         if prose(&income) || prose(&expenditure) {
             return Feed::End;
         }

@@ -63,7 +63,8 @@ const SPLIT: &[ColumnSpec] = &[
 
 /// The printed labels of 表4's expenditure amount columns (CellKey columns 1..=4; 0 is the
 /// income side's 预算数).
-pub const FISCAL_COLUMNS: [&str; 4] = ["合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"];
+pub const FISCAL_COLUMNS: [&str; 4] =
+    ["合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"];
 
 /// The columns of 表9 in printed order; `CellKey { table: T9, row: RowKey::Total, column }`
 /// indexes this list.
@@ -131,11 +132,7 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
                 &["政府性基金预算", "政府性基金", "政府性基金预算财政拨款"],
                 true,
             ),
-            col(
-                3,
-                &["国有资本经营预算", "国有资本经营预算财政拨款"],
-                true,
-            ),
+            col(3, &["国有资本经营预算", "国有资本经营预算财政拨款"], true),
         ],
     },
     TableSpec {
@@ -176,10 +173,7 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
             "国有资本经营预算支出预算表",
             "国有资本经营预算财政拨款支出预算表",
         ],
-        groups: &[
-            "国有资本经营预算支出",
-            "国有资本经营预算财政拨款支出",
-        ],
+        groups: &["国有资本经营预算支出", "国有资本经营预算财政拨款支出"],
         columns: SPLIT,
     },
     TableSpec {
@@ -194,7 +188,11 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
         columns: &[
             col(0, TOTAL, true),
             col(1, &["人员经费", "人员经费支出", "人员支出"], true),
-            col(2, &["公用经费", "日常公用经费", "公用经费支出", "公用支出"], true),
+            col(
+                2,
+                &["公用经费", "日常公用经费", "公用经费支出", "公用支出"],
+                true,
+            ),
         ],
     },
     TableSpec {
@@ -210,14 +208,36 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
             col(0, &["合计", "小计合计"], true),
             col(
                 1,
-                &["因公出国(境)费", "因公出国(境)费用", "因公出国(境)经费", "因公出国费"],
+                &[
+                    "因公出国(境)费",
+                    "因公出国(境)费用",
+                    "因公出国(境)经费",
+                    "因公出国费",
+                ],
                 true,
             ),
             col(2, &["公务接待费", "公务接待费用"], true),
-            col(3, &["小计", "公务用车购置及运行费", "公务用车购置及运行维护费"], false),
+            col(
+                3,
+                &["小计", "公务用车购置及运行费", "公务用车购置及运行维护费"],
+                false,
+            ),
             col(4, &["购置费", "公务用车购置费", "车辆购置费"], false),
-            col(5, &["运行费", "公务用车运行费", "运行维护费", "公务用车运行维护费"], false),
-            col(6, &["机关运行经费预算数", "机关运行经费", "机关运行经费预算"], false),
+            col(
+                5,
+                &[
+                    "运行费",
+                    "公务用车运行费",
+                    "运行维护费",
+                    "公务用车运行维护费",
+                ],
+                false,
+            ),
+            col(
+                6,
+                &["机关运行经费预算数", "机关运行经费", "机关运行经费预算"],
+                false,
+            ),
         ],
     },
 ];
@@ -275,9 +295,9 @@ pub(crate) fn is_header_label(label: &str) -> bool {
     {
         return true;
     }
-    CATALOGUE.iter().any(|s| {
-        s.groups.contains(&label) || s.columns.iter().any(|c| c.labels.contains(&label))
-    })
+    CATALOGUE
+        .iter()
+        .any(|s| s.groups.contains(&label) || s.columns.iter().any(|c| c.labels.contains(&label)))
 }
 
 /// True for the labels of a total row.
@@ -292,20 +312,33 @@ mod tests {
 
     #[test]
     fn titles_pick_the_longest_stem() {
-        assert_eq!(title_table(&norm("2024年部门收入预算总表")), Some(TableId::T2));
-        assert_eq!(title_table(&norm("2024年部门财政拨款收支预算总表")), Some(TableId::T4));
-        assert_eq!(title_table(&norm("2024年部门财务收支预算总表")), Some(TableId::T1));
+        assert_eq!(
+            title_table(&norm("2024年部门收入预算总表")),
+            Some(TableId::T2)
+        );
+        assert_eq!(
+            title_table(&norm("2024年部门财政拨款收支预算总表")),
+            Some(TableId::T4)
+        );
+        assert_eq!(
+            title_table(&norm("2024年部门财务收支预算总表")),
+            Some(TableId::T1)
+        );
         assert_eq!(
             title_table(&norm("部门“三公”经费和机关运行经费预算表")),
             Some(TableId::T9)
         );
         assert_eq!(
-            title_table(&norm("2024年预算单位一般公共预算基本支出部门预算经济分类预算表")),
+            title_table(&norm(
+                "2024年预算单位一般公共预算基本支出部门预算经济分类预算表"
+            )),
             Some(TableId::T8)
         );
         assert_eq!(title_table(&norm("2024年部门预算编制说明")), None);
         assert_eq!(
-            title_table(&norm("注：本部门2024年无政府性基金预算财政拨款安排的预算，故本表为空表。")),
+            title_table(&norm(
+                "注：本部门2024年无政府性基金预算财政拨款安排的预算，故本表为空表。"
+            )),
             None
         );
     }
@@ -315,13 +348,24 @@ mod tests {
         for (spec, id) in CATALOGUE.iter().zip(TableId::ALL) {
             assert_eq!(spec.id, id);
             assert_eq!(self::spec(id).id, id);
-            assert!(spec.titles.iter().any(|t| id.title_stem().replace(['“', '”'], "") == *t));
+            assert!(
+                spec.titles
+                    .iter()
+                    .any(|t| id.title_stem().replace(['“', '”'], "") == *t)
+            );
         }
     }
 
     #[test]
     fn header_labels_are_known() {
-        for label in ["合计", "财政拨款收入", "类", "部门预算经济分类科目编码", "小计", "收入预算"] {
+        for label in [
+            "合计",
+            "财政拨款收入",
+            "类",
+            "部门预算经济分类科目编码",
+            "小计",
+            "收入预算",
+        ] {
             assert!(is_header_label(label), "{label}");
         }
         assert!(!is_header_label("一般公共服务支出"));

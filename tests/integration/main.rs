@@ -2,5 +2,6 @@
 
 mod common;
 mod model_fixture;
+mod recognize;
 mod round_trip;
 mod seed_convert;
