@@ -155,3 +155,6 @@ fn no_tables(grids: &[Grid]) -> RecognizeError {
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

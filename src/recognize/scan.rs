@@ -186,16 +186,6 @@ impl Scanner {
         if cells.iter().all(|c| c.is_blank()) {
             return Ok(r + 1);
         }
-        if let Some(t) = title(grid, r) {
-            self.end_table();
-            self.unit_hint = None;
-            self.pending = Some(Pending {
-                title: t,
-                location: grid.location(r, 0),
-                age: 0,
-            });
-            return Ok(r + 1);
-        }
         let joined = norm(
             &cells
                 .iter()
@@ -203,6 +193,17 @@ impl Scanner {
                 .collect::<Vec<_>>()
                 .concat(),
         );
+        if let Some(t) = title(grid, r) {
+            self.end_table();
+            // A unit may share the title's row: `…预算总表 | （单位：万元）`.
+            self.unit_hint = unit_in(&joined);
+            self.pending = Some(Pending {
+                title: t,
+                location: grid.location(r, 0),
+                age: 0,
+            });
+            return Ok(r + 1);
+        }
         let is_header = is_header_row(grid, r);
         let unit = unit_in(&joined);
         if !is_header {
