@@ -3,5 +3,6 @@
 mod common;
 mod model_fixture;
 mod read;
+mod recognize;
 mod round_trip;
 mod seed_convert;
