@@ -19,7 +19,12 @@ pub fn cover(ws: &mut Worksheet, ctx: &Context<'_>, styles: &Styles) -> Result<(
     };
     ws.set_column_width(0, 90)?;
     ws.set_row_height(6, 60)?;
-    ws.write_string_with_format(6, 0, format!("上海市{year}市级{kind}预算"), &styles.cover_title)?;
+    ws.write_string_with_format(
+        6,
+        0,
+        format!("上海市{year}市级{kind}预算"),
+        &styles.cover_title,
+    )?;
     ws.set_row_height(12, 30)?;
     ws.write_string_with_format(12, 0, format!("{who}：{}", ctx.entity), &styles.cover_line)?;
     page(ws, 14)

@@ -248,8 +248,7 @@ pub fn layouts() -> Result<&'static [Layout], String> {
 
 /// Parses and validates one template; the error names the file and what is wrong, in Chinese.
 pub fn parse(file: &'static str, text: &str) -> Result<Layout, String> {
-    let raw: RawLayout =
-        toml::from_str(text).map_err(|e| format!("模板 {file} 格式错误：{e}"))?;
+    let raw: RawLayout = toml::from_str(text).map_err(|e| format!("模板 {file} 格式错误：{e}"))?;
     let fail = |what: String| format!("模板 {file}：{what}");
     let table = match raw.table {
         Some(n) => Some(TableId::from_number(n).ok_or_else(|| fail(format!("表号 {n} 无效")))?),
@@ -313,14 +312,7 @@ fn check_source(source: Source, table: Option<TableId>) -> Result<(), String> {
     let ok = match source {
         Source::Classified => matches!(
             table,
-            Some(
-                TableId::T2
-                    | TableId::T3
-                    | TableId::T5
-                    | TableId::T6
-                    | TableId::T7
-                    | TableId::T8
-            )
+            Some(TableId::T2 | TableId::T3 | TableId::T5 | TableId::T6 | TableId::T7 | TableId::T8)
         ),
         Source::Overview => table == Some(TableId::T1),
         Source::FiscalOverview => table == Some(TableId::T4),
@@ -505,7 +497,11 @@ mod tests {
                     let title = ctx.fill(&layout.title);
                     if id == TableId::T9 {
                         // As published: no year in the 三公 title at either level.
-                        let word = if level == Level::Unit { "单位" } else { "部门" };
+                        let word = if level == Level::Unit {
+                            "单位"
+                        } else {
+                            "部门"
+                        };
                         assert_eq!(title, format!("{word}“三公”经费和机关运行经费预算表"));
                     } else {
                         assert_eq!(title, id.title(year, level), "{}", layout.file);
@@ -536,7 +532,10 @@ mod tests {
         let t8 = SOURCES[7].1;
         let extra = format!("colour = \"red\"\n{t8}");
         let err = parse("x.toml", &extra).unwrap_err();
-        assert!(err.contains("unknown field") && err.contains("colour"), "{err}");
+        assert!(
+            err.contains("unknown field") && err.contains("colour"),
+            "{err}"
+        );
 
         let bad_field = t8.replace("field = \"name\"", "field = \"nmae\"");
         assert_eq!(
@@ -561,6 +560,10 @@ mod tests {
         let wide = t9.replace("cols = 6", "cols = 7");
         assert!(parse("x.toml", &wide).unwrap_err().contains("超出表头范围"));
         let placeholder = t9.replace("{level_short}", "{levle}");
-        assert!(parse("x.toml", &placeholder).unwrap_err().contains("{levle}"));
+        assert!(
+            parse("x.toml", &placeholder)
+                .unwrap_err()
+                .contains("{levle}")
+        );
     }
 }

@@ -7,7 +7,7 @@
 use super::layout::{AMOUNT_SLOTS, Layout, Source, TEXT_SLOTS};
 use crate::finding::Finding;
 use crate::model::{
-    Amounts, Budget, Classified, CodeLevel, FiscalOverview, Overview, TableId, Table9,
+    Amounts, Budget, Classified, CodeLevel, FiscalOverview, Overview, Table9, TableId,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -172,8 +172,12 @@ fn fiscal<'a>(t: &'a FiscalOverview, totals: &'a [String]) -> Body<'a> {
             }
             if let Some(e) = t.expenditure.get(i) {
                 row.text[1] = Cow::Owned(numbered(i, &e.name));
-                row.amounts[1..5]
-                    .copy_from_slice(&[Some(e.total), Some(e.general), Some(e.fund), Some(e.capital)]);
+                row.amounts[1..5].copy_from_slice(&[
+                    Some(e.total),
+                    Some(e.general),
+                    Some(e.fund),
+                    Some(e.capital),
+                ]);
             }
             row
         })
@@ -184,8 +188,12 @@ fn fiscal<'a>(t: &'a FiscalOverview, totals: &'a [String]) -> Body<'a> {
             .unwrap_or_else(|| t.income.iter().map(|(_, a)| a).sum()),
     );
     if let Some(e) = &t.expenditure_total {
-        total.amounts[1..5]
-            .copy_from_slice(&[Some(e.total), Some(e.general), Some(e.fund), Some(e.capital)]);
+        total.amounts[1..5].copy_from_slice(&[
+            Some(e.total),
+            Some(e.general),
+            Some(e.fund),
+            Some(e.capital),
+        ]);
     }
     rows.push(total);
     Body { rows, empty: false }

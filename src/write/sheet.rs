@@ -111,7 +111,9 @@ pub fn render(
         .count() as u16;
     let mut r = body_first;
     for row in &body.rows {
-        write_row(ws, r, row, layout, styles, ctx.unit, cents, label_span, settings)?;
+        write_row(
+            ws, r, row, layout, styles, ctx.unit, cents, label_span, settings,
+        )?;
         let lines = row_lines(layout, row, &widths);
         if lines > 1 {
             ws.set_row_height(r, LINE * f64::from(lines) + 4.0)?;
@@ -185,7 +187,12 @@ fn write_row(
         merge_or_write(ws, r, 0, label_span - 1, label, &styles.total_label)?;
         first_col = label_span;
     }
-    for (c, column) in layout.columns.iter().enumerate().skip(usize::from(first_col)) {
+    for (c, column) in layout
+        .columns
+        .iter()
+        .enumerate()
+        .skip(usize::from(first_col))
+    {
         let c = c as u16;
         match column.binding {
             Binding::Text { slot, kind } => {

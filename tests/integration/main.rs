@@ -3,3 +3,4 @@
 mod common;
 mod model_fixture;
 mod seed_convert;
+mod write;
