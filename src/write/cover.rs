@@ -1,13 +1,12 @@
 //! The 封面 and 目录 sheets of a published budget document, added before the nine tables when
 //! `WriteOptions::cover` asks for them.
 //!
-//! Not tables: no template, just a centred title page and a list of the nine titles, each a
-//! link to its sheet. Formats come from `style`.
+//! Not tables: no template, just a centred title page and a list of the nine titles. Formats come from `style`.
 
 use super::layout::{Context, Layout};
 use super::style::Styles;
 use crate::model::Level;
-use rust_xlsxwriter::{Url, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// The cover: "上海市2024年市级部门预算" and "预算主管部门：{entity}".
 pub fn cover(ws: &mut Worksheet, ctx: &Context<'_>, styles: &Styles) -> Result<(), XlsxError> {
@@ -30,7 +29,7 @@ pub fn cover(ws: &mut Worksheet, ctx: &Context<'_>, styles: &Styles) -> Result<(
     page(ws, 14)
 }
 
-/// 目录: the nine titles in order, numbered 1.–9., each linking to its sheet.
+/// 目录: the nine titles in order, numbered 1.–9.
 pub fn contents(
     ws: &mut Worksheet,
     ctx: &Context<'_>,
@@ -46,8 +45,8 @@ pub fn contents(
         let Some(table) = layout.table else { continue };
         row += 1;
         let text = format!("{}. {}", table.number(), ctx.fill(&layout.title));
-        let link = Url::new(format!("internal:'{}'!A1", layout.sheet)).set_text(text);
-        ws.write_url_with_format(row, 0, link, &styles.toc_item)?;
+        // Plain text, not hyperlinks: LibreOffice prints link cells outside the page margin.
+        ws.write_string_with_format(row, 0, text, &styles.toc_item)?;
         ws.set_row_height(row, 24)?;
     }
     page(ws, row)

@@ -127,7 +127,7 @@ pub fn render(
         let note = ctx.fill(note);
         merge_or_write(ws, r, 0, last_col, &note, &styles.note)?;
         let total: f64 = widths.iter().sum();
-        let lines = (text_units(&note) / (total - 1.0).max(1.0)).ceil().max(1.0);
+        let lines = wrapped_lines(&note, total);
         ws.set_row_height(r, LINE * lines + 8.0)?;
         last_row = r;
     }
@@ -273,9 +273,23 @@ fn has_cents(layout: &Layout, body: &Body<'_>, unit: MoneyUnit) -> bool {
     })
 }
 
-/// Width of text in Excel units: display width (CJK double) at the body font.
+/// Width of text in Excel units: display width (CJK double) at the body font; for text with
+/// explicit line breaks, the widest line.
 fn text_units(text: &str) -> f64 {
-    text.width() as f64 * UNITS_PER_CHAR
+    text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * UNITS_PER_CHAR
+}
+
+/// How many lines text takes in a cell `width` units wide (explicit breaks, then wrapping).
+fn wrapped_lines(text: &str, width: f64) -> f64 {
+    let room = (width - 1.0).max(1.0);
+    text.lines()
+        .map(|line| {
+            (line.width() as f64 * UNITS_PER_CHAR / room)
+                .ceil()
+                .max(1.0)
+        })
+        .sum::<f64>()
+        .max(1.0)
 }
 
 /// The width a row's text in one column needs, including the indent.
@@ -337,9 +351,7 @@ fn header_heights(layout: &Layout, widths: &[f64]) -> Vec<f64> {
             .skip(usize::from(cell.col))
             .take(usize::from(cell.cols))
             .sum();
-        let lines = (text_units(&cell.text) / (span - 1.0).max(1.0))
-            .ceil()
-            .max(1.0);
+        let lines = wrapped_lines(&cell.text, span);
         let needed = (LINE * lines + 6.0) / f64::from(cell.rows);
         if let Some(h) = heights.get_mut(usize::from(cell.row)) {
             *h = h.max(needed);

@@ -101,7 +101,10 @@ impl Styles {
             cover_title: heading(26.0),
             cover_line: heading(16.0),
             toc_heading: heading(20.0),
-            toc_item: body().set_font_size(12.0).set_align(FormatAlign::Left),
+            toc_item: body()
+                .set_font_size(12.0)
+                .set_align(FormatAlign::Left)
+                .set_indent(4),
         }
     }
 }

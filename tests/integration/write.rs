@@ -360,7 +360,7 @@ fn table2_prints_the_seed_header_codes_amounts_and_total() {
             "合计",
             "财政拨款收入",
             "事业收入",
-            "事业单位经营收入",
+            "事业单位\n经营收入",
             "其他收入"
         ]
     );
@@ -398,7 +398,7 @@ fn table2_prints_the_seed_header_codes_amounts_and_total() {
     assert!(t2.is_empty("A28"));
 
     let t8 = book.sheet("8 基本支出经济分类表");
-    assert_eq!(t8.text("A4"), "部门预算经济分类科目编码");
+    assert_eq!(t8.text("A4"), "部门预算经济分类\n科目编码");
     assert_eq!(t8.text("C4"), "经济分类科目名称");
     assert_eq!(t8.row(5, 'B'), ["类", "款"]);
     assert_eq!(t8.row(7, 'D'), ["301", "01", "基本工资", "5187980"]);
