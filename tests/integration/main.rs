@@ -6,3 +6,4 @@ mod read;
 mod recognize;
 mod round_trip;
 mod seed_convert;
+mod write;
