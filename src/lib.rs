@@ -18,5 +18,6 @@ pub mod model;
 pub mod money;
 pub mod read;
 pub mod recognize;
+pub mod report;
 pub mod synth;
 pub mod write;
