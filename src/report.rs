@@ -113,9 +113,13 @@ mod tests {
 
     fn sample() -> Vec<Finding> {
         vec![
-            Finding::new(Severity::Warning, "unknown-code", "科目编码 2019999 不在参考科目表中")
-                .in_table(TableId::T2)
-                .at("2019999", "合计"),
+            Finding::new(
+                Severity::Warning,
+                "unknown-code",
+                "科目编码 2019999 不在参考科目表中",
+            )
+            .in_table(TableId::T2)
+            .at("2019999", "合计"),
             Finding::new(Severity::Error, "row-sum", "合计应等于基本支出 + 项目支出")
                 .in_table(TableId::T3)
                 .at("2010301", "合计")
@@ -151,8 +155,8 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "actual", "column", "expected", "location", "message", "row", "rule",
-                "severity", "table"
+                "actual", "column", "expected", "location", "message", "row", "rule", "severity",
+                "table"
             ]
         );
         assert_eq!(f["severity"], "error");

@@ -129,7 +129,10 @@ mod tests {
         assert_eq!(normalize_name("（二）事业收入"), "事业收入");
         assert_eq!(normalize_name("1、一般公共预算资金"), "一般公共预算资金");
         assert_eq!(normalize_name("2010301行政运行"), "2010301行政运行");
-        assert_eq!(obsolete("210", "医疗卫生与计划生育支出"), Some("卫生健康支出"));
+        assert_eq!(
+            obsolete("210", "医疗卫生与计划生育支出"),
+            Some("卫生健康支出")
+        );
         assert_eq!(obsolete("210", "卫生健康支出"), None);
     }
 }

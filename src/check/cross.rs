@@ -189,7 +189,7 @@ impl Context<'_> {
             }
         }
         self.overview_expenditure(stated, &derived);
-        if let Some(_) = stated.expenditure_total {
+        if stated.expenditure_total.is_some() {
             if stated.income_total.is_some() {
                 self.push(Identity::new(
                     "t1-balance",
@@ -200,7 +200,12 @@ impl Context<'_> {
             }
             if has(&self.budget.expenditure) {
                 let rhs = self.split_total(TableId::T3, 0);
-                self.push(Identity::new("t1-expenditure", spend_total, rhs, "表3 合计"));
+                self.push(Identity::new(
+                    "t1-expenditure",
+                    spend_total,
+                    rhs,
+                    "表3 合计",
+                ));
             }
         }
     }
@@ -229,7 +234,9 @@ impl Context<'_> {
                     &slot,
                     Severity::Error,
                     "t1-expenditure",
-                    format!("表1 财务收支预算总表 本年支出“{name}”在表3 支出预算总表中没有同名的类"),
+                    format!(
+                        "表1 财务收支预算总表 本年支出“{name}”在表3 支出预算总表中没有同名的类"
+                    ),
                 ),
                 None => {}
             }
@@ -451,10 +458,7 @@ impl Context<'_> {
         }
         if funds.iter().any(|t| has(self.split(*t))) {
             for c in 0..3 {
-                let rhs = funds
-                    .iter()
-                    .flat_map(|t| self.split_total(*t, c))
-                    .collect();
+                let rhs = funds.iter().flat_map(|t| self.split_total(*t, c)).collect();
                 let lhs = self.split_total(TableId::T3, c);
                 let at = cell(keys::total(TableId::T3, c));
                 self.push(

@@ -129,8 +129,11 @@ fn culprit_of(
         let actual = ledger.value(slot);
         let expected = actual - gap / Decimal::from(coefficient);
         let all_hold = by_slot.get(slot).is_some_and(|ids| {
-            ids.iter()
-                .all(|i| identities[*i].evaluate(ledger, Some((slot, expected))).holds)
+            ids.iter().all(|i| {
+                identities[*i]
+                    .evaluate(ledger, Some((slot, expected)))
+                    .holds
+            })
         });
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
@@ -183,5 +186,8 @@ pub fn finding(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Optio
         )
     };
     let slot = Slot::Cell(first.key.clone());
-    Some(describe::finding_at(sources, &slot, Severity::Error, RULE, message).values(expected, actual))
+    Some(
+        describe::finding_at(sources, &slot, Severity::Error, RULE, message)
+            .values(expected, actual),
+    )
 }

@@ -399,13 +399,21 @@ mod tests {
     fn wan_identity_allows_fifty_yuan_per_term_and_no_more() {
         let code = Code::new("201").unwrap();
         let slot = |c| Slot::Cell(keys::coded(TableId::T3, &code, c));
-        let id = Identity::new("row-sum", slot(0), vec![slot(1), slot(2)], "基本支出 + 项目支出");
+        let id = Identity::new(
+            "row-sum",
+            slot(0),
+            vec![slot(1), slot(2)],
+            "基本支出 + 项目支出",
+        );
         let ok = Ledger::new(&budget_with_wan_line(10_150, 10_000));
         assert!(id.evaluate(&ok, None).holds);
         let bad = Ledger::new(&budget_with_wan_line(10_151, 10_000));
         let out = id.evaluate(&bad, None);
         assert!(!out.holds);
         assert_eq!(out.gap, Decimal::from(151));
-        assert!(id.evaluate(&bad, Some((&slot(1), Decimal::from(10_001)))).holds);
+        assert!(
+            id.evaluate(&bad, Some((&slot(1), Decimal::from(10_001))))
+                .holds
+        );
     }
 }

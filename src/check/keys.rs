@@ -129,7 +129,10 @@ mod tests {
     fn headers_follow_the_printed_tables() {
         assert_eq!(column_header(TableId::T2, 3), "事业单位经营收入");
         assert_eq!(column_header(TableId::T8, 2), "公用经费");
-        assert_eq!(column_header(TableId::T9, t9::ADMIN_RUNNING), "机关运行经费预算数");
+        assert_eq!(
+            column_header(TableId::T9, t9::ADMIN_RUNNING),
+            "机关运行经费预算数"
+        );
         assert_eq!(column_header(TableId::T4, 9), "");
         assert_eq!(t9(2).row, RowKey::Total);
         assert_eq!(t1_expenditure("支出总计").column, 1);

@@ -1,7 +1,7 @@
-//! Row sums: within one row, 合计 equals the sum of its parts — 表2 合计 = 财政拨款收入 + 事业收入
-//! + 事业单位经营收入 + 其他收入; 表3/5/6/7 合计 = 基本支出 + 项目支出; 表8 合计 = 人员经费 +
-//! 公用经费; each stated 表4 支出 row 合计 = the three fund columns; 表9 合计 = 出国 + 接待 + 车小计
-//! and 车小计 = 购置 + 运行. Not for sums down a column (see `rollups`).
+//! Row sums: within one row, 合计 equals the sum of its parts. 表2: 合计 = 财政拨款收入 +
+//! 事业收入 + 事业单位经营收入 + 其他收入. 表3/5/6/7: 合计 = 基本支出 + 项目支出. 表8: 合计 =
+//! 人员经费 + 公用经费. Each stated 表4 支出 row: 合计 = the three fund columns. 表9: 合计 =
+//! 出国 + 接待 + 车小计, and 车小计 = 购置 + 运行. Not for sums down a column (see `rollups`).
 
 use super::equation::{Identity, Slot, unique_lines};
 use super::keys::{self, t9};
@@ -87,13 +87,21 @@ fn table9(budget: &Budget, out: &mut Vec<Identity>) {
     out.push(Identity::new(
         RULE,
         Slot::Cell(keys::t9(t9::TOTAL)),
-        sum_of([t9::OVERSEAS, t9::RECEPTION, t9::VEHICLE_SUBTOTAL].map(keys::t9).into_iter()),
+        sum_of(
+            [t9::OVERSEAS, t9::RECEPTION, t9::VEHICLE_SUBTOTAL]
+                .map(keys::t9)
+                .into_iter(),
+        ),
         "因公出国(境)费 + 公务接待费 + 公务用车购置及运行费",
     ));
     out.push(Identity::new(
         RULE,
         Slot::Cell(keys::t9(t9::VEHICLE_SUBTOTAL)),
-        sum_of([t9::VEHICLE_PURCHASE, t9::VEHICLE_RUNNING].map(keys::t9).into_iter()),
+        sum_of(
+            [t9::VEHICLE_PURCHASE, t9::VEHICLE_RUNNING]
+                .map(keys::t9)
+                .into_iter(),
+        ),
         "购置费 + 运行费",
     ));
 }

@@ -158,7 +158,10 @@ fn reference<A>(
         push(
             Severity::Warning,
             "unknown-code",
-            format!("{table} 科目编码 {code}（{}）不在参考科目表中，请核实", line.name),
+            format!(
+                "{table} 科目编码 {code}（{}）不在参考科目表中，请核实",
+                line.name
+            ),
         );
         return;
     };
