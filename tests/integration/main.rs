@@ -1,3 +1,7 @@
-//! The one integration-test binary: one module per area.
+//! yusuan's integration tests: one binary, one module per user story.
 
 mod check;
+mod common;
+mod model_fixture;
+mod round_trip;
+mod seed_convert;
