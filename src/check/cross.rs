@@ -5,13 +5,13 @@
 //! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
-use super::codes::normalize_name;
+use super::codes::{self, normalize_name};
 use super::describe::{self, finding_at};
 use super::equation::{Identity, Ledger, Prose, Slot, unique_lines};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
-use crate::model::{Budget, Classified, Code, SourceMap, SplitAmounts, TableId};
+use crate::model::{Budget, Classification, Classified, Code, SourceMap, SplitAmounts, TableId};
 use crate::money::format_amount;
 use std::collections::BTreeSet;
 
@@ -69,6 +69,17 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
     .into_iter()
     .find(|(_, word)| s.contains(word))
     .map(|(i, _)| i)
+}
+
+/// Whether a 类 name printed in 表1/表4 stands for the 类 row `code`/`name` of a coded table:
+/// the same name up to numbering, punctuation width and spacing, or the code's reference name,
+/// or an obsolete official name of that code.
+fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
+    let wanted = normalize_name(printed);
+    normalize_name(name) == wanted
+        || codes::lookup(Classification::Function, code.as_str())
+            .is_some_and(|r| normalize_name(r.name) == wanted)
+        || codes::obsolete(code.as_str(), printed).is_some()
 }
 
 struct Context<'a> {
@@ -218,21 +229,24 @@ impl Context<'_> {
         let t3 = &self.budget.expenditure;
         let mut matched: BTreeSet<String> = BTreeSet::new();
         let mut items = Vec::new();
-        for (name, _) in &stated.expenditure {
+        for (name, amount) in &stated.expenditure {
             let slot = cell(keys::t1_expenditure(name));
             items.push(slot.clone());
-            let wanted = normalize_name(name);
-            let lei = t3.lei_lines().find(|l| normalize_name(&l.name) == wanted);
+            let lei = t3.lei_lines().find(|l| same_lei(&l.code, &l.name, name));
             match lei {
                 Some(l) => {
-                    matched.insert(wanted);
+                    matched.insert(normalize_name(&l.name));
                     let rhs = vec![cell(keys::coded(TableId::T3, &l.code, 0))];
                     let words = format!("表3 {} {} 合计", l.code, l.name);
                     self.push(Identity::new("t1-expenditure", slot, rhs, words));
                 }
                 None if has(t3) => self.finding(
                     &slot,
-                    Severity::Error,
+                    if amount.is_zero() {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
                     "t1-expenditure",
                     format!(
                         "表1 财务收支预算总表 本年支出“{name}”在表3 支出预算总表中没有同名的类"
@@ -290,12 +304,18 @@ impl Context<'_> {
         );
     }
 
-    /// Reports a code one of 表2/表3 lists and the other does not.
+    /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
+    /// money, a warning for an empty row (printed for a 类 without money).
     fn unpaired(&mut self, slot: &Slot, has_it: TableId, lacks: TableId) {
         let row = describe::row_words(self.ledger, slot);
+        let severity = if self.ledger.value(slot).is_zero() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         self.finding(
             slot,
-            Severity::Error,
+            severity,
             "t2-t3-codes",
             format!(
                 "{} 有科目 {row}，{} 没有（表2与表3应列出相同的科目）",
@@ -307,11 +327,10 @@ impl Context<'_> {
 
     /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).
     fn lei_by_name(&self, name: &str) -> Option<Code> {
-        let wanted = normalize_name(name);
         [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
             .into_iter()
             .flat_map(|t| self.split(t).lei_lines())
-            .find(|l| normalize_name(&l.name) == wanted)
+            .find(|l| same_lei(&l.code, &l.name, name))
             .map(|l| l.code.clone())
     }
 
@@ -361,9 +380,8 @@ impl Context<'_> {
                 ));
             }
         }
-        let mut stated_names = BTreeSet::new();
+        let mut stated_codes: BTreeSet<Code> = BTreeSet::new();
         for row in &stated.expenditure {
-            stated_names.insert(normalize_name(&row.name));
             let Some(code) = self.lei_by_name(&row.name) else {
                 let slot = cell(keys::t4_expenditure(&row.name, 1));
                 self.finding(
@@ -377,6 +395,7 @@ impl Context<'_> {
                 );
                 continue;
             };
+            stated_codes.insert(code.clone());
             for (column, table) in funds {
                 let slot = cell(keys::t4_expenditure(&row.name, column));
                 let source = cell(keys::coded(table, &code, 0));
@@ -390,7 +409,10 @@ impl Context<'_> {
             }
         }
         for row in derive::fiscal_overview(self.budget).expenditure {
-            if !stated_names.contains(&normalize_name(&row.name)) && !row.total.is_zero() {
+            let stated = self
+                .lei_by_name(&row.name)
+                .is_some_and(|c| stated_codes.contains(&c));
+            if !stated && !row.total.is_zero() {
                 let slot = cell(keys::t4_expenditure(&row.name, 1));
                 self.finding(
                     &slot,
@@ -597,5 +619,85 @@ mod tests {
         assert_eq!(overview_income_index("三、事业单位经营收入"), Some(5));
         assert_eq!(overview_income_index("四、其他收入"), Some(6));
         assert_eq!(overview_income_index("上年结转"), None);
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use crate::check::check_budget;
+    use crate::check::testing::{line, table};
+    use crate::derive;
+    use crate::model::{Budget, IncomeAmounts, MoneyUnit, SourceMap, SplitAmounts};
+    use rust_decimal::Decimal;
+
+    fn health_only() -> Budget {
+        let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
+            line("210", "卫生健康支出", &[100, 100, 0]),
+            line("21011", "行政事业单位医疗", &[100, 100, 0]),
+        ];
+        let income: Vec<crate::model::Line<IncomeAmounts>> = vec![
+            line("210", "卫生健康支出", &[100, 100, 0, 0, 0]),
+            line("21011", "行政事业单位医疗", &[100, 100, 0, 0, 0]),
+        ];
+        let mut b = Budget {
+            income: table(MoneyUnit::Yuan, income, Some(&[100, 100, 0, 0, 0])),
+            expenditure: table(MoneyUnit::Yuan, lines.clone(), Some(&[100, 100, 0])),
+            general: table(MoneyUnit::Yuan, lines, Some(&[100, 100, 0])),
+            ..Budget::default()
+        };
+        b.stated_overview = Some(derive::overview(&b));
+        b.stated_fiscal = Some(derive::fiscal_overview(&b));
+        b
+    }
+
+    #[test]
+    fn overview_names_match_through_obsolete_names() {
+        let mut b = health_only();
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.expenditure[0].0 = "医疗卫生与计划生育支出".into();
+            o.income.retain(|(_, v)| !v.is_zero());
+        }
+        assert_eq!(check_budget(&b, &SourceMap::new()), Vec::new());
+    }
+
+    #[test]
+    fn stated_fiscal_overview_is_compared_cell_by_cell() {
+        let mut b = health_only();
+        if let Some(f) = b.stated_fiscal.as_mut() {
+            f.expenditure[0].general = Decimal::from(90);
+        }
+        let found: Vec<(String, Option<String>, Option<String>)> =
+            check_budget(&b, &SourceMap::new())
+                .into_iter()
+                .map(|f| (f.rule, f.row, f.column))
+                .collect();
+        let row = || Some("卫生健康支出".to_string());
+        assert_eq!(
+            found,
+            [
+                ("row-sum".into(), row(), Some("合计".into())),
+                ("culprit".into(), row(), Some("一般公共预算".into())),
+                ("t4-expenditure".into(), row(), Some("一般公共预算".into())),
+                (
+                    "t4-sum".into(),
+                    Some("支出总计".into()),
+                    Some("一般公共预算".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn fiscal_money_above_all_money_is_an_error() {
+        let mut b = health_only();
+        b.general.lines[1].amounts.basic = Decimal::from(120);
+        b.general.lines[1].amounts.total = Decimal::from(120);
+        let found = check_budget(&b, &SourceMap::new());
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == "fiscal-within-total" && f.row.as_deref() == Some("21011")),
+            "{found:#?}"
+        );
     }
 }

@@ -191,3 +191,59 @@ pub fn finding(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Optio
             .values(expected, actual),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{line, table};
+    use crate::check::{check_budget, culprits, keys};
+    use crate::model::{Budget, Code, MoneyUnit, SourceMap, SplitAmounts, TableId};
+    use rust_decimal::Decimal;
+
+    fn two_items(first_total: i64) -> Budget {
+        let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
+            line("201", "一般公共服务支出", &[300, 200, 100]),
+            line("20103", "政府办公厅（室）及相关机构事务", &[300, 200, 100]),
+            line("2010301", "行政运行", &[first_total, 200, 0]),
+            line("2010302", "一般行政管理事务", &[100, 0, 100]),
+        ];
+        Budget {
+            expenditure: table(MoneyUnit::Yuan, lines, Some(&[300, 200, 100])),
+            ..Budget::default()
+        }
+    }
+
+    #[test]
+    fn a_cell_breaking_its_row_and_its_column_is_the_only_culprit() {
+        let found = culprits(&two_items(210));
+        assert_eq!(found.len(), 1);
+        let c = &found[0];
+        assert_eq!(c.repairs, 2);
+        assert_eq!(c.candidates.len(), 1);
+        let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+        assert_eq!(c.candidates[0].key, key);
+        assert_eq!(c.candidates[0].expected, Decimal::from(200));
+        assert_eq!(c.candidates[0].actual, Decimal::from(210));
+        assert!(culprits(&two_items(200)).is_empty());
+    }
+
+    #[test]
+    fn equally_likely_cells_are_all_listed() {
+        let lines = vec![line("201", "一般公共服务支出", &[301, 200, 100])];
+        let budget = Budget {
+            expenditure: table::<SplitAmounts>(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let found = culprits(&budget);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].candidates.len(), 3);
+        let findings = check_budget(&budget, &SourceMap::new());
+        let f = findings.iter().find(|f| f.rule == "culprit").unwrap();
+        assert_eq!(
+            f.message,
+            "无法确定唯一的错误单元格，以下 3 个单元格之一有误：\
+             表3 支出预算总表 201 一般公共服务支出 合计列 应为 300，实为 301；\
+             表3 支出预算总表 201 一般公共服务支出 基本支出列 应为 201，实为 200；\
+             表3 支出预算总表 201 一般公共服务支出 项目支出列 应为 101，实为 100"
+        );
+    }
+}

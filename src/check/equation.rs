@@ -323,16 +323,21 @@ impl Identity {
 
     /// Evaluates against the ledger, with `over` replacing one slot's value.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
-        let value = |s: &Slot| match over {
-            Some((o, v)) if o == s => v,
-            _ => ledger.value(s),
+        let mut allowed = Decimal::ZERO;
+        let mut sum = |side: &[Slot]| {
+            let mut total = Decimal::ZERO;
+            for s in side {
+                let entry = ledger.entry(s);
+                allowed += entry.map(|e| e.tolerance).unwrap_or_default();
+                total += match over {
+                    Some((o, v)) if o == s => v,
+                    _ => entry.map(|e| e.value).unwrap_or_default(),
+                };
+            }
+            total
         };
-        let lhs: Decimal = self.lhs.iter().map(value).sum();
-        let rhs: Decimal = self.rhs.iter().map(value).sum();
-        let allowed = tolerance::allowed(
-            self.slots()
-                .map(|s| ledger.entry(s).map(|e| e.tolerance).unwrap_or_default()),
-        );
+        let lhs = sum(&self.lhs);
+        let rhs = sum(&self.rhs);
         let gap = lhs - rhs;
         let holds = match self.relation {
             Relation::Equal => gap.abs() <= allowed,

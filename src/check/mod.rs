@@ -133,3 +133,38 @@ fn column_rank(f: &Finding) -> usize {
         _ => 0,
     }
 }
+
+/// Small hand-made budgets for the unit tests of the rule modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::{Amounts, Classified, Code, Line, MoneyUnit};
+    use rust_decimal::Decimal;
+
+    /// A line with the given column values (元).
+    pub fn line<A: Amounts>(code: &str, name: &str, values: &[i64]) -> Line<A> {
+        let values: Vec<Decimal> = values.iter().map(|v| Decimal::from(*v)).collect();
+        Line {
+            code: Code::new(code).expect("test code"),
+            name: name.to_string(),
+            amounts: A::from_values(&values),
+        }
+    }
+
+    /// A present table of these lines and an optional 合计 row.
+    pub fn table<A: Amounts>(
+        unit: MoneyUnit,
+        lines: Vec<Line<A>>,
+        total: Option<&[i64]>,
+    ) -> Classified<A> {
+        let total = total.map(|t| {
+            let values: Vec<Decimal> = t.iter().map(|v| Decimal::from(*v)).collect();
+            A::from_values(&values)
+        });
+        Classified {
+            lines,
+            total,
+            unit,
+            present: true,
+        }
+    }
+}

@@ -181,3 +181,56 @@ fn reference<A>(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{line, table};
+    use crate::model::{MoneyUnit, SplitAmounts};
+
+    #[test]
+    fn a_kuan_printed_under_another_lei_is_a_nesting_warning() {
+        let lines: Vec<Line<SplitAmounts>> = vec![
+            line("208", "社会保障和就业支出", &[5, 5, 0]),
+            line("210", "卫生健康支出", &[0, 0, 0]),
+            line("20805", "行政事业单位养老支出", &[5, 5, 0]),
+        ];
+        let budget = Budget {
+            expenditure: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let found: Vec<(Severity, String, Option<String>)> = findings(&budget, &SourceMap::new())
+            .into_iter()
+            .map(|f| (f.severity, f.rule, f.row))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Severity::Warning,
+                "nesting".to_string(),
+                Some("20805".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn economic_codes_have_no_xiang_level() {
+        let lines = vec![
+            line("301", "工资福利支出", &[1, 1, 0]),
+            line("30101", "基本工资", &[1, 1, 0]),
+            line("3010101", "基本工资", &[1, 1, 0]),
+        ];
+        let budget = Budget {
+            economic: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let rules: Vec<String> = findings(&budget, &SourceMap::new())
+            .into_iter()
+            .map(|f| format!("{:?} {} {}", f.severity, f.rule, f.row.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            rules,
+            ["Error nesting 3010101", "Warning unknown-code 3010101"]
+        );
+    }
+}
