@@ -9,8 +9,11 @@ use crate::model::{
 };
 use rust_decimal::Decimal;
 
-/// Functional leaves: code, name, 表3 基本/项目, 表5 基本/项目 (元).
-const FUNCTION_LEAVES: [(&str, &str, i64, i64, i64, i64); 11] = [
+/// One functional leaf: code, name, 表3 基本/项目, 表5 基本/项目 (元).
+type FunctionLeaf = (&'static str, &'static str, i64, i64, i64, i64);
+
+/// Functional leaves.
+const FUNCTION_LEAVES: [FunctionLeaf; 11] = [
     ("2010301", "行政运行", 48_015_638, 200_000, 48_015_638, 0),
     ("2010302", "一般行政管理事务", 0, 16_063_382, 0, 16_063_382),
     ("2080501", "行政单位离退休", 3_394_120, 0, 3_394_120, 0),
@@ -103,7 +106,7 @@ const ECONOMIC_PARENTS: [(&str, &str); 4] = [
 /// 表1 stated, 表9 in 万元 (三公 577.60, 机关运行经费 1,879.28).
 pub fn example_budget() -> Budget {
     let y = |v: i64| Decimal::from(v);
-    let function_leaves = |f: fn(&(&str, &str, i64, i64, i64, i64)) -> (i64, i64)| {
+    let function_leaves = |f: fn(&FunctionLeaf) -> (i64, i64)| {
         FUNCTION_LEAVES
             .iter()
             .map(|row| {
