@@ -1,0 +1,6 @@
+//! yusuan's integration tests: one binary, one module per user story.
+
+mod common;
+mod model_fixture;
+mod round_trip;
+mod seed_convert;
