@@ -457,7 +457,7 @@ pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
 /// Rounds an amount in 元 half up to a whole 0.01 万元 (100 元).
 fn to_wan_step(v: Decimal) -> Decimal {
     let wan = MoneyUnit::WanYuan.factor();
-    crate::money::round_fen(v / wan) * wan
+    (crate::money::round_fen(v / wan) * wan).normalize()
 }
 
 /// Splits `budget` into `n` units ([`split_units`]) and writes each unit's submission under

@@ -4,3 +4,4 @@ mod common;
 mod model_fixture;
 mod round_trip;
 mod seed_convert;
+mod synth;
