@@ -7,7 +7,7 @@
 //! Used by the samples, the round-trip tests (render → read → recognise must give the budget
 //! back, see [`as_rendered`]) and the batch benchmark ([`generate_units`]). Not a writer of the
 //! official disclosure workbook (that is `write`), and never used on real submissions.
-//! Every shape is described as data ([`Shape::style`]); the table layouts live in `layout`,
+//! Every shape is described as data (`Shape::style`); the table layouts live in `layout`,
 //! the containers (xlsx, CSV folder, TSV) in `emit`.
 
 mod emit;

@@ -180,7 +180,7 @@ fn every_shape_shows_the_seed_figures_spelled_its_own_way() {
 #[test]
 fn shape_specific_features_are_really_there() {
     let seed = seed_budget();
-    let sheets_of = |shape: Shape| read_back(&render(&seed, shape), |b| utf8(b));
+    let sheets_of = |shape: Shape| read_back(&render(&seed, shape), utf8);
     let names = |shape: Shape| {
         sheets_of(shape)
             .into_iter()
@@ -273,7 +273,7 @@ fn formulas_carry_cached_values() {
     let (row, _) = values
         .cells()
         .filter(|(_, _, v)| data_text(v) == "合计")
-        .last()
+        .next_back()
         .map(|(r, c, _)| (r, c))
         .map(|(r, c)| {
             let (r0, c0) = values.start().unwrap();
@@ -376,7 +376,7 @@ fn the_seed_splits_into_units_that_add_back_up_and_render() {
     );
     assert_eq!(units[1].meta.level, yusuan::model::Level::Unit);
     let files = render(&units[1], Shape::Official);
-    let text = all_text(&read_back(&files, |b| utf8(b)));
+    let text = all_text(&read_back(&files, utf8));
     assert!(text.contains(&format!("编制单位：{}", units[1].meta.entity)));
     assert!(text.contains("2024年预算单位收入预算总表"));
 }
