@@ -272,8 +272,7 @@ fn formulas_carry_cached_values() {
     // The 合计 row: 合计 column = Σ 类 rows, cached 84,281,400.
     let (row, _) = values
         .cells()
-        .filter(|(_, _, v)| data_text(v) == "合计")
-        .next_back()
+        .rfind(|(_, _, v)| data_text(v) == "合计")
         .map(|(r, c, _)| (r, c))
         .map(|(r, c)| {
             let (r0, c0) = values.start().unwrap();
