@@ -7,4 +7,5 @@ mod read;
 mod recognize;
 mod round_trip;
 mod seed_convert;
+mod synth;
 mod write;
