@@ -237,10 +237,19 @@ pub fn layouts() -> Result<&'static [Layout], String> {
     static LAYOUTS: OnceLock<Result<Vec<Layout>, String>> = OnceLock::new();
     LAYOUTS
         .get_or_init(|| {
-            SOURCES
+            let layouts: Vec<Layout> = SOURCES
                 .iter()
                 .map(|(file, text)| parse(file, text))
-                .collect()
+                .collect::<Result<_, _>>()?;
+            for (i, a) in layouts.iter().enumerate() {
+                if let Some(b) = layouts[i + 1..].iter().find(|b| b.sheet == a.sheet) {
+                    return Err(format!(
+                        "模板 {} 与 {} 的工作表名“{}”重复",
+                        a.file, b.file, a.sheet
+                    ));
+                }
+            }
+            Ok(layouts)
         })
         .as_deref()
         .map_err(Clone::clone)

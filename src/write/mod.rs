@@ -65,6 +65,8 @@ pub fn workbook(
         zeros_as_digits: options.zeros_as_digits,
     };
     let mut book = Workbook::new();
+    // Level 1 deflate: about 20% faster for 25% larger files; batch writes thousands.
+    book.set_zip_compression_level(1);
     book.set_properties(&properties(budget));
     if options.cover {
         let ctx = context(options.unit);

@@ -11,6 +11,7 @@ use yusuan::model::{
     Budget, Classified, Code, EconomicAmounts, IncomeAmounts, Level, Line, Location, Meta,
     MoneyUnit, SplitAmounts, Table9, ThreePublic, UnitKind,
 };
+use yusuan::write::layout::{Orientation, layouts};
 use yusuan::write::{WriteOptions, workbook};
 
 const SHEETS: [&str; 9] = [
@@ -614,6 +615,12 @@ fn findings_sheet_lists_every_finding_and_cover_sheets_come_first() {
     assert_eq!(names[2..11], SHEETS.map(String::from));
     assert_eq!(names[11], "校验结果");
 
+    // Cover and 目录 print portrait, one page.
+    for i in 0..2 {
+        let xml = sheet_xml(&book, i);
+        assert!(xml.contains("orientation=\"portrait\""), "{}", names[i]);
+        assert!(xml.contains("paperSize=\"9\""), "{}", names[i]);
+    }
     let cover = book.sheet("封面");
     assert_eq!(cover.text("A7"), "上海市2024年市级部门预算");
     assert_eq!(
@@ -706,6 +713,7 @@ fn every_table_prints_a4_one_page_wide_with_repeated_header_and_print_area() {
     let workbook = book.part("xl/workbook.xml");
     // The last header row of each table (1-based): title, 编制部门, then 2 or 3 header rows.
     let header_end = [4, 5, 5, 4, 5, 5, 5, 5, 5];
+    let layouts = layouts().unwrap();
     for (i, name) in SHEETS.iter().enumerate() {
         let xml = sheet_xml(&book, i);
         assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{name}");
@@ -715,10 +723,11 @@ fn every_table_prints_a4_one_page_wide_with_repeated_header_and_print_area() {
             .and_then(|s| s.split("/>").next())
             .unwrap_or_else(|| panic!("{name}: no pageSetup"));
         assert!(setup.contains("paperSize=\"9\""), "{name}: {setup}");
-        assert!(
-            setup.contains("orientation=\"landscape\""),
-            "{name}: {setup}"
-        );
+        let orientation = match layouts[i].orientation {
+            Orientation::Landscape => "orientation=\"landscape\"",
+            Orientation::Portrait => "orientation=\"portrait\"",
+        };
+        assert!(setup.contains(orientation), "{name}: {setup}");
         assert!(setup.contains("fitToHeight=\"0\""), "{name}: {setup}");
         // fitToWidth defaults to 1 in the schema; rust_xlsxwriter writes it only when ≠ 1.
         assert!(
@@ -833,4 +842,24 @@ fn write_render_samples_when_asked() {
         let bytes = write(&budget, &findings, &options);
         yusuan::write::save_atomically(&dir.join(format!("{name}.xlsx")), &bytes).unwrap();
     }
+}
+
+/// Throughput of `workbook` on the seed budget (run with `--release -- --ignored --nocapture`).
+#[test]
+#[ignore = "timing; run by hand in release mode"]
+fn writing_speed() {
+    let budget = seed_budget();
+    let options = WriteOptions::default();
+    let n = 300;
+    let start = std::time::Instant::now();
+    let mut bytes = 0;
+    for _ in 0..n {
+        bytes += write(&budget, &[], &options).len();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} workbooks in {secs:.2}s: {:.0}/s on one core, {} bytes each",
+        n as f64 / secs,
+        bytes / n
+    );
 }
