@@ -616,10 +616,10 @@ fn findings_sheet_lists_every_finding_and_cover_sheets_come_first() {
     assert_eq!(names[11], "校验结果");
 
     // Cover and 目录 print portrait, one page.
-    for i in 0..2 {
+    for (i, name) in names[..2].iter().enumerate() {
         let xml = sheet_xml(&book, i);
-        assert!(xml.contains("orientation=\"portrait\""), "{}", names[i]);
-        assert!(xml.contains("paperSize=\"9\""), "{}", names[i]);
+        assert!(xml.contains("orientation=\"portrait\""), "{name}");
+        assert!(xml.contains("paperSize=\"9\""), "{name}");
     }
     let cover = book.sheet("封面");
     assert_eq!(cover.text("A7"), "上海市2024年市级部门预算");
