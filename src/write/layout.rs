@@ -492,6 +492,25 @@ mod tests {
     }
 
     #[test]
+    fn every_file_in_templates_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("templates/{n}"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = SOURCES.iter().map(|(f, _)| f.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        for (file, text) in SOURCES {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            assert_eq!(std::fs::read_to_string(path).unwrap(), text, "{file}");
+        }
+    }
+
+    #[test]
     fn title_patterns_give_the_official_titles() {
         let layouts = layouts().unwrap();
         for level in [Level::Department, Level::Unit] {
