@@ -1,6 +1,12 @@
 //! yusuan's integration tests: one binary, one module per user story.
 
+mod check;
 mod common;
 mod model_fixture;
+mod read;
+mod recognize;
+mod round_trip;
 mod seed_convert;
+mod shapes;
+mod synth;
 mod write;
