@@ -336,7 +336,12 @@ fn column_widths(layout: &Layout, body: &Body<'_>, unit: MoneyUnit, cents: bool)
                     text_units(&format_fixed(widest, decimals)) * 1.1
                 }
             };
-            (header.max(content) + PAD).clamp(column.min_width, column.max_width)
+            let fitted = (header.max(content) + PAD).clamp(column.min_width, column.max_width);
+            match column.binding {
+                // Numbers cannot wrap: never narrower than the widest amount (Excel's ###).
+                Binding::Amount { .. } => fitted.max(content + PAD),
+                Binding::Text { .. } => fitted,
+            }
         })
         .collect()
 }
@@ -431,6 +436,11 @@ mod tests {
         let widths = column_widths(t3, &long, MoneyUnit::Yuan, false);
         assert_eq!(widths[3], 44.0);
         assert_eq!(row_lines(t3, &long.rows[0], &widths), 2);
+        // An amount wider than the template's maximum widens its column instead of "###":
+        // "-999,999,999,999.99" is 19 columns, × 1.1 + 2.
+        let huge = t3_body("行政运行", Decimal::new(-99_999_999_999_999, 2));
+        let widths = column_widths(t3, &huge, MoneyUnit::Yuan, true);
+        assert!((widths[4] - 22.9).abs() < 1e-9, "{}", widths[4]);
     }
 
     #[test]
