@@ -912,3 +912,49 @@ fn written_workbooks_read_back_to_the_same_tables() {
         );
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any amounts (negative, with 分, up to 10^12 元) are written as the numbers they are,
+        /// in 元 exactly and in 万元 rounded half-up to 2 decimals.
+        #[test]
+        fn amounts_round_trip_as_numbers(
+            fen in proptest::collection::vec(-100_000_000_000_000i64..100_000_000_000_000, 1..20),
+            wan in any::<bool>(),
+        ) {
+            let mut budget = small_unit_budget();
+            budget.expenditure.lines = fen
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Line {
+                    code: code(&format!("{}", 201 + i)),
+                    name: format!("类{i}"),
+                    amounts: SplitAmounts {
+                        total: Decimal::new(*f, 2),
+                        basic: Decimal::new(*f, 2),
+                        project: Decimal::ZERO,
+                    },
+                })
+                .collect();
+            let unit = if wan { MoneyUnit::WanYuan } else { MoneyUnit::Yuan };
+            let options = WriteOptions { unit, ..Default::default() };
+            let mut book = Book::open(write(&budget, &[], &options));
+            let t3 = book.sheet("3 支出总表");
+            for (i, line) in budget.expenditure.lines.iter().enumerate() {
+                let cell = format!("E{}", 6 + i);
+                let expected = yusuan::write::printed(line.amounts.total, unit);
+                if expected.is_zero() {
+                    prop_assert!(t3.is_empty(&cell));
+                } else {
+                    let expected: f64 = expected.to_string().parse().unwrap();
+                    prop_assert_eq!(t3.number(&cell), expected);
+                }
+            }
+        }
+    }
+}
