@@ -28,7 +28,12 @@ fn sample_xlsx() -> Vec<u8> {
     sheet
         .merge_range(1, 1, 1, 4, "部门财政拨款收支预算总表", &Format::new())
         .unwrap();
-    for (col, title) in [(1, "科目编码"), (2, "科目名称"), (3, "合计"), (4, "基本支出")] {
+    for (col, title) in [
+        (1, "科目编码"),
+        (2, "科目名称"),
+        (3, "合计"),
+        (4, "基本支出"),
+    ] {
         sheet.write_string(2, col, title).unwrap();
     }
     sheet.write_string(3, 1, "2010301").unwrap();
@@ -50,7 +55,9 @@ fn sample_xlsx() -> Vec<u8> {
     sheet
         .write_formula(4, 3, Formula::new("=SUM(D4:D4)").set_result("64079020.5"))
         .unwrap();
-    sheet.write_formula(4, 4, Formula::new("=SUM(E4:E4)")).unwrap();
+    sheet
+        .write_formula(4, 4, Formula::new("=SUM(E4:E4)"))
+        .unwrap();
     let hidden = book.add_worksheet();
     hidden.set_name("隐藏").unwrap();
     hidden.write_string(0, 0, "secret").unwrap();
@@ -71,7 +78,10 @@ fn strip_cached_value(xlsx: &[u8], from: &str, to: &str) -> Vec<u8> {
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
         if name.starts_with("xl/worksheets/") {
-            data = String::from_utf8(data).unwrap().replace(from, to).into_bytes();
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace(from, to)
+                .into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
@@ -197,4 +207,334 @@ fn ods_fixture_reads_like_the_xlsx() {
     assert_eq!(at(g, "E5"), &CellValue::Number(100.0));
     // LibreOffice has no boolean type: TRUE is saved as the number 1.
     assert_eq!(at(g, "G4"), &CellValue::Number(1.0));
+}
+
+// ---------------------------------------------------------------- bad files, one per kind
+
+/// An OLE compound file with the given streams (each holding a few bytes).
+fn ole_with_streams(streams: &[&str]) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for name in streams {
+        let mut stream = file.create_stream(format!("/{name}")).unwrap();
+        stream.write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0]).unwrap();
+    }
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+fn error_text(file: &str, bytes: &[u8]) -> String {
+    read_bytes(file, bytes).unwrap_err().to_string()
+}
+
+#[test]
+fn encrypted_ooxml_says_remove_the_password() {
+    // What Excel writes for a password-protected .xlsx: an OLE file, not a zip.
+    let bytes = ole_with_streams(&["EncryptionInfo", "EncryptedPackage"]);
+    assert_eq!(
+        error_text("in/单位.xlsx", &bytes),
+        "in/单位.xlsx：工作簿设有密码保护（已加密），无法读取。请先在 Excel/WPS 中取消密码保护后另存为 .xlsx"
+    );
+}
+
+#[test]
+fn encrypted_xls_says_remove_the_password() {
+    // Saved by LibreOffice as "MS Excel 97" with the password "secret".
+    let path = fixture("encrypted.xls");
+    let err = read_path(&path).unwrap_err();
+    assert!(matches!(err, ReadError::Encrypted { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}：工作簿设有密码保护（已加密），无法读取。请先在 Excel/WPS 中取消密码保护后另存为 .xlsx",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn wps_et_says_save_as_xlsx() {
+    let wps = "单位.et：这是 WPS 表格专用格式（.et），无法直接读取。请在 WPS 中另存为 .xlsx";
+    // The OLE flavour (a Workbook stream plus WPS's own ETExtData).
+    let ole = ole_with_streams(&["Workbook", "ETExtData"]);
+    assert_eq!(error_text("单位.et", &ole), wps);
+    // The zip flavour, without Excel's parts.
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("et/content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"<et/>").unwrap();
+    let zip = zip.finish().unwrap().into_inner();
+    assert_eq!(error_text("单位.et", &zip), wps);
+}
+
+#[test]
+fn truncated_xlsx_is_reported_as_damaged() {
+    let bytes = sample_xlsx();
+    let half = bytes.get(..bytes.len() / 2).unwrap();
+    assert_eq!(
+        error_text("单位.xlsx", half),
+        "单位.xlsx：文件已损坏或不完整（压缩结构不完整，可能下载或拷贝中断）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+    );
+}
+
+#[test]
+fn empty_file_is_reported_as_empty() {
+    assert_eq!(
+        error_text("单位.xlsx", b""),
+        "单位.xlsx：文件为空，请重新导出或检查是否选错了文件"
+    );
+    assert_eq!(
+        error_text("表2.csv", b""),
+        "表2.csv：文件为空，请重新导出或检查是否选错了文件"
+    );
+}
+
+#[test]
+fn png_renamed_xlsx_is_not_a_spreadsheet() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    assert_eq!(
+        error_text("单位.xlsx", png),
+        "单位.xlsx：不是电子表格文件（看起来是PNG 图片）。请提供 .xlsx、.xls 或 .csv 文件"
+    );
+    // Unknown binary named like a workbook gets the same advice.
+    assert_eq!(
+        error_text("单位.xlsx", &[0x00, 0x9f, 0x92, 0x96, 0xff, 0x00, 0x01]),
+        "单位.xlsx：不是电子表格文件（看起来是无法识别的二进制数据）。请提供 .xlsx、.xls 或 .csv 文件"
+    );
+    // A Word document renamed .xls.
+    let doc = ole_with_streams(&["WordDocument"]);
+    assert_eq!(
+        error_text("单位.xls", &doc),
+        "单位.xls：不是电子表格文件（看起来是Word 文档）。请提供 .xlsx、.xls 或 .csv 文件"
+    );
+}
+
+#[test]
+fn random_bytes_csv_has_unknown_encoding() {
+    let mut bytes = Vec::new();
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..4096 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes.push((x >> 24) as u8);
+    }
+    assert_eq!(
+        error_text("表2.csv", &bytes),
+        "表2.csv：无法识别文本编码（不是 UTF-8、GBK 或 GB18030 文本）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx"
+    );
+}
+
+#[test]
+fn zip_bomb_is_refused_before_inflating() {
+    // A small xlsx whose central directory claims a 4 GB sheet.
+    let mut bytes = sample_xlsx();
+    let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+    assert_eq!(
+        error_text("单位.xlsx", &bytes),
+        "单位.xlsx：解压后大小异常（约 3840 MB，上限 500 MB），可能已损坏或是恶意构造的文件，已拒绝读取"
+    );
+}
+
+#[test]
+fn missing_file_and_empty_folder() {
+    let err = read_path(std::path::Path::new("no/such/单位.xlsx")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "找不到文件 no/such/单位.xlsx：请检查路径和文件名是否正确"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("说明.docx"), b"x").unwrap();
+    std::fs::write(dir.path().join(".hidden.csv"), b"a,b").unwrap();
+    let err = read_path(dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "文件夹 {} 中没有可读取的表格文件（支持 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt）",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn html_saved_as_xls_is_not_a_spreadsheet() {
+    assert_eq!(
+        error_text(
+            "导出.xls",
+            "<html><table><tr><td>1</td></tr></table></html>".as_bytes()
+        ),
+        "导出.xls：不是电子表格文件（看起来是网页（HTML）或 XML 文件）。请提供 .xlsx、.xls 或 .csv 文件"
+    );
+}
+
+// ---------------------------------------------------------------- text
+
+const CSV: &str = "部门财政拨款收支预算总表,,\n单位：元,,\n科目编码,科目名称,合计\n2010301,行政运行,\"64,079,020.00\"\n,合计,-\n";
+
+fn assert_csv(grids: &[Grid], file: &str) {
+    assert_eq!(grids.len(), 1);
+    let g = &grids[0];
+    assert_eq!(g.file, file);
+    assert_eq!(g.sheet, "表2");
+    assert!(!g.hidden);
+    assert_eq!(at(g, "A1"), &text("部门财政拨款收支预算总表"));
+    assert_eq!(at(g, "B1"), &CellValue::Empty);
+    assert_eq!(at(g, "A4"), &text("2010301"));
+    assert_eq!(at(g, "B4"), &text("行政运行"));
+    assert_eq!(at(g, "C4"), &text("64,079,020.00"));
+    assert_eq!(at(g, "A5"), &CellValue::Empty);
+    assert_eq!(at(g, "C5"), &text("-"));
+    assert_eq!(g.rows.len(), 5);
+}
+
+#[test]
+fn csv_in_utf8_with_and_without_bom() {
+    assert_csv(
+        &read_bytes("in/表2.csv", CSV.as_bytes()).unwrap(),
+        "in/表2.csv",
+    );
+    let bom = [b"\xEF\xBB\xBF".as_slice(), CSV.as_bytes()].concat();
+    assert_csv(&read_bytes("in/表2.csv", &bom).unwrap(), "in/表2.csv");
+}
+
+#[test]
+fn csv_in_gbk_and_gb18030() {
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(CSV);
+    assert!(!unmappable);
+    assert_csv(&read_bytes("表2.csv", &gbk).unwrap(), "表2.csv");
+    // GB18030-only characters (four-byte sequences) decode too.
+    let extra = format!("{CSV}注：𠮷€,,\n");
+    let (gb18030, _, unmappable) = encoding_rs::GB18030.encode(&extra);
+    assert!(!unmappable);
+    let grids = read_bytes("表2.csv", &gb18030).unwrap();
+    assert_eq!(at(&grids[0], "A6"), &text("注：𠮷€"));
+    assert_eq!(at(&grids[0], "C4"), &text("64,079,020.00"));
+}
+
+#[test]
+fn tab_and_semicolon_delimiters_are_sniffed() {
+    let tsv = "部门财政拨款收支预算总表\t\t\n单位：元\t\t\n科目编码\t科目名称\t合计\n2010301\t行政运行\t64,079,020.00\n\t合计\t-\n";
+    assert_csv(&read_bytes("表2.tsv", tsv.as_bytes()).unwrap(), "表2.tsv");
+    // A .txt exported by Excel as "Unicode text": UTF-16LE with BOM, tab separated.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(tsv.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_csv(&read_bytes("表2.txt", &utf16).unwrap(), "表2.txt");
+    let semi = "部门财政拨款收支预算总表;;\n单位：元;;\n科目编码;科目名称;合计\n2010301;行政运行;\"64,079,020.00\"\n;合计;-\n";
+    assert_csv(&read_bytes("表2.csv", semi.as_bytes()).unwrap(), "表2.csv");
+}
+
+#[test]
+fn disclosure_text_goes_to_the_text_reader() {
+    let path = repo_path("../../shared/seed/000_ad5b7043e5cab9de.txt");
+    let seed = std::fs::read(&path)
+        .or_else(|_| std::fs::read("/work/shared/seed/000_ad5b7043e5cab9de.txt"))
+        .unwrap();
+    let grids = read_bytes("published.txt", &seed).unwrap();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].sheet, "正文");
+    assert_eq!(at(&grids[0], "A3"), &text("上海市2024年市级部门预算"));
+    // The same text named .csv is taken as a table (the extension decides the shape).
+    let as_csv = read_bytes("published.csv", &seed).unwrap();
+    assert_eq!(as_csv[0].sheet, "published");
+}
+
+#[test]
+fn folder_reads_each_table_file_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(CSV);
+    std::fs::write(dir.path().join("表2.csv"), &gbk).unwrap();
+    std::fs::write(dir.path().join("表1.xlsx"), single_sheet_xlsx()).unwrap();
+    std::fs::write(dir.path().join("全部.xlsx"), sample_xlsx()).unwrap();
+    std::fs::write(dir.path().join(".表3.csv"), CSV).unwrap();
+    std::fs::write(dir.path().join("~$表1.xlsx"), b"lock").unwrap();
+    std::fs::write(dir.path().join("yusuan-公开表.xlsx"), b"ours").unwrap();
+    std::fs::write(dir.path().join("说明.docx"), b"doc").unwrap();
+    std::fs::create_dir(dir.path().join("子目录")).unwrap();
+    std::fs::write(dir.path().join("子目录/表4.csv"), CSV).unwrap();
+    let grids = read_path(dir.path()).unwrap();
+    let names: Vec<&str> = grids.iter().map(|g| g.sheet.as_str()).collect();
+    // Sorted by file name (code point order): 全 < 表1 < 表2.
+    assert_eq!(names, ["表2", "隐藏", "空表", "表1", "表2"]);
+    let csv = grids.last().unwrap();
+    assert_eq!(csv.file, dir.path().join("表2.csv").display().to_string());
+    assert_eq!(at(csv, "C4"), &text("64,079,020.00"));
+    assert_eq!(at(&grids[3], "A1"), &text("只有一个工作表"));
+}
+
+fn single_sheet_xlsx() -> Vec<u8> {
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .write_string(0, 0, "只有一个工作表")
+        .unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn input_files_are_never_modified() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("单位.xlsx");
+    let bytes = sample_xlsx();
+    std::fs::write(&path, &bytes).unwrap();
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    read_path(&path).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
+}
+
+// ---------------------------------------------------------------- never panic
+
+const NAMES: [&str; 10] = [
+    "a.xlsx", "a.xlsm", "a.xls", "a.xlsb", "a.ods", "a.csv", "a.tsv", "a.txt", "a.et", "a",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+                                   name in 0..NAMES.len()) {
+        let _ = read_bytes(NAMES[name], &bytes);
+    }
+
+    #[test]
+    fn arbitrary_ole_and_zip_prefixes_never_panic(
+        body in proptest::collection::vec(any::<u8>(), 0..2048),
+        zip in any::<bool>(),
+        name in 0..NAMES.len(),
+    ) {
+        let magic: &[u8] = if zip { b"PK\x03\x04" } else { b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" };
+        let bytes = [magic, &body].concat();
+        let _ = read_bytes(NAMES[name], &bytes);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_workbooks_and_csv_never_panic(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
+        cut in any::<prop::sample::Index>(),
+        which in 0..4usize,
+        name in 0..NAMES.len(),
+    ) {
+        let mut bytes = match which {
+            0 => sample_xlsx(),
+            1 => std::fs::read(fixture("sample.xls")).unwrap(),
+            2 => std::fs::read(fixture("sample.ods")).unwrap(),
+            _ => encoding_rs::GBK.encode(CSV).0.into_owned(),
+        };
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        let keep = bytes.len() - cut.index(bytes.len() / 4 + 1);
+        bytes.truncate(keep);
+        let _ = read_bytes(NAMES[name], &bytes);
+    }
 }
