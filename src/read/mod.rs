@@ -13,6 +13,7 @@
 
 mod csv;
 mod folder;
+mod merges;
 mod sheet;
 mod sniff;
 pub mod text;

@@ -6,6 +6,7 @@
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
 use super::ReadError;
+use super::merges::{self, XlsxParts};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
     Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls,
@@ -46,25 +47,29 @@ fn put(
     Ok(())
 }
 
-/// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas, plus the
-/// merge list.
+/// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas; merges
+/// from a scan of the sheet's tail (calamine's merge reader is the fallback).
 pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut book: Xlsx<Bytes> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
+    let mut parts = XlsxParts::new(bytes);
     let mut grids = Vec::with_capacity(sheets.len());
     for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let mut grid = Grid::new(file, sheet.name.as_str());
         grid.hidden = sheet.visible != SheetVisible::Visible;
         xlsx_cells(&mut book, &mut grid, &mut budget)
             .map_err(|e| e.into_error(file, &sheet.name))?;
-        grid.merges = book
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
-            .iter()
-            .map(merge_of)
-            .collect();
+        grid.merges = match parts.as_mut().and_then(|p| p.merges(&sheet.name)) {
+            Some(merges) => merges,
+            None => book
+                .merge_cells_by_sheet_name(&sheet.name)
+                .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
+                .iter()
+                .map(merge_of)
+                .collect(),
+        };
         grids.push(grid);
     }
     Ok(grids)
@@ -165,15 +170,19 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     })?;
     generic(file, book, true, |book, name| {
         book.merge_cells_by_sheet_name(name)
+            .map(|dims| dims.iter().map(merge_of).collect())
             .map_err(|e| e.to_string())
     })
 }
 
-/// Reads an ods workbook (calamine does not report ods merges).
+/// Reads an ods workbook (merges from content.xml, which calamine does not report).
 pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let book: Ods<Bytes> =
         Ods::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
-    generic(file, book, true, |_, _| Ok(Vec::new()))
+    let merges = merges::ods_merges(bytes).unwrap_or_default();
+    generic(file, book, true, |_, name| {
+        Ok(merges.get(name).cloned().unwrap_or_default())
+    })
 }
 
 /// Reads an xlsb workbook (calamine does not report xlsb merges; xlsb always stores formula
@@ -191,7 +200,7 @@ fn generic<'a, R>(
     file: &str,
     mut book: R,
     with_formulas: bool,
-    merges: impl Fn(&R, &str) -> Result<Vec<Dimensions>, String>,
+    merges: impl Fn(&R, &str) -> Result<Vec<Merge>, String>,
 ) -> Result<Vec<Grid>, ReadError>
 where
     R: Reader<Bytes<'a>>,
@@ -214,11 +223,7 @@ where
                 .map_err(|e| sheet_error(file, name, &e.to_string()))?;
             mark_uncalculated(&mut grid, &mut budget, &formulas)?;
         }
-        grid.merges = merges(&book, name)
-            .map_err(|detail| sheet_error(file, name, &detail))?
-            .iter()
-            .map(merge_of)
-            .collect();
+        grid.merges = merges(&book, name).map_err(|detail| sheet_error(file, name, &detail))?;
         grids.push(grid);
     }
     Ok(grids)

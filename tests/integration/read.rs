@@ -176,6 +176,37 @@ fn xlsx_cells_at_absolute_positions_with_merges_errors_and_formulas() {
 }
 
 #[test]
+fn xlsx_merges_agree_with_calamine() {
+    use calamine::Reader as _;
+    let bytes = unit_workbook();
+    let grids = read_bytes("unit.xlsx", &bytes).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
+    for g in &grids {
+        let expected: Vec<Merge> = book
+            .merge_cells_by_sheet_name(&g.sheet)
+            .unwrap()
+            .iter()
+            .map(|d| Merge {
+                first_row: d.start.0,
+                first_col: d.start.1,
+                last_row: d.end.0,
+                last_col: d.end.1,
+            })
+            .collect();
+        assert_eq!(g.merges, expected, "{}", g.sheet);
+        assert_eq!(g.merges.len(), 3);
+    }
+    // Namespace-prefixed parts (as the .NET OpenXML SDK writes them) give the same merges.
+    let prefixed = strip_cached_value(
+        &sample_xlsx(),
+        "<mergeCell ref=\"B2:E2\"/>",
+        "<x:mergeCell xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" ref=\"B2:E2\"/>",
+    );
+    let grids = read_bytes("a.xlsx", &prefixed).unwrap();
+    assert_eq!(sheet(&grids, "表2").merges, [TITLE_MERGE]);
+}
+
+#[test]
 fn xlsx_is_sniffed_whatever_the_extension() {
     // An xlsx saved as .xls or with no extension is still read as xlsx; .xlsm likewise.
     for name in ["a.xls", "a", "a.xlsm", "a.csv"] {
@@ -205,8 +236,31 @@ fn ods_fixture_reads_like_the_xlsx() {
     assert_sample(&grids, &path.display().to_string());
     let g = sheet(&grids, "表2");
     assert_eq!(at(g, "E5"), &CellValue::Number(100.0));
+    assert_eq!(g.merges, [TITLE_MERGE]);
     // LibreOffice has no boolean type: TRUE is saved as the number 1.
     assert_eq!(at(g, "G4"), &CellValue::Number(1.0));
+}
+
+#[test]
+fn xlsb_is_dispatched_to_the_xlsb_reader() {
+    // No xlsb writer is available here, so this checks the dispatch only: a zip with
+    // xl/workbook.bin reaches calamine's xlsb reader, whose complaint is reported as damage.
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("xl/workbook.bin", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"\x83\x01\x00").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert_eq!(
+        yusuan::read::sniff("a.xlsx", &bytes).unwrap(),
+        yusuan::read::Kind::Xlsb
+    );
+    let err = read_bytes("单位.xlsb", &bytes).unwrap_err();
+    assert!(matches!(err, ReadError::Corrupt { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("单位.xlsb：文件已损坏或不完整（工作簿结构无法解析："),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------- bad files, one per kind
@@ -537,4 +591,54 @@ proptest! {
         bytes.truncate(keep);
         let _ = read_bytes(NAMES[name], &bytes);
     }
+}
+
+// ---------------------------------------------------------------- speed
+
+/// A unit-sized workbook: nine sheets of 40 rows x 8 columns with merged titles and headers.
+fn unit_workbook() -> Vec<u8> {
+    let mut book = Workbook::new();
+    for t in 1..=9 {
+        let sheet = book.add_worksheet();
+        sheet.set_name(format!("表{t}")).unwrap();
+        sheet
+            .merge_range(0, 0, 0, 7, "2024年部门预算表", &Format::new())
+            .unwrap();
+        sheet
+            .merge_range(2, 0, 3, 0, "科目编码", &Format::new())
+            .unwrap();
+        sheet
+            .merge_range(2, 1, 3, 1, "科目名称", &Format::new())
+            .unwrap();
+        for r in 4..44u32 {
+            sheet.write_string(r, 0, format!("2010{r:03}")).unwrap();
+            sheet.write_string(r, 1, "一般公共服务支出").unwrap();
+            for c in 2..8u16 {
+                sheet
+                    .write_number(r, c, f64::from(r) * 1000.5 + f64::from(c))
+                    .unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Prints how many unit workbooks per second one core reads (`cargo test --release --
+/// --ignored read_speed --nocapture` for the real figure; the dev profile is ~10x slower).
+#[test]
+#[ignore]
+fn read_speed() {
+    let bytes = unit_workbook();
+    let n = 200;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let grids = read_bytes("unit.xlsx", &bytes).unwrap();
+        assert_eq!(grids.len(), 9);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} unit workbooks ({} bytes each) in {secs:.2}s: {:.0} per second",
+        bytes.len(),
+        f64::from(n) / secs
+    );
 }
