@@ -93,7 +93,7 @@ pub enum ReadError {
     },
     /// A sheet whose used area is absurdly large.
     #[error(
-        "{file} 的工作表「{sheet}」数据范围过大（超过 1000 万个单元格），请删除多余的行列后另存为 .xlsx"
+        "{file} 的工作表「{sheet}」数据范围过大（超过 400 万个单元格），请删除多余的行列后另存为 .xlsx"
     )]
     TooManyCells {
         /// The path as given.
@@ -199,13 +199,16 @@ fn file_stem(file: &str) -> &str {
 
 /// An I/O error worded for the user.
 fn io_error(file: &str, e: &std::io::Error) -> ReadError {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        ReadError::NotFound { file: file.into() }
-    } else {
-        ReadError::Io {
-            file: file.into(),
-            reason: e.to_string(),
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => return ReadError::NotFound { file: file.into() },
+        std::io::ErrorKind::PermissionDenied => {
+            "没有读取权限，请检查文件权限或先关闭占用它的程序".into()
         }
+        _ => e.to_string(),
+    };
+    ReadError::Io {
+        file: file.into(),
+        reason,
     }
 }
 

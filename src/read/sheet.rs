@@ -15,9 +15,9 @@ use calamine::{
 use std::collections::HashMap;
 use std::io::Cursor;
 
-/// The most cells (counting the blanks a dense grid needs) one workbook may expand to: ten
-/// million, about 320 MB of grid. Budget workbooks use a few thousand.
-pub const MAX_CELLS: usize = 10_000_000;
+/// The most cells (counting the blanks a dense grid needs) one workbook may expand to: four
+/// million, about 128 MB of grid. Budget workbooks use a few thousand.
+pub const MAX_CELLS: usize = 4_000_000;
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 

@@ -642,3 +642,21 @@ fn read_speed() {
         f64::from(n) / secs
     );
 }
+
+#[test]
+fn far_apart_cells_are_refused_not_allocated() {
+    // A cell in column XFD on 300 rows: a dense grid would need almost five million cells.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for row in 0..300u32 {
+        sheet.write_string(row, 16_383, "z").unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let Err(err) = read_bytes("大.xlsx", &bytes) else {
+        panic!("a five-million-cell grid was built");
+    };
+    assert_eq!(
+        err.to_string(),
+        "大.xlsx 的工作表「Sheet1」数据范围过大（超过 400 万个单元格），请删除多余的行列后另存为 .xlsx"
+    );
+}
