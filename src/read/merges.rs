@@ -147,15 +147,28 @@ fn parse_a1(cell: &str) -> Option<(u32, u32)> {
     Some((row - 1, col - 1))
 }
 
+/// What one pass over an ODS content.xml tells before calamine parses it.
+#[derive(Debug, Default)]
+pub struct OdsScan {
+    /// Merged ranges by sheet name.
+    pub merges: HashMap<String, Vec<Merge>>,
+    /// The largest bounding box of non-empty cells over all sheets, in cells (calamine builds
+    /// dense ranges of that size).
+    pub largest_area: u64,
+}
+
 /// ODS merges by sheet name, from content.xml: a cell with `number-columns-spanned` or
 /// `number-rows-spanned` greater than one starts a merge. Positions count repeated rows and
-/// cells (`number-rows-repeated`, `number-columns-repeated`), covered cells included.
-pub fn ods_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Merge>>> {
+/// cells (`number-rows-repeated`, `number-columns-repeated`), covered cells included. Also
+/// measures each sheet's used area.
+pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let content = inflate(&mut archive, "content.xml")?;
     let mut reader = quick_xml::Reader::from_reader(content.as_slice());
     let mut buf = Vec::new();
     let mut all: HashMap<String, Vec<Merge>> = HashMap::new();
+    let mut largest_area = 0u64;
+    let mut used = Span::default();
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);
     let mut row_repeat = 1u64;
@@ -167,6 +180,7 @@ pub fn ods_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Merge>>> {
                 "table" => {
                     sheet = Some(attr(&e, "name")?);
                     row = 0;
+                    used = Span::default();
                 }
                 "table-row" => {
                     col = 0;
@@ -187,17 +201,56 @@ pub fn ods_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Merge>>> {
                         };
                         all.entry(sheet.clone()?).or_default().push(merge);
                     }
-                    col = col.saturating_add(number(&e, "number-columns-repeated"));
+                    let repeat = number(&e, "number-columns-repeated");
+                    if !empty || attr(&e, "value-type").is_some() {
+                        used.add(row, row.saturating_add(row_repeat - 1));
+                        used.add_col(col, col.saturating_add(repeat - 1));
+                        largest_area = largest_area.max(used.area());
+                    }
+                    col = col.saturating_add(repeat);
                 }
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == "table-row" => {
                 row = row.saturating_add(row_repeat);
             }
-            Event::Eof => return Some(all),
+            Event::Eof => {
+                return Some(OdsScan {
+                    merges: all,
+                    largest_area,
+                });
+            }
             _ => {}
         }
         buf.clear();
+    }
+}
+
+/// The bounding box of a sheet's non-empty cells.
+#[derive(Default)]
+struct Span {
+    rows: Option<(u64, u64)>,
+    cols: Option<(u64, u64)>,
+}
+
+impl Span {
+    fn add(&mut self, first: u64, last: u64) {
+        self.rows = Some(
+            self.rows
+                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
+        );
+    }
+    fn add_col(&mut self, first: u64, last: u64) {
+        self.cols = Some(
+            self.cols
+                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
+        );
+    }
+    fn area(&self) -> u64 {
+        match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+            _ => 0,
+        }
     }
 }
 

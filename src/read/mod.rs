@@ -13,6 +13,7 @@
 
 mod csv;
 mod folder;
+mod guard;
 mod merges;
 mod sheet;
 mod sniff;
@@ -143,8 +144,21 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
 
 /// Reads one file's bytes into grids; `file_name` names the file in grids and errors, and its
 /// extension and stem are used only where the bytes cannot decide (text shape, CSV sheet name,
-/// WPS wording). Never panics, whatever the bytes.
+/// WPS wording). Never panics, whatever the bytes: calamine does panic on some malformed
+/// workbooks (e.g. xls records shorter than they claim), so a panic in a parser is caught and
+/// reported as a damaged file. The process's panic hook still sees it (the CLI may install a
+/// quiet one); with `panic = "abort"` this protection is lost.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    std::panic::catch_unwind(|| dispatch(file_name, bytes)).unwrap_or_else(|_| {
+        Err(ReadError::Corrupt {
+            file: file_name.into(),
+            detail: "内部结构异常，解析器无法处理".into(),
+        })
+    })
+}
+
+/// The one dispatch point: the sniffed kind decides the reader.
+fn dispatch(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     match sniff(file_name, bytes)? {
         Kind::Xlsx => sheet::xlsx(file_name, bytes),
         Kind::Xlsb => sheet::xlsb(file_name, bytes),
