@@ -71,7 +71,11 @@ fn looks_binary(text: &str) -> bool {
 pub fn looks_like_disclosure(text: &str) -> bool {
     let mut lines = 0usize;
     let mut prose = 0usize;
-    for line in text.lines().filter(|l| !l.trim().is_empty()).take(SNIFF_LINES) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(SNIFF_LINES)
+    {
         lines += 1;
         let long = line.trim().chars().count() >= 12;
         if long && !line.contains('\t') && (line.contains('。') || !line.contains(',')) {
@@ -212,6 +216,8 @@ mod tests {
     fn disclosure_detection() {
         let prose = "上海市人民政府合作交流办公室是市政府直属机构，主要职能如下。\n".repeat(6);
         assert!(looks_like_disclosure(&format!("{prose}项目\t金额\n")));
-        assert!(!looks_like_disclosure("项目\t金额\n一般公共服务支出\t100\n"));
+        assert!(!looks_like_disclosure(
+            "项目\t金额\n一般公共服务支出\t100\n"
+        ));
     }
 }

@@ -63,7 +63,9 @@ pub enum ReadError {
         file: String,
     },
     /// A damaged or truncated file.
-    #[error("{file}：文件已损坏或不完整（{detail}）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx")]
+    #[error(
+        "{file}：文件已损坏或不完整（{detail}）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+    )]
     Corrupt {
         /// The path as given.
         file: String,
@@ -221,6 +223,9 @@ mod tests {
     #[test]
     fn whitespace_only_text_is_empty() {
         let err = read_bytes("a.csv", b" \r\n ").unwrap_err();
-        assert_eq!(err.to_string(), "a.csv：文件为空，请重新导出或检查是否选错了文件");
+        assert_eq!(
+            err.to_string(),
+            "a.csv：文件为空，请重新导出或检查是否选错了文件"
+        );
     }
 }

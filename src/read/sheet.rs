@@ -112,11 +112,14 @@ fn xlsx_cells(
             (DataRef::Empty, Some(formula)) => {
                 CellValue::FormulaWithoutValue(formula_text(formula, record.pos, &mut anchors))
             }
-            (value, Some(XlsxFormulaMetadata::Shared {
-                shared_index,
-                formula,
-                ..
-            })) => {
+            (
+                value,
+                Some(XlsxFormulaMetadata::Shared {
+                    shared_index,
+                    formula,
+                    ..
+                }),
+            ) => {
                 anchors.insert(shared_index, (formula, record.pos));
                 cell_of_ref(value)
             }
@@ -249,7 +252,12 @@ fn mark_uncalculated(
     for (r, c, formula) in formulas.used_cells() {
         let pos = absolute(row0, col0, r, c);
         if *grid.cell(pos.0 as usize, pos.1 as usize) == CellValue::Empty {
-            put(grid, budget, pos, CellValue::FormulaWithoutValue(formula.clone()))?;
+            put(
+                grid,
+                budget,
+                pos,
+                CellValue::FormulaWithoutValue(formula.clone()),
+            )?;
         }
     }
     Ok(())

@@ -98,8 +98,7 @@ fn has_ole_stream(bytes: &[u8], name: &str) -> bool {
         .chunks_exact(128)
         .skip(4) // the 512-byte header is never a directory sector
         .any(|entry| {
-            entry.starts_with(&needle)
-                && entry.get(64..66) == Some(&declared.to_le_bytes()[..])
+            entry.starts_with(&needle) && entry.get(64..66) == Some(&declared.to_le_bytes()[..])
         })
 }
 
@@ -175,7 +174,9 @@ fn guard_size(file: &str, archive: &zip::ZipArchive<Cursor<&[u8]>>) -> Result<()
 pub fn zip_detail(e: &zip::result::ZipError) -> String {
     use zip::result::ZipError;
     match e {
-        ZipError::Io(_) | ZipError::InvalidArchive(_) => "压缩结构不完整，可能下载或拷贝中断".into(),
+        ZipError::Io(_) | ZipError::InvalidArchive(_) => {
+            "压缩结构不完整，可能下载或拷贝中断".into()
+        }
         ZipError::UnsupportedArchive(_) => "使用了不支持的压缩方式或加密".into(),
         _ => "压缩结构无法解析".into(),
     }
@@ -222,14 +223,20 @@ mod tests {
             sniff("a.xlsx", b"\x89PNG\r\n\x1a\n0000"),
             Err(ReadError::NotSpreadsheet { .. })
         ));
-        assert_eq!(sniff("a.csv", "项目,金额\n".as_bytes()).ok(), Some(Kind::Text));
+        assert_eq!(
+            sniff("a.csv", "项目,金额\n".as_bytes()).ok(),
+            Some(Kind::Text)
+        );
     }
 
     #[test]
     fn ole_stream_names_match_only_directory_entries() {
         let mut bytes = vec![0u8; 1024];
         bytes[..8].copy_from_slice(&OLE_MAGIC);
-        let name: Vec<u8> = "Workbook".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let name: Vec<u8> = "Workbook"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         // Misaligned: not a directory entry.
         bytes[520..520 + name.len()].copy_from_slice(&name);
         assert!(!has_ole_stream(&bytes, "Workbook"));

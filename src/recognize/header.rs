@@ -299,14 +299,11 @@ fn map_columns(
     let mut mapped: Vec<MappedColumn> = Vec::new();
     let mut missing = Vec::new();
     for column in spec.columns {
-        let found = block
-            .leaves
-            .iter()
-            .enumerate()
-            .skip(from)
-            .find(|(c, leaf)| {
-                column.labels.contains(&leaf.as_str()) && !mapped.iter().any(|m| m.col == *c)
-            });
+        let free = |c: usize| !mapped.iter().any(|m| m.col == c);
+        let leaves = || block.leaves.iter().enumerate().skip(from);
+        let found = leaves()
+            .find(|(c, leaf)| free(*c) && column.labels.contains(&leaf.as_str()))
+            .or_else(|| leaves().find(|(c, leaf)| free(*c) && flattened(spec, column, leaf)));
         match found {
             Some((col, _)) => mapped.push(MappedColumn {
                 index: column.index,
@@ -319,6 +316,18 @@ fn map_columns(
         }
     }
     (mapped, missing)
+}
+
+/// True when a flat header joined a group or parent label and the column's label into one cell:
+/// `“三公”经费合计`, `公务用车购置及运行费小计`, `收入预算合计`.
+fn flattened(spec: &TableSpec, column: &super::tables::ColumnSpec, leaf: &str) -> bool {
+    column.labels.iter().any(|label| {
+        leaf.strip_suffix(label).is_some_and(|prefix| {
+            !prefix.is_empty()
+                && (spec.groups.contains(&prefix)
+                    || spec.columns.iter().any(|c| c.labels.contains(&prefix)))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -487,6 +496,29 @@ mod tests {
                 last_col: lc,
             });
         }
+        let verdict = judge(&read_block(&g, 0), None, None);
+        assert_eq!(
+            verdict,
+            Verdict::Table(
+                TableId::T9,
+                Layout::ThreePublic {
+                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn flat_table9_header_joins_group_and_leaf() {
+        let g = grid(&[&[
+            "“三公”经费合计",
+            "因公出国(境)费",
+            "公务接待费",
+            "公务用车购置及运行费小计",
+            "公务用车购置费",
+            "公务用车运行费",
+            "机关运行经费预算数",
+        ]]);
         let verdict = judge(&read_block(&g, 0), None, None);
         assert_eq!(
             verdict,

@@ -6,7 +6,7 @@
 //! right after it (as in 名词解释) is skipped. Not for tables.
 
 use super::amounts::scale;
-use super::norm::{norm, year_in};
+use super::norm::{is_note, norm, year_in};
 use super::tables::T9_COLUMNS;
 use crate::model::{
     CellKey, Location, MoneyUnit, Narrative, RowKey, SourceMap, Table9, TableId, ThreePublic,
@@ -71,9 +71,14 @@ pub(crate) fn facts(lines: &[ProseLine]) -> ProseFacts {
         admin_unit_count,
         year: normalised
             .iter()
-            .filter(|(t, _)| t.contains("预算"))
+            .filter(|(t, _)| is_heading(t) && t.contains("预算"))
             .find_map(|(t, _)| year_in(t)),
     }
+}
+
+/// A short line that is not a note: a cover or section heading such as `上海市2024年市级部门预算`.
+fn is_heading(normalised: &str) -> bool {
+    normalised.chars().count() <= 30 && !is_note(normalised)
 }
 
 /// The first figure after one of `keys` in any line.

@@ -28,7 +28,12 @@ fn sample_xlsx() -> Vec<u8> {
     sheet
         .merge_range(1, 1, 1, 4, "部门财政拨款收支预算总表", &Format::new())
         .unwrap();
-    for (col, title) in [(1, "科目编码"), (2, "科目名称"), (3, "合计"), (4, "基本支出")] {
+    for (col, title) in [
+        (1, "科目编码"),
+        (2, "科目名称"),
+        (3, "合计"),
+        (4, "基本支出"),
+    ] {
         sheet.write_string(2, col, title).unwrap();
     }
     sheet.write_string(3, 1, "2010301").unwrap();
@@ -50,7 +55,9 @@ fn sample_xlsx() -> Vec<u8> {
     sheet
         .write_formula(4, 3, Formula::new("=SUM(D4:D4)").set_result("64079020.5"))
         .unwrap();
-    sheet.write_formula(4, 4, Formula::new("=SUM(E4:E4)")).unwrap();
+    sheet
+        .write_formula(4, 4, Formula::new("=SUM(E4:E4)"))
+        .unwrap();
     let hidden = book.add_worksheet();
     hidden.set_name("隐藏").unwrap();
     hidden.write_string(0, 0, "secret").unwrap();
@@ -71,7 +78,10 @@ fn strip_cached_value(xlsx: &[u8], from: &str, to: &str) -> Vec<u8> {
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
         if name.starts_with("xl/worksheets/") {
-            data = String::from_utf8(data).unwrap().replace(from, to).into_bytes();
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace(from, to)
+                .into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
