@@ -78,7 +78,7 @@ pub(crate) fn facts(lines: &[ProseLine]) -> ProseFacts {
 
 /// A short line that is not a note: a cover or section heading such as `上海市2024年市级部门预算`.
 fn is_heading(normalised: &str) -> bool {
-    normalised.chars().count() <= 30 && !is_note(normalised)
+    normalised.chars().count() <= 30 && !is_note(normalised) && !normalised.contains('元')
 }
 
 /// The first figure after one of `keys` in any line.

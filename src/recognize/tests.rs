@@ -278,7 +278,8 @@ fn overview_and_fiscal_tables_are_stated() {
         o.income,
         vec![
             ("一、财政拨款收入".to_string(), d("300")),
-            ("1、一般公共预算".to_string(), d("300")),
+            // The 2026 label is read as the official one.
+            ("1、一般公共预算资金".to_string(), d("300")),
             ("2、政府性基金".to_string(), d("0")),
         ]
     );
