@@ -183,28 +183,40 @@ pub(crate) fn judge(
     let pick =
         |id: Option<TableId>| id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned());
     let grouped = fitting.iter().find(|(t, _)| has_group(*t)).cloned();
-    if let Some((id, layout)) = pick(title)
-        .or(grouped)
+    let missing = |id: TableId| match fit(spec(id), block) {
+        Err(missing) if partly_there(spec(id), block) => Some(Verdict::Missing(id, missing)),
+        _ => None,
+    };
+    // A title that does not fit yields only to a table its group label names; otherwise its
+    // missing columns are the problem (a 表3 whose 基本支出 is split must not pass for 表8).
+    let titled = title.and_then(|id| {
+        pick(Some(id))
+            .or_else(|| grouped.clone())
+            .map(|(id, layout)| Verdict::Table(id, layout))
+            .or_else(|| missing(id))
+    });
+    if let Some(verdict) = titled {
+        return verdict;
+    }
+    if let Some((id, layout)) = grouped
         .or_else(|| pick(active))
         .or_else(|| fitting.first().cloned())
     {
         return Verdict::Table(id, layout);
     }
-    // Nothing fits: name the table the title or a group label points at, if its columns
-    // are partly there.
-    let named = title.or_else(|| TableId::ALL.into_iter().find(|id| has_group(*id)));
-    match named {
-        Some(id) => match fit(spec(id), block) {
-            Err(missing) if partly_there(spec(id), block) => Verdict::Missing(id, missing),
-            _ => Verdict::Unknown,
-        },
-        None => Verdict::Unknown,
-    }
+    // Nothing fits: name the table a group label points at, if its columns are partly there.
+    TableId::ALL
+        .into_iter()
+        .find(|id| has_group(*id))
+        .and_then(missing)
+        .unwrap_or(Verdict::Unknown)
 }
 
+/// True when some column other than 合计 (which every table has) is in the header.
 fn partly_there(spec: &TableSpec, block: &HeaderBlock) -> bool {
     spec.columns
         .iter()
+        .skip(1)
         .any(|c| block.leaves.iter().any(|l| c.labels.contains(&l.as_str())))
 }
 
@@ -590,6 +602,32 @@ mod tests {
             judge(&block, Some(TableId::T3), None),
             Verdict::Missing(TableId::T3, vec!["项目支出"])
         );
+    }
+
+    #[test]
+    fn a_title_that_does_not_fit_is_not_taken_for_another_table() {
+        // 表3 with 基本支出 split into 人员经费/公用经费 also fits 表8's columns.
+        let g = grid(&[
+            &["项目", "", "支出预算"],
+            &["科目编码", "科目名称", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "人员经费", "公用经费"],
+        ]);
+        let block = read_block(&g, 0);
+        assert_eq!(
+            judge(&block, Some(TableId::T3), None),
+            Verdict::Missing(TableId::T3, vec!["基本支出"])
+        );
+        // A group label naming another table overrides a stale title.
+        let g = grid(&[
+            &["项目", "", "一般公共预算支出"],
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T2), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T5, _)));
+        // A stale title (from a 目录) sharing only 合计 with the header does not block it.
+        let g = grid(&[&["科目编码", "科目名称", "合计", "人员经费", "公用经费"]]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T9), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T8, _)));
     }
 
     #[test]

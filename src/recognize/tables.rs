@@ -302,7 +302,11 @@ pub(crate) fn is_header_label(label: &str) -> bool {
 
 /// True for the labels of a total row.
 pub(crate) fn is_total_label(label: &str) -> bool {
-    matches!(label, "合计" | "总计" | "合计数" | "总合计")
+    let label = label.trim_end_matches(':');
+    matches!(
+        label,
+        "合计" | "总计" | "合计数" | "总合计" | "支出合计" | "收入合计"
+    )
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use crate::common::{repo_path, seed_budget};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use yusuan::derive;
-use yusuan::model::{Budget, CellKey, Code, RowKey, TableId};
+use yusuan::model::{Budget, CellKey, Code, Level, RowKey, TableId};
 use yusuan::read::text::disclosure_text;
 use yusuan::recognize::{Submission, recognize};
-use yusuan::synth::{Shape, as_rendered, example_budget, render};
+use yusuan::synth::{Shape, as_rendered, example_budget, render, split_units};
 
 fn seed() -> Submission {
     let path = repo_path("samples/seed-disclosure.txt");
@@ -184,4 +184,30 @@ fn first_difference(got: &Budget, want: &Budget) -> String {
         }
     }
     walk(String::new(), &got, &want).unwrap_or_default()
+}
+
+#[test]
+fn unit_level_submissions_recognise_in_every_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = split_units(&with_stated_tables(example_budget()), 3, 7);
+    let mut failures = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        assert_eq!(unit.meta.level, Level::Unit);
+        for shape in Shape::ALL {
+            let sub_dir = dir.path().join(format!("u{i}"));
+            std::fs::create_dir_all(&sub_dir).unwrap();
+            let path = write_shape(&sub_dir, shape, &render(unit, shape));
+            match yusuan::load(&path) {
+                Ok(sub) => {
+                    let want = as_rendered(unit, shape);
+                    if sub.budget != want {
+                        let diff = first_difference(&sub.budget, &want);
+                        failures.push(format!("unit {i} {shape}: {diff}"));
+                    }
+                }
+                Err(e) => failures.push(format!("unit {i} {shape}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
