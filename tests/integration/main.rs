@@ -7,5 +7,6 @@ mod read;
 mod recognize;
 mod round_trip;
 mod seed_convert;
+mod shapes;
 mod synth;
 mod write;
