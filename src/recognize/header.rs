@@ -62,7 +62,7 @@ pub(crate) enum Layout {
         income_amount: usize,
         /// Expenditure label column.
         expenditure_label: usize,
-        /// Expenditure amount columns (表1: index 0 only; 表4: 0..=3 as `FISCAL_COLUMNS`).
+        /// Expenditure amount columns (表1: index 0 only; 表4: 0..=3 = 合计 and the three funds).
         amounts: Vec<MappedColumn>,
     },
     /// 表9.

@@ -11,12 +11,13 @@
 //! text that is not a number) become findings with rule [`UNREADABLE`].
 //!
 //! # Sources
-//! `Submission::sources` holds the submitted cell of every amount read:
+//! `Submission::sources` holds the submitted cell of every amount read, keyed as
+//! [`crate::check::keys`] names them:
 //! - 表2/3/5/6/7/8: `RowKey::Code(code)` or `RowKey::Total`, column = `Amounts::COLUMNS` index;
 //! - 表1: `RowKey::Label(label)`: income items as printed in column 0, expenditure items (类
 //!   name without numbering) in column 1, totals as `收入总计` (0) and `支出总计` (1);
-//! - 表4: as 表1, expenditure columns 1..=4 = [`FISCAL_COLUMNS`];
-//! - 表9: `RowKey::Total`, column = index in [`T9_COLUMNS`] (from the table, or the prose
+//! - 表4: as 表1, expenditure columns 1..=4 (`keys::T4_COLUMNS`);
+//! - 表9: `RowKey::Total`, column = index in `keys::T9_COLUMNS` (from the table, or the prose
 //!   sentence that stated the figure).
 //!
 //! # Conventions
@@ -40,8 +41,6 @@ mod table9;
 mod tables;
 
 pub use amounts::UNREADABLE;
-pub use sides::{EXPENDITURE_TOTAL, INCOME_TOTAL};
-pub use tables::{FISCAL_COLUMNS, T9_COLUMNS};
 
 use crate::finding::Finding;
 use crate::grid::Grid;

@@ -4,7 +4,7 @@
 //! Income items known to the official lists (`derive`) are keyed by their official label even
 //! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
 //!
-//! Sources: 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
+//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
 //! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
 //! (1). 表4 likewise with the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`,
 //! `国有资本经营预算`).
@@ -13,7 +13,7 @@ use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader};
-use super::tables::FISCAL_COLUMNS;
+use crate::check::keys::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::Grid;
@@ -21,11 +21,6 @@ use crate::model::{
     CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
 };
 use rust_decimal::Decimal;
-
-/// The row label of the income total.
-pub const INCOME_TOTAL: &str = "收入总计";
-/// The row label of the expenditure total.
-pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// Longer single texts in the label column are prose, not items.
 const MAX_LABEL_CHARS: usize = 30;
@@ -168,7 +163,7 @@ impl SidesReader {
         let mut values = [Decimal::ZERO; 4];
         for m in self.columns.amounts.clone() {
             let column = if self.id == TableId::T4 {
-                FISCAL_COLUMNS.get(m.index).copied().unwrap_or_default()
+                T4_COLUMNS.get(m.index + 1).copied().unwrap_or_default()
             } else {
                 "预算数"
             };

@@ -1,11 +1,11 @@
 //! The reader of 表9 “三公”经费和机关运行经费预算表: one unlabelled data row under a three-row
 //! header, printed in 万元. Sources are keyed `RowKey::Total` with the column index of
-//! `tables::T9_COLUMNS`.
+//! `check::keys::T9_COLUMNS`.
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::reader::{Content, Feed, TableReader};
-use super::tables::T9_COLUMNS;
+use crate::check::keys::T9_COLUMNS;
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::{CellKey, MoneyUnit, RowKey, SourceMap, Table9, TableId, ThreePublic};
