@@ -110,7 +110,7 @@ impl<A: Amounts> ClassifiedReader<A> {
             }
         }
         let joined: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
-        let (code, rest) = code_and_rest(&joined.join(" "))?;
+        let (code, rest) = code_and_rest(&joined.join(" ")).or_else(|| code_in_any_cell(labels))?;
         let name = if named.is_empty() || code_and_rest(named).is_some() {
             rest
         } else {
@@ -163,6 +163,19 @@ impl<A: Amounts> ClassifiedReader<A> {
                 .located(Some(location)),
         );
     }
+}
+
+/// The first label cell that starts with a code (an extra leading column such as 单位名称 may
+/// precede it); the name is the rest of that cell, or the label cells after it.
+fn code_in_any_cell(labels: &[(usize, String)]) -> Option<(Code, String)> {
+    labels.iter().enumerate().find_map(|(i, (_, text))| {
+        let (code, rest) = code_and_rest(text)?;
+        if !rest.is_empty() {
+            return Some((code, rest));
+        }
+        let after: Vec<&str> = labels.iter().skip(i + 1).map(|(_, t)| t.as_str()).collect();
+        Some((code, after.join(" ")))
+    })
 }
 
 impl<A: Amounts> TableReader for ClassifiedReader<A> {

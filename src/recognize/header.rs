@@ -248,7 +248,14 @@ fn fit_classified(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&
     }
     let find = |label: &str| region.iter().position(|l| l == label);
     let code_cols = SPLIT_CODE_LABELS.map(find);
-    let name_col = region.iter().position(|l| l.ends_with("名称"));
+    let name_col = region
+        .iter()
+        .position(|l| l.ends_with("科目名称"))
+        .or_else(|| {
+            region
+                .iter()
+                .position(|l| l.ends_with("名称") && !l.contains("单位"))
+        });
     Ok(Layout::Classified {
         amounts,
         code_cols,

@@ -102,13 +102,14 @@ fn first_figure(lines: &[(String, &Location)], keys: &[&str], excluded: &[&str])
     })
 }
 
-/// `为1,879.28万元…` → (1879.28, 万元, 2). At most a few filler characters (为, 是, 预算数, :)
+/// `为1,879.28万元…` → (1879.28, 万元, 2). At most a few filler characters (为, 是, 预算数, :,
+/// 财政拨款)
 /// may stand between the key and the number.
 fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
-    const FILLER: &str = "为是:共计合预算数约达";
+    const FILLER: &str = "为是:共计合预算数约达财政拨款安排";
     let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
     let mut i = 0;
-    while i < 6 && chars.get(i).is_some_and(|c| FILLER.contains(*c)) {
+    while i < 10 && chars.get(i).is_some_and(|c| FILLER.contains(*c)) {
         i += 1;
     }
     let start = i;
@@ -370,6 +371,17 @@ mod tests {
         assert_eq!(f.unit_kind, Some(UnitKind::Administrative));
         assert_eq!(f.admin_unit_count, Some(6));
         assert_eq!(f.year, Some(2024));
+    }
+
+    #[test]
+    fn three_public_with_fiscal_wording() {
+        let f = facts(&lines(&[
+            "2025年“三公”经费财政拨款预算为12.34万元。",
+            "机关运行经费财政拨款预算数为5.00万元。",
+        ]));
+        let t9 = f.table9.unwrap();
+        assert_eq!(t9.three_public.unwrap().total, d("123400"));
+        assert_eq!(t9.admin_running, Some(d("50000")));
     }
 
     #[test]

@@ -495,6 +495,47 @@ fn code_spellings_and_indented_names() {
 }
 
 #[test]
+fn a_leading_unit_column_does_not_hide_the_code() {
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年预算单位支出预算总表"],
+            &[
+                "单位名称",
+                "科目编码",
+                "科目名称",
+                "合计",
+                "基本支出",
+                "项目支出",
+            ],
+            &["上海市某某中心", "2010301", "行政运行", "=1", "=1", ""],
+            &[
+                "上海市某某中心",
+                "2010302 一般行政管理事务",
+                "",
+                "=2",
+                "",
+                "=2",
+            ],
+        ],
+    );
+    let b = recognize(&[g]).unwrap().budget;
+    let got: Vec<(String, String)> = b
+        .expenditure
+        .lines
+        .iter()
+        .map(|l| (l.code.to_string(), l.name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2010301".to_string(), "行政运行".to_string()),
+            ("2010302".to_string(), "一般行政管理事务".to_string())
+        ]
+    );
+}
+
+#[test]
 fn amount_spellings_and_unreadable_cells() {
     let g = sheet(
         "表3",
