@@ -3,7 +3,7 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_text, norm};
+use super::norm::{cell_text, norm, year_in};
 use super::tables::{
     CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
     is_total_label, spec,
@@ -277,12 +277,7 @@ fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'stat
         return Err(vec!["项目"]);
     };
     let income_amount = (income_label + 1..expenditure_label)
-        .find(|c| {
-            block
-                .leaves
-                .get(*c)
-                .is_some_and(|l| SIDE_AMOUNTS.contains(&l.as_str()))
-        })
+        .find(|c| block.leaves.get(*c).is_some_and(|l| is_side_amount(l)))
         .ok_or_else(|| vec!["预算数"])?;
     let (amounts, missing) = map_columns(spec, block, expenditure_label + 1);
     if !missing.is_empty() {
@@ -344,9 +339,23 @@ fn flattened(spec: &TableSpec, column: &super::tables::ColumnSpec, leaf: &str) -
         leaf.strip_suffix(label).is_some_and(|prefix| {
             !prefix.is_empty()
                 && (spec.groups.contains(&prefix)
-                    || spec.columns.iter().any(|c| c.labels.contains(&prefix)))
+                    || spec.columns.iter().any(|c| c.labels.contains(&prefix))
+                    || is_year_prefix(prefix))
         })
     })
+}
+
+/// `2024年` or `本年`, as in `2024年预算数`.
+fn is_year_prefix(prefix: &str) -> bool {
+    prefix == "本年" || (year_in(prefix).is_some() && prefix.chars().count() == 5)
+}
+
+/// A side table's amount label: `预算数`, `金额`, or such with a year (`2024年预算数`).
+fn is_side_amount(leaf: &str) -> bool {
+    SIDE_AMOUNTS.contains(&leaf)
+        || SIDE_AMOUNTS
+            .iter()
+            .any(|a| leaf.strip_suffix(a).is_some_and(is_year_prefix))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
-use super::meta::{Title, entity_in, title, unit_in};
+use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{cell_text, is_note, norm};
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
@@ -245,6 +245,12 @@ impl Scanner {
 /// lacks a required column.
 pub(crate) fn scan(grid: &Grid) -> Result<GridScan, RecognizeError> {
     let mut scanner = Scanner::default();
+    // A sheet named after a table titles an untitled table at its top.
+    scanner.pending = sheet_title(&grid.sheet).map(|title| Pending {
+        title,
+        location: grid.location(0, 0),
+        age: 0,
+    });
     let mut r = 0;
     while r < grid.rows.len() {
         r = scanner.row(grid, r)?.max(r + 1);

@@ -694,6 +694,20 @@ fn empty_tables_are_present_with_a_zero_total() {
 }
 
 #[test]
+fn the_sheet_name_titles_an_untitled_table() {
+    let g = sheet(
+        "5.5预算单位一般公共预算支出功能分类预算表",
+        &[
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            &["2010301", "行政运行", "=1", "=1", ""],
+        ],
+    );
+    let b = recognize(&[g]).unwrap().budget;
+    assert!(b.general.present && !b.expenditure.present);
+    assert_eq!(b.meta.level, Level::Unit);
+}
+
+#[test]
 fn untitled_table_with_plain_header_defaults_to_table3() {
     let g = sheet(
         "Sheet1",
