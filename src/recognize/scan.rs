@@ -244,13 +244,15 @@ impl Scanner {
 /// Cuts one grid into tables and prose. Fails only when a titled (or group-labelled) table
 /// lacks a required column.
 pub(crate) fn scan(grid: &Grid) -> Result<GridScan, RecognizeError> {
-    let mut scanner = Scanner::default();
     // A sheet named after a table titles an untitled table at its top.
-    scanner.pending = sheet_title(&grid.sheet).map(|title| Pending {
-        title,
-        location: grid.location(0, 0),
-        age: 0,
-    });
+    let mut scanner = Scanner {
+        pending: sheet_title(&grid.sheet).map(|title| Pending {
+            title,
+            location: grid.location(0, 0),
+            age: 0,
+        }),
+        ..Scanner::default()
+    };
     let mut r = 0;
     while r < grid.rows.len() {
         r = scanner.row(grid, r)?.max(r + 1);
