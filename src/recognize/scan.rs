@@ -220,6 +220,15 @@ impl Scanner {
             if let Some(next) = self.header(grid, &block)? {
                 return Ok(next);
             }
+            // Stray header rows inside a coded table (a partial repeat after a page break)
+            // do not end it; in 表1/4 a label row may be an income item, so it is read.
+            let coded = self
+                .active
+                .as_ref()
+                .is_some_and(|a| !matches!(a.reader.id(), TableId::T1 | TableId::T4));
+            if coded {
+                return Ok(block.last_row + 1);
+            }
         }
         if is_note(&joined) {
             self.end_table();
