@@ -163,7 +163,7 @@ fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
         .unwrap_or((r, c))
 }
 
-/// Decides which table a header block belongs to. `title` is the table named by the title
+/// Decides which table a header block belongs to; `Missing` only for a titled table. `title` is the table named by the title
 /// above it (if any), `active` the table being read (a repeated header continues it).
 pub(crate) fn judge(
     block: &HeaderBlock,
@@ -204,12 +204,9 @@ pub(crate) fn judge(
     {
         return Verdict::Table(id, layout);
     }
-    // Nothing fits: name the table a group label points at, if its columns are partly there.
-    TableId::ALL
-        .into_iter()
-        .find(|id| has_group(*id))
-        .and_then(missing)
-        .unwrap_or(Verdict::Unknown)
+    // An untitled header that fits nothing is some other table (项目支出明细, 政府采购…): not
+    // an error, whatever group label it shares with ours.
+    Verdict::Unknown
 }
 
 /// True when some column other than 合计 (which every table has) is in the header.

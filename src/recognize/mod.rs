@@ -71,7 +71,7 @@ pub enum RecognizeError {
         /// Some short texts seen near the top of the sheets, joined.
         labels: String,
     },
-    /// A table was found (by its title or group header) but lacks a required column.
+    /// A titled table (title row or sheet name) lacks a required column.
     #[error("{0}")]
     MissingColumn(Box<MissingColumn>),
 }

@@ -277,8 +277,8 @@ impl Scanner {
     }
 }
 
-/// Cuts one grid into tables and prose. Fails only when a titled (or group-labelled) table
-/// lacks a required column.
+/// Cuts one grid into tables and prose. Fails only when a titled table lacks a required
+/// column.
 pub(crate) fn scan(grid: &Grid) -> Result<GridScan, RecognizeError> {
     // A sheet named after a table titles an untitled table at its top.
     let mut scanner = Scanner {

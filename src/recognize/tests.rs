@@ -797,6 +797,21 @@ fn missing_required_column_names_table_and_labels() {
 }
 
 #[test]
+fn untitled_foreign_tables_are_ignored_not_errors() {
+    let g = sheet(
+        "附表",
+        &[
+            &["项目", "", "一般公共预算支出"],
+            &["项目名称", "合计", "项目支出"],
+            &["合作交流工作业务费", "=10", "=10"],
+        ],
+    );
+    let t3 = official_t3("2024年部门支出预算总表", "单位：元");
+    let sub = recognize(&[g, t3]).unwrap();
+    assert!(sub.budget.expenditure.present && !sub.budget.general.present);
+}
+
+#[test]
 fn three_hundred_rows_read_fast() {
     let mut g = Grid::new("big.xlsx", "表3");
     append(
