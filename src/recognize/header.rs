@@ -163,8 +163,9 @@ fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
         .unwrap_or((r, c))
 }
 
-/// Decides which table a header block belongs to; `Missing` only for a titled table. `title` is the table named by the title
+/// Decides which table a header block belongs to. `title` is the table named by the title
 /// above it (if any), `active` the table being read (a repeated header continues it).
+/// `Missing` is only ever said of the titled table.
 pub(crate) fn judge(
     block: &HeaderBlock,
     title: Option<TableId>,
