@@ -104,7 +104,7 @@ impl<A: Amounts> ClassifiedReader<A> {
                         .collect::<Vec<_>>()
                         .join(" ")
                 } else {
-                    named.to_string()
+                    without_code(named, &code)
                 };
                 return Some((code, name.trim().to_string()));
             }
@@ -162,6 +162,14 @@ impl<A: Amounts> ClassifiedReader<A> {
                 .in_table(self.id)
                 .located(Some(location)),
         );
+    }
+}
+
+/// The name without a repeat of its own code (`2010301 行政运行` under split code cells).
+fn without_code(name: &str, code: &Code) -> String {
+    match code_and_rest(name) {
+        Some((c, rest)) if &c == code => rest,
+        _ => name.to_string(),
     }
 }
 

@@ -482,6 +482,7 @@ fn code_spellings_and_indented_names() {
                 "",
             ],
             &["", "=3", "=1", "行政运行", "=3", "=3", ""],
+            &["201", "03", "02", "2010302 一般行政管理事务", "", "", ""],
         ],
     );
     let b = recognize(&[g]).unwrap().budget;
@@ -491,7 +492,8 @@ fn code_spellings_and_indented_names() {
         .iter()
         .map(|l| l.code.to_string())
         .collect();
-    assert_eq!(codes, ["201", "20103", "2010301"]);
+    assert_eq!(codes, ["201", "20103", "2010301", "2010302"]);
+    assert_eq!(b.expenditure.lines[3].name, "一般行政管理事务");
 }
 
 #[test]
