@@ -229,6 +229,35 @@ fn official_layout_with_extra_sheets() {
 }
 
 #[test]
+fn table9_listing_units_takes_its_total_row() {
+    let g = sheet(
+        "表9",
+        &[
+            &["2024年部门“三公”经费和机关运行经费预算表"],
+            &["单位：万元"],
+            &[
+                "单位名称",
+                "合计",
+                "因公出国（境）费",
+                "公务接待费",
+                "公务用车购置及运行费",
+                "机关运行经费",
+            ],
+            &["上海市某某局本部", "=1", "=1", "", "", "=2"],
+            &["上海市某某中心", "=2", "", "=2", "", ""],
+            &["合计", "=3", "=1", "=2", "", "=2"],
+            &["注：单位为万元。"],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    let t9 = &sub.budget.table9;
+    assert_eq!(t9.three_public.as_ref().map(|t| t.total), Some(d("30000")));
+    assert_eq!(t9.admin_running, Some(d("20000")));
+    assert_eq!(source(&sub, TableId::T9, RowKey::Total, 0), "表9!B6");
+    assert_eq!(source(&sub, TableId::T9, RowKey::Total, 3), "表9!E6");
+}
+
+#[test]
 fn overview_and_fiscal_tables_are_stated() {
     let t1 = sheet(
         "表1",
