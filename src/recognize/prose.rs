@@ -106,7 +106,7 @@ fn first_figure(lines: &[(String, &Location)], keys: &[&str], excluded: &[&str])
 /// 财政拨款)
 /// may stand between the key and the number.
 fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
-    const FILLER: &str = "为是:共计合预算数约达财政拨款安排";
+    const FILLER: &str = "为是:共计合预算数约达财政拨款安排总额的";
     let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
     let mut i = 0;
     while i < 10 && chars.get(i).is_some_and(|c| FILLER.contains(*c)) {
@@ -413,7 +413,7 @@ mod tests {
         assert_eq!(n.precision, d("1000"));
         assert_eq!(n.income_total, None);
         assert!(f.table9.is_none());
-        let f = facts(&lines(&["收入预算1,234,567.89元"]));
+        let f = facts(&lines(&["本单位收入预算总额为1,234,567.89元"]));
         assert_eq!(f.narrative.unwrap().precision, d("0.01"));
     }
 }
