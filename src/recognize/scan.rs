@@ -14,7 +14,7 @@ use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
 use super::table9::Table9Reader;
 use super::{MissingColumn, RecognizeError};
-use crate::grid::Grid;
+use crate::grid::{CellValue, Grid};
 use crate::model::{
     EconomicAmounts, IncomeAmounts, Level, Location, MoneyUnit, SplitAmounts, TableId,
 };
@@ -200,6 +200,8 @@ impl Scanner {
         }
         if is_note(&joined) {
             self.end_table();
+        } else if self.active.is_some() && is_column_numbering(cells) {
+            return Ok(r + 1);
         } else if self.data_row(grid, r) {
             return Ok(r + 1);
         }
@@ -275,6 +277,29 @@ impl Scanner {
             }
         }
     }
+}
+
+/// True for the column-numbering row some forms print under the header: `栏次 | 1 | 2 | 3`,
+/// `甲 | 乙 | 1 | 2`.
+fn is_column_numbering(cells: &[CellValue]) -> bool {
+    let mut next = 1;
+    let mut numbers = 0;
+    for value in cells {
+        let Some(text) = cell_text(value) else {
+            if value.is_blank() {
+                continue;
+            }
+            return false;
+        };
+        let t = norm(&text);
+        if t == next.to_string() {
+            next += 1;
+            numbers += 1;
+        } else if !matches!(t.as_str(), "栏次" | "甲" | "乙" | "丙" | "丁" | "行次") {
+            return false;
+        }
+    }
+    numbers >= 2
 }
 
 /// Cuts one grid into tables and prose. Fails only when a titled table lacks a required

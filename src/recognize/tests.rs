@@ -740,6 +740,22 @@ fn the_sheet_name_titles_an_untitled_table() {
 }
 
 #[test]
+fn column_numbering_rows_are_skipped() {
+    let g = sheet(
+        "表3",
+        &[
+            &["2024年部门支出预算总表"],
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            &["栏次", "", "=1", "=2", "=3"],
+            &["2010301", "行政运行", "=5", "=5", ""],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    assert_eq!(sub.budget.expenditure.lines.len(), 1);
+    assert_eq!(sub.findings, vec![]);
+}
+
+#[test]
 fn untitled_table_with_plain_header_defaults_to_table3() {
     let g = sheet(
         "Sheet1",
