@@ -198,11 +198,10 @@ impl Scanner {
         } else if self.entity_or_unit_row(grid, r, &joined) {
             return Ok(r + 1);
         }
+        let skipped = self.active.is_some() && is_column_numbering(cells);
         if is_note(&joined) {
             self.end_table();
-        } else if self.active.is_some() && is_column_numbering(cells) {
-            return Ok(r + 1);
-        } else if self.data_row(grid, r) {
+        } else if skipped || self.data_row(grid, r) {
             return Ok(r + 1);
         }
         self.prose(grid, r);
