@@ -10,7 +10,7 @@
 //! one culprit finding (see `describe`).
 
 use super::describe;
-use super::equation::{Identity, Ledger, Outcome, Relation, Slot};
+use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellKey, SourceMap};
 use rust_decimal::Decimal;
@@ -122,12 +122,15 @@ fn culprit_of(
     let gap = outcomes.get(pivot)?.gap;
     let mut candidates = Vec::new();
     for slot in common {
+        if !ledger.has(slot) {
+            continue;
+        }
         let coefficient = identities[pivot].coefficient(slot);
         if coefficient == 0 || set.iter().any(|i| identities[*i].coefficient(slot) == 0) {
             continue;
         }
         let actual = ledger.value(slot);
-        let expected = actual - gap / Decimal::from(coefficient);
+        let expected = saturating_add(actual, -(gap / Decimal::from(coefficient)));
         let all_hold = by_slot.get(slot).is_some_and(|ids| {
             ids.iter().all(|i| {
                 identities[*i]

@@ -4,7 +4,7 @@
 //!
 //! Not for deciding anything: every function here only formats.
 
-use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot};
+use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturating_add};
 use super::keys;
 use crate::finding::{Finding, Severity};
 use crate::model::{CellKey, Location, MoneyUnit, RowKey, SourceMap, TableId};
@@ -155,10 +155,10 @@ pub fn identity_failure(
     let actual = show(outcome.lhs, shown);
     let place = place(ledger, &identity.at);
     let gap = format_amount(outcome.gap.abs());
-    let allowed: Decimal = identity
+    let allowed = identity
         .slots()
         .map(|s| ledger.entry(s).map(|e| e.tolerance).unwrap_or_default())
-        .sum();
+        .fold(Decimal::ZERO, saturating_add);
     let allowance = if allowed.is_zero() {
         String::new()
     } else {

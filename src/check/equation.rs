@@ -328,17 +328,18 @@ impl Identity {
             let mut total = Decimal::ZERO;
             for s in side {
                 let entry = ledger.entry(s);
-                allowed += entry.map(|e| e.tolerance).unwrap_or_default();
-                total += match over {
+                allowed = saturating_add(allowed, entry.map(|e| e.tolerance).unwrap_or_default());
+                let value = match over {
                     Some((o, v)) if o == s => v,
                     _ => entry.map(|e| e.value).unwrap_or_default(),
                 };
+                total = saturating_add(total, value);
             }
             total
         };
         let lhs = sum(&self.lhs);
         let rhs = sum(&self.rhs);
-        let gap = lhs - rhs;
+        let gap = saturating_add(lhs, -rhs);
         let holds = match self.relation {
             Relation::Equal => gap.abs() <= allowed,
             Relation::AtLeast => gap >= -allowed,
@@ -350,6 +351,15 @@ impl Identity {
             holds,
         }
     }
+}
+
+/// Adds without panicking on absurd input amounts (beyond `Decimal`'s range).
+pub fn saturating_add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
 }
 
 /// The result of evaluating an identity.

@@ -540,6 +540,41 @@ fn wan_seed_is_clean_and_a_two_fen_wan_change_is_caught() {
     );
 }
 
+/// How many single changes of `delta` 元 to a cell of the 万元 seed (outside 表9) are errors.
+fn wan_detection(delta: Decimal) -> (usize, usize) {
+    let wan = seed_in_wan();
+    let (mut caught, mut tried) = (0, 0);
+    for (key, value, _) in cells(&wan) {
+        if key.table == TableId::T9 {
+            continue;
+        }
+        for change in [delta, -delta] {
+            let mut b = wan.clone();
+            assert!(set_cell(&mut b, &key, value + change));
+            tried += 1;
+            if !errors(&check::check_budget(&b, &SourceMap::new())).is_empty() {
+                caught += 1;
+            }
+        }
+    }
+    (caught, tried)
+}
+
+#[test]
+fn wan_seed_changes_beyond_the_rounding_are_caught() {
+    // 0.02 万元 is within the rounding of identities over five 万元 terms (表2 rows: 250 元)
+    // and can be masked by the rounding already in the figures, so not every such change is
+    // detectable (measured: 732 of 762); from 0.06 万元 on, every change is caught.
+    let (caught, tried) = wan_detection(d("200"));
+    println!("万元 seed: ±0.02 万元 caught in {caught} of {tried} cells");
+    assert!(caught * 100 >= tried * 95, "{caught} of {tried}");
+    for delta in ["600", "10000"] {
+        let (caught, tried) = wan_detection(d(delta));
+        println!("万元 seed: ±{delta} 元 caught in {caught} of {tried} cells");
+        assert_eq!(caught, tried, "±{delta} 元");
+    }
+}
+
 #[test]
 fn three_public_below_basic_items_is_only_a_warning() {
     let mut b = seed();
@@ -620,7 +655,7 @@ fn structure_problems_are_reported_with_the_right_severity() {
             (Severity::Error, "duplicate-code", Some(3), Some("2010301")),
             (Severity::Error, "missing-parent", Some(3), Some("2019901")),
             (Severity::Warning, "unknown-code", Some(3), Some("2019901")),
-            (Severity::Error, "t2-t3-codes", Some(3), Some("2019901")),
+            (Severity::Warning, "t2-t3-codes", Some(3), Some("2019901")),
             (Severity::Warning, "obsolete-name", Some(3), Some("210")),
             (Severity::Warning, "negative", Some(5), Some("2010302")),
         ]
@@ -699,34 +734,22 @@ fn checking_the_seed_is_fast() {
     }
     let each = start.elapsed() / runs;
     println!("check of the seed: {each:?} per run (this build profile)");
-    assert!(each.as_millis() < 100, "{each:?}");
+    // Measured at about 0.7 ms in a release build; a dev build is 10-20 times slower.
+    let limit_ms = if cfg!(debug_assertions) { 100 } else { 5 };
+    assert!(each.as_millis() < limit_ms, "{each:?}");
 }
 
 #[test]
-fn tmp_breakdown() {
-    let b = seed();
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(Ledger::new(&b));
-    }
-    println!("ledger {:?}", t.elapsed() / 20);
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(check::identities(&b));
-    }
-    println!("identities(+ledger) {:?}", t.elapsed() / 20);
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(check::structure::findings(&b, &SourceMap::new()));
-    }
-    println!("structure {:?}", t.elapsed() / 20);
-    let ids = check::identities(&b);
-    let l = Ledger::new(&b);
-    let t = Instant::now();
-    for _ in 0..20 {
-        for i in &ids {
-            std::hint::black_box(i.evaluate(&l, None));
-        }
-    }
-    println!("evaluate {} ids {:?}", ids.len(), t.elapsed() / 20);
+fn absurd_amounts_give_findings_not_panics() {
+    let mut b = seed();
+    let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+    assert!(set_cell(&mut b, &key, Decimal::MAX));
+    let key = keys::coded(TableId::T3, &Code::new("2010302").unwrap(), 0);
+    assert!(set_cell(&mut b, &key, Decimal::MAX));
+    let findings = check::check_budget(&b, &SourceMap::new());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "rollup" && f.row.as_deref() == Some("20103"))
+    );
 }
