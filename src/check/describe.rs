@@ -7,7 +7,7 @@
 use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturating_add};
 use super::keys;
 use crate::finding::{Finding, Severity};
-use crate::model::{CellKey, Location, MoneyUnit, RowKey, SourceMap, TableId};
+use crate::model::{Location, MoneyUnit, RowKey, SourceMap, TableId};
 use crate::money::{format_amount, format_fixed, format_wan};
 use rust_decimal::Decimal;
 
@@ -118,14 +118,6 @@ pub fn location(sources: &SourceMap, slot: &Slot) -> Option<Location> {
     }
 }
 
-/// "表3!F12" (sheet as submitted), or the place in words when the cell is unknown.
-pub fn cell_ref(ledger: &Ledger, sources: &SourceMap, slot: &Slot) -> String {
-    match location(sources, slot) {
-        Some(l) => format!("{}!{}", l.sheet, l.cell),
-        None => place(ledger, slot),
-    }
-}
-
 /// A finding placed at `slot`: table, row, column and location filled in.
 pub fn finding_at(
     sources: &SourceMap,
@@ -183,12 +175,4 @@ pub fn identity_failure(
         message,
     )
     .values(expected, actual)
-}
-
-/// The key of a cell slot.
-pub fn key_of(slot: &Slot) -> Option<&CellKey> {
-    match slot {
-        Slot::Cell(k) => Some(k),
-        Slot::Prose(_) => None,
-    }
 }

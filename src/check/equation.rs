@@ -9,7 +9,7 @@
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, RowKey, TableId};
+use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, TableId};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -111,15 +111,6 @@ impl Ledger {
     /// All slots with their entries.
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
         self.entries.iter()
-    }
-
-    /// A copy with one slot's value replaced (for tests and what-if evaluation).
-    pub fn with_value(&self, slot: &Slot, value: Decimal) -> Ledger {
-        let mut copy = self.clone();
-        if let Some(e) = copy.entries.get_mut(slot) {
-            e.value = value;
-        }
-        copy
     }
 
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &str) {
@@ -380,14 +371,6 @@ pub struct Outcome {
 pub fn unique_lines<A>(t: &Classified<A>) -> impl Iterator<Item = &Line<A>> {
     let mut seen = HashSet::new();
     t.lines.iter().filter(move |l| seen.insert(&l.code))
-}
-
-/// The row key of a slot, for labelled tables.
-pub fn row_of(slot: &Slot) -> Option<&RowKey> {
-    match slot {
-        Slot::Cell(k) => Some(&k.row),
-        Slot::Prose(_) => None,
-    }
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ pub fn t4_expenditure(name: &str, column: usize) -> CellKey {
     labelled(TableId::T4, name, column)
 }
 
-/// A 表9 cell: its single data row is keyed as the 合计 row; `column` per [`t9`].
+/// A 表9 cell: its single data row is keyed as the 合计 row; `column` per [`mod@t9`].
 pub fn t9(column: usize) -> CellKey {
     total(TableId::T9, column)
 }
