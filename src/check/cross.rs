@@ -630,6 +630,13 @@ mod budget_tests {
     use crate::model::{Budget, IncomeAmounts, MoneyUnit, SourceMap, SplitAmounts};
     use rust_decimal::Decimal;
 
+    /// The findings apart from the missing 表8 these small budgets do without.
+    fn check(b: &Budget) -> Vec<crate::finding::Finding> {
+        let mut found = check_budget(b, &SourceMap::new());
+        found.retain(|f| f.rule != "missing-table");
+        found
+    }
+
     fn health_only() -> Budget {
         let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
             line("210", "卫生健康支出", &[100, 100, 0]),
@@ -657,7 +664,7 @@ mod budget_tests {
             o.expenditure[0].0 = "医疗卫生与计划生育支出".into();
             o.income.retain(|(_, v)| !v.is_zero());
         }
-        assert_eq!(check_budget(&b, &SourceMap::new()), Vec::new());
+        assert_eq!(check(&b), Vec::new());
     }
 
     #[test]
@@ -666,11 +673,10 @@ mod budget_tests {
         if let Some(f) = b.stated_fiscal.as_mut() {
             f.expenditure[0].general = Decimal::from(90);
         }
-        let found: Vec<(String, Option<String>, Option<String>)> =
-            check_budget(&b, &SourceMap::new())
-                .into_iter()
-                .map(|f| (f.rule, f.row, f.column))
-                .collect();
+        let found: Vec<(String, Option<String>, Option<String>)> = check(&b)
+            .into_iter()
+            .map(|f| (f.rule, f.row, f.column))
+            .collect();
         let row = || Some("卫生健康支出".to_string());
         assert_eq!(
             found,
@@ -692,7 +698,7 @@ mod budget_tests {
         let mut b = health_only();
         b.general.lines[1].amounts.basic = Decimal::from(120);
         b.general.lines[1].amounts.total = Decimal::from(120);
-        let found = check_budget(&b, &SourceMap::new());
+        let found = check(&b);
         assert!(
             found
                 .iter()

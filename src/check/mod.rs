@@ -20,7 +20,7 @@
 //! - `narrative` 编制说明 figures = 表1 within their rounding.
 //! - `culprit` the single cell that explains a group of failures.
 //! - `duplicate-code`, `missing-parent`, `nesting` (a warning when only the print order is
-//!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`.
+//!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
 
 pub mod codes;
 pub mod cross;
