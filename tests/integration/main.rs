@@ -3,5 +3,10 @@
 mod check;
 mod common;
 mod model_fixture;
+mod read;
+mod recognize;
 mod round_trip;
 mod seed_convert;
+mod shapes;
+mod synth;
+mod write;
