@@ -753,3 +753,44 @@ fn absurd_amounts_give_findings_not_panics() {
             .any(|f| f.rule == "rollup" && f.row.as_deref() == Some("20103"))
     );
 }
+
+/// (row, column), 0-based, of an A1 address.
+fn from_a1(a1: &str) -> (usize, usize) {
+    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let col = letters
+        .bytes()
+        .fold(0, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
+        - 1;
+    let row: usize = a1[letters.len()..].parse().unwrap();
+    (row - 1, col)
+}
+
+#[test]
+fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
+    let path = crate::common::repo_path("samples/seed-submission.xlsx");
+    let mut grids = yusuan::read::read_path(&path).unwrap();
+    let clean = yusuan::recognize::recognize(&grids).unwrap();
+    assert_eq!(check::check(&clean), Vec::new());
+    let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+    let at = clean
+        .sources
+        .get(&key)
+        .expect("表3 2010301 合计 has a source")
+        .clone();
+    let (row, col) = from_a1(&at.cell);
+    let grid = grids.iter_mut().find(|g| g.sheet == at.sheet).unwrap();
+    grid.set(row, col, yusuan::grid::CellValue::Number(48_215_683.0));
+    let slipped = yusuan::recognize::recognize(&grids).unwrap();
+    let findings = check::check(&slipped);
+    let culprits: Vec<&Finding> = findings.iter().filter(|f| f.rule == "culprit").collect();
+    assert_eq!(culprits.len(), 1, "{findings:#?}");
+    assert_eq!(culprits[0].location.as_ref(), Some(&at));
+    assert_eq!(
+        culprits[0].message,
+        format!(
+            "疑似错误单元格 {}!{}（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 个不成立的等式全部成立）",
+            at.sheet, at.cell
+        )
+    );
+    assert_eq!(errors(&findings).len(), 4);
+}
