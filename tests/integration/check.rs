@@ -794,3 +794,40 @@ fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
     );
     assert_eq!(errors(&findings).len(), 4);
 }
+
+#[test]
+fn two_independent_slips_give_two_culprits() {
+    let mut b = seed();
+    let first = keys::coded(TableId::T3, &Code::new("2080505").unwrap(), 1);
+    let second = keys::coded(TableId::T8, &Code::new("30207").unwrap(), 2);
+    assert!(set_cell(&mut b, &first, d("3365960")));
+    assert!(set_cell(&mut b, &second, d("718273")));
+    let named: Vec<Vec<CellKey>> = check::culprits(&b)
+        .into_iter()
+        .map(|c| c.candidates.into_iter().map(|x| x.key).collect())
+        .collect();
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named.contains(&vec![first]));
+    assert!(named.contains(&vec![second]));
+}
+
+#[test]
+fn mixed_units_allow_each_term_its_own_rounding() {
+    // 表3 in 万元, 表2 in 元: the 表2/表3 agreement on a row allows 50 元 (one rounded term).
+    let mut b = seed();
+    b.expenditure.unit = MoneyUnit::WanYuan;
+    let t2 = keys::coded(TableId::T2, &Code::new("2080501").unwrap(), 0);
+    let t2_fiscal = keys::coded(TableId::T2, &Code::new("2080501").unwrap(), 1);
+    let agreement = |b: &Budget| {
+        check::identities(b)
+            .into_iter()
+            .find(|i| i.rule == "t2-t3" && i.at == Slot::Cell(t2.clone()))
+            .map(|i| i.evaluate(&Ledger::new(b), None).holds)
+    };
+    for (value, holds) in [("3394170", true), ("3394171", false), ("3394070", true)] {
+        let mut changed = b.clone();
+        assert!(set_cell(&mut changed, &t2, d(value)));
+        assert!(set_cell(&mut changed, &t2_fiscal, d(value)));
+        assert_eq!(agreement(&changed), Some(holds), "{value}");
+    }
+}
