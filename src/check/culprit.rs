@@ -44,14 +44,11 @@ pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) 
     let errors: Vec<usize> = (0..identities.len())
         .filter(|i| identities[*i].severity == Severity::Error)
         .collect();
-    let mut by_slot: HashMap<&Slot, Vec<usize>> = HashMap::new();
-    for &i in &errors {
-        for s in identities[i].slots() {
-            let list = by_slot.entry(s).or_default();
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
-        }
+    if errors
+        .iter()
+        .all(|i| outcomes.get(*i).is_none_or(|o| o.holds))
+    {
+        return Vec::new();
     }
     let failing: Vec<usize> = errors
         .iter()
@@ -60,7 +57,7 @@ pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) 
         .collect();
     components(identities, &failing)
         .into_iter()
-        .filter_map(|set| culprit_of(ledger, identities, outcomes, &by_slot, &set))
+        .filter_map(|set| culprit_of(ledger, identities, outcomes, &errors, &set))
         .collect()
 }
 
@@ -102,7 +99,7 @@ fn culprit_of(
     ledger: &Ledger,
     identities: &[Identity],
     outcomes: &[Outcome],
-    by_slot: &HashMap<&Slot, Vec<usize>>,
+    errors: &[usize],
     set: &[usize],
 ) -> Option<Culprit> {
     let (&first, rest) = set.split_first()?;
@@ -131,13 +128,11 @@ fn culprit_of(
         }
         let actual = ledger.value(slot);
         let expected = saturating_add(actual, -(gap / Decimal::from(coefficient)));
-        let all_hold = by_slot.get(slot).is_some_and(|ids| {
-            ids.iter().all(|i| {
-                identities[*i]
-                    .evaluate(ledger, Some((slot, expected)))
-                    .holds
-            })
-        });
+        let all_hold = errors
+            .iter()
+            .map(|i| &identities[*i])
+            .filter(|id| id.slots().any(|s| s == slot))
+            .all(|id| id.evaluate(ledger, Some((slot, expected))).holds);
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
                 key: key.clone(),

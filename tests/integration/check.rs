@@ -734,7 +734,7 @@ fn checking_the_seed_is_fast() {
     }
     let each = start.elapsed() / runs;
     println!("check of the seed: {each:?} per run (this build profile)");
-    // Measured at about 0.7 ms in a release build; a dev build is 10-20 times slower.
+    // Measured at about 0.6 ms in a release build; a dev build is 10-20 times slower.
     let limit_ms = if cfg!(debug_assertions) { 100 } else { 5 };
     assert!(each.as_millis() < limit_ms, "{each:?}");
 }
