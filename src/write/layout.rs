@@ -237,10 +237,19 @@ pub fn layouts() -> Result<&'static [Layout], String> {
     static LAYOUTS: OnceLock<Result<Vec<Layout>, String>> = OnceLock::new();
     LAYOUTS
         .get_or_init(|| {
-            SOURCES
+            let layouts: Vec<Layout> = SOURCES
                 .iter()
                 .map(|(file, text)| parse(file, text))
-                .collect()
+                .collect::<Result<_, _>>()?;
+            for (i, a) in layouts.iter().enumerate() {
+                if let Some(b) = layouts[i + 1..].iter().find(|b| b.sheet == a.sheet) {
+                    return Err(format!(
+                        "模板 {} 与 {} 的工作表名“{}”重复",
+                        a.file, b.file, a.sheet
+                    ));
+                }
+            }
+            Ok(layouts)
         })
         .as_deref()
         .map_err(Clone::clone)
@@ -480,6 +489,25 @@ mod tests {
         }
         assert_eq!(layouts[9].table, None);
         assert_eq!(layouts[9].sheet, "校验结果");
+    }
+
+    #[test]
+    fn every_file_in_templates_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("templates/{n}"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = SOURCES.iter().map(|(f, _)| f.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        for (file, text) in SOURCES {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            assert_eq!(std::fs::read_to_string(path).unwrap(), text, "{file}");
+        }
     }
 
     #[test]

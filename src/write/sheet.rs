@@ -336,7 +336,12 @@ fn column_widths(layout: &Layout, body: &Body<'_>, unit: MoneyUnit, cents: bool)
                     text_units(&format_fixed(widest, decimals)) * 1.1
                 }
             };
-            (header.max(content) + PAD).clamp(column.min_width, column.max_width)
+            let fitted = (header.max(content) + PAD).clamp(column.min_width, column.max_width);
+            match column.binding {
+                // Numbers cannot wrap: never narrower than the widest amount (Excel's ###).
+                Binding::Amount { .. } => fitted.max(content + PAD),
+                Binding::Text { .. } => fitted,
+            }
         })
         .collect()
 }
@@ -384,6 +389,59 @@ fn row_lines(layout: &Layout, row: &Row<'_>, widths: &[f64]) -> u32 {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    fn t3_body(name: &'static str, total: Decimal) -> Body<'static> {
+        let mut row = Row {
+            kind: RowKind::Line(CodeLevel::Xiang),
+            text: Default::default(),
+            amounts: [None; super::super::layout::AMOUNT_SLOTS],
+        };
+        row.text[0] = "201".into();
+        row.text[1] = "03".into();
+        row.text[2] = "01".into();
+        row.text[3] = name.into();
+        row.amounts[0] = Some(total);
+        Body {
+            rows: vec![row],
+            empty: false,
+        }
+    }
+
+    #[test]
+    fn cents_format_only_when_some_printed_amount_has_fen() {
+        let t3 = &super::super::layout::layouts().unwrap()[2];
+        let whole = t3_body("行政运行", Decimal::from(48_215_638));
+        let fen = t3_body("行政运行", Decimal::new(4_821_563_850, 2));
+        assert!(!has_cents(t3, &whole, MoneyUnit::Yuan));
+        assert!(has_cents(t3, &fen, MoneyUnit::Yuan));
+        // 4,821.5638 万元 prints with 分 in 万元.
+        assert!(has_cents(t3, &whole, MoneyUnit::WanYuan));
+    }
+
+    #[test]
+    fn widths_count_cjk_double_and_the_indent() {
+        let t3 = &super::super::layout::layouts().unwrap()[2];
+        // 14 CJK characters = 28 columns, + 2 indent levels × 2, + padding 2 = 34.
+        let body = t3_body("机关事业单位基本养老保险缴费", Decimal::from(1_596_926));
+        let widths = column_widths(t3, &body, MoneyUnit::Yuan, false);
+        assert_eq!(widths[3], 34.0);
+        // Codes stay at their minimum; "1,596,926" (9) × 1.1 + 2 is below the minimum 12.
+        assert_eq!(widths[0], 5.0);
+        assert_eq!(widths[4], 12.0);
+        // A name wider than the maximum is clamped, and wraps onto more lines.
+        let long = t3_body(
+            "对从事公共服务的专业技术人员及其他工作人员的住房和生活补贴支出（试点）",
+            Decimal::ONE,
+        );
+        let widths = column_widths(t3, &long, MoneyUnit::Yuan, false);
+        assert_eq!(widths[3], 44.0);
+        assert_eq!(row_lines(t3, &long.rows[0], &widths), 2);
+        // An amount wider than the template's maximum widens its column instead of "###":
+        // "-999,999,999,999.99" is 19 columns, × 1.1 + 2.
+        let huge = t3_body("行政运行", Decimal::new(-99_999_999_999_999, 2));
+        let widths = column_widths(t3, &huge, MoneyUnit::Yuan, true);
+        assert!((widths[4] - 22.9).abs() < 1e-9, "{}", widths[4]);
+    }
 
     #[test]
     fn wan_yuan_rounds_half_up_to_two_decimals() {

@@ -1,6 +1,7 @@
 //! yusuan's integration tests: one binary, one module per user story.
 
 mod check;
+mod cli;
 mod common;
 mod model_fixture;
 mod read;

@@ -11,6 +11,7 @@ use yusuan::model::{
     Budget, Classified, Code, EconomicAmounts, IncomeAmounts, Level, Line, Location, Meta,
     MoneyUnit, SplitAmounts, Table9, ThreePublic, UnitKind,
 };
+use yusuan::write::layout::{Orientation, layouts};
 use yusuan::write::{WriteOptions, workbook};
 
 const SHEETS: [&str; 9] = [
@@ -614,6 +615,12 @@ fn findings_sheet_lists_every_finding_and_cover_sheets_come_first() {
     assert_eq!(names[2..11], SHEETS.map(String::from));
     assert_eq!(names[11], "校验结果");
 
+    // Cover and 目录 print portrait, one page.
+    for (i, name) in names[..2].iter().enumerate() {
+        let xml = sheet_xml(&book, i);
+        assert!(xml.contains("orientation=\"portrait\""), "{name}");
+        assert!(xml.contains("paperSize=\"9\""), "{name}");
+    }
     let cover = book.sheet("封面");
     assert_eq!(cover.text("A7"), "上海市2024年市级部门预算");
     assert_eq!(
@@ -706,6 +713,7 @@ fn every_table_prints_a4_one_page_wide_with_repeated_header_and_print_area() {
     let workbook = book.part("xl/workbook.xml");
     // The last header row of each table (1-based): title, 编制部门, then 2 or 3 header rows.
     let header_end = [4, 5, 5, 4, 5, 5, 5, 5, 5];
+    let layouts = layouts().unwrap();
     for (i, name) in SHEETS.iter().enumerate() {
         let xml = sheet_xml(&book, i);
         assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{name}");
@@ -715,10 +723,11 @@ fn every_table_prints_a4_one_page_wide_with_repeated_header_and_print_area() {
             .and_then(|s| s.split("/>").next())
             .unwrap_or_else(|| panic!("{name}: no pageSetup"));
         assert!(setup.contains("paperSize=\"9\""), "{name}: {setup}");
-        assert!(
-            setup.contains("orientation=\"landscape\""),
-            "{name}: {setup}"
-        );
+        let orientation = match layouts[i].orientation {
+            Orientation::Landscape => "orientation=\"landscape\"",
+            Orientation::Portrait => "orientation=\"portrait\"",
+        };
+        assert!(setup.contains(orientation), "{name}: {setup}");
         assert!(setup.contains("fitToHeight=\"0\""), "{name}: {setup}");
         // fitToWidth defaults to 1 in the schema; rust_xlsxwriter writes it only when ≠ 1.
         assert!(
@@ -832,5 +841,120 @@ fn write_render_samples_when_asked() {
     ] {
         let bytes = write(&budget, &findings, &options);
         yusuan::write::save_atomically(&dir.join(format!("{name}.xlsx")), &bytes).unwrap();
+    }
+}
+
+/// Throughput of `workbook` on the seed budget (run with `--release -- --ignored --nocapture`).
+#[test]
+#[ignore = "timing; run by hand in release mode"]
+fn writing_speed() {
+    let options = WriteOptions::default();
+    for (name, budget) in [
+        ("seed", seed_budget()),
+        ("unit", small_unit_budget()),
+        ("312-row", big_budget(12)),
+    ] {
+        let n = 300;
+        let start = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..n {
+            bytes += write(&budget, &[], &options).len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{name}: {n} workbooks in {secs:.2}s: {:.0}/s on one core, {} bytes each",
+            n as f64 / secs,
+            bytes / n
+        );
+    }
+}
+
+/// What the writer prints, the reader reads back: cover, 目录 and 校验结果 sheets do not
+/// disturb recognition, and a 300-row budget survives whole.
+#[test]
+fn written_workbooks_read_back_to_the_same_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let findings = vec![Finding::new(
+        Severity::Warning,
+        "unknown-code",
+        "科目编码不在参考目录中",
+    )];
+    let cover = WriteOptions {
+        cover: true,
+        ..Default::default()
+    };
+    for (name, budget, findings, options) in [
+        ("seed", seed_budget(), findings, cover),
+        ("big", big_budget(12), vec![], WriteOptions::default()),
+    ] {
+        let path = dir.path().join(format!("{name}.xlsx"));
+        yusuan::write::save_atomically(&path, &write(&budget, &findings, &options)).unwrap();
+        let back = yusuan::load(&path)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .budget;
+        assert_eq!(back.meta.entity, budget.meta.entity, "{name}");
+        assert_eq!(back.meta.year, budget.meta.year, "{name}");
+        assert_eq!(back.income.lines, budget.income.lines, "{name} 表2");
+        assert_eq!(
+            back.expenditure.lines, budget.expenditure.lines,
+            "{name} 表3"
+        );
+        assert_eq!(back.general.lines, budget.general.lines, "{name} 表5");
+        assert_eq!(back.economic.lines, budget.economic.lines, "{name} 表8");
+        assert_eq!(
+            back.expenditure.total_or_sum(),
+            budget.expenditure.total_or_sum(),
+            "{name} 表3 合计"
+        );
+        assert_eq!(
+            back.table9.three_public, budget.table9.three_public,
+            "{name} 表9"
+        );
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any amounts (negative, with 分, up to 10^12 元) are written as the numbers they are,
+        /// in 元 exactly and in 万元 rounded half-up to 2 decimals.
+        #[test]
+        fn amounts_round_trip_as_numbers(
+            fen in proptest::collection::vec(-100_000_000_000_000i64..100_000_000_000_000, 1..20),
+            wan in any::<bool>(),
+        ) {
+            let mut budget = small_unit_budget();
+            budget.expenditure.lines = fen
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Line {
+                    code: code(&format!("{}", 201 + i)),
+                    name: format!("类{i}"),
+                    amounts: SplitAmounts {
+                        total: Decimal::new(*f, 2),
+                        basic: Decimal::new(*f, 2),
+                        project: Decimal::ZERO,
+                    },
+                })
+                .collect();
+            let unit = if wan { MoneyUnit::WanYuan } else { MoneyUnit::Yuan };
+            let options = WriteOptions { unit, ..Default::default() };
+            let mut book = Book::open(write(&budget, &[], &options));
+            let t3 = book.sheet("3 支出总表");
+            for (i, line) in budget.expenditure.lines.iter().enumerate() {
+                let cell = format!("E{}", 6 + i);
+                let expected = yusuan::write::printed(line.amounts.total, unit);
+                if expected.is_zero() {
+                    prop_assert!(t3.is_empty(&cell));
+                } else {
+                    let expected: f64 = expected.to_string().parse().unwrap();
+                    prop_assert_eq!(t3.number(&cell), expected);
+                }
+            }
+        }
     }
 }
