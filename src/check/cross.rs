@@ -39,7 +39,8 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
     cx.fiscal_overview();
     cx.fiscal_within_total();
     cx.basic_is_economic();
-    cx.table9();
+    cx.admin_running();
+    cx.three_public();
     cx.narrative();
     cx.out
 }
@@ -512,22 +513,41 @@ impl Context<'_> {
         );
     }
 
-    fn table9(&mut self) {
+    /// 表9 机关运行经费 against 表8 公用经费, as far as the unit kind allows.
+    fn admin_running(&mut self) {
         let t9 = &self.budget.table9;
-        if t9.admin_running.is_some()
-            && let Some(kind) = self.budget.meta.unit_kind
-        {
+        if t9.admin_running.is_some() {
             let at = cell(keys::t9(t9::ADMIN_RUNNING));
-            let id = if kind.has_admin_running_cost() {
-                let rhs = self
-                    .ledger
-                    .total_slots(TableId::T8, &self.budget.economic, 2);
-                Identity::new("t9-admin", at, rhs, "表8 合计行 公用经费（行政、参公单位）")
-            } else {
-                Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+            let public = self
+                .ledger
+                .total_slots(TableId::T8, &self.budget.economic, 2);
+            let id = match self.budget.meta.unit_kind {
+                Some(kind) if kind.has_admin_running_cost() => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（行政、参公单位）",
+                ),
+                Some(_) => {
+                    Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+                }
+                // Unknown kind: the 公用经费 of some units at most, never more than all of it.
+                None if has(&self.budget.economic) => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（单位类型未知，不应超过）",
+                )
+                .at_most(),
+                None => return,
             };
             self.push(id);
         }
+    }
+
+    /// 三公 items at least the matching 表8 basic items (warnings).
+    fn three_public(&mut self) {
+        let t9 = &self.budget.table9;
         if t9.three_public.is_none() {
             return;
         }

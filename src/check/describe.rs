@@ -55,10 +55,10 @@ fn unit_note(shown: Shown) -> &'static str {
     }
 }
 
-/// The row label of a finding: the code, "合计", or the printed label.
+/// The row label of a finding: the code, "合计" (also 表9's single data row, keyed as its 合计
+/// row), or the printed label.
 pub fn row_field(slot: &Slot) -> Option<String> {
     match slot {
-        Slot::Cell(k) if k.table == TableId::T9 => None,
         Slot::Cell(k) => Some(k.row.to_string()),
         Slot::Prose(p) => Some(p.label().to_string()),
     }
@@ -164,6 +164,10 @@ pub fn identity_failure(
         ),
         Relation::AtLeast => format!(
             "{place}（{actual}）应不小于{}（{expected}）{note}，少 {gap} 元{allowance}",
+            identity.explain
+        ),
+        Relation::AtMost => format!(
+            "{place}（{actual}）应不大于{}（{expected}）{note}，多 {gap} 元{allowance}",
             identity.explain
         ),
     };

@@ -247,6 +247,8 @@ pub enum Relation {
     Equal,
     /// Σ lhs ≥ Σ rhs.
     AtLeast,
+    /// Σ lhs ≤ Σ rhs.
+    AtMost,
 }
 
 /// One identity the tables must satisfy.
@@ -256,7 +258,7 @@ pub struct Identity {
     pub rule: &'static str,
     /// Error, or warning for identities that legitimately fail at times.
     pub severity: Severity,
-    /// =, or ≥.
+    /// =, ≥ or ≤.
     pub relation: Relation,
     /// The cell the finding is reported at (the checked cell; may be a 合计 the table did not
     /// print, then `lhs` holds its 类 rows instead).
@@ -286,6 +288,12 @@ impl Identity {
     /// The same identity as "lhs ≥ rhs".
     pub fn at_least(mut self) -> Self {
         self.relation = Relation::AtLeast;
+        self
+    }
+
+    /// The same identity as "lhs ≤ rhs".
+    pub fn at_most(mut self) -> Self {
+        self.relation = Relation::AtMost;
         self
     }
 
@@ -334,6 +342,7 @@ impl Identity {
         let holds = match self.relation {
             Relation::Equal => gap.abs() <= allowed,
             Relation::AtLeast => gap >= -allowed,
+            Relation::AtMost => gap <= allowed,
         };
         Outcome {
             lhs,

@@ -66,7 +66,7 @@ pub fn check_budget(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     findings.extend(
         culprits
             .iter()
-            .filter_map(|c| culprit::finding(&checked.ledger, sources, c)),
+            .flat_map(|c| culprit::findings(&checked.ledger, sources, c)),
     );
     findings.extend(structure::findings(budget, sources));
     sort(&mut findings);

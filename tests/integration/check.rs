@@ -831,3 +831,28 @@ fn mixed_units_allow_each_term_its_own_rounding() {
         assert_eq!(agreement(&changed), Some(holds), "{value}");
     }
 }
+
+#[test]
+fn admin_running_of_an_unknown_kind_is_bounded_by_public_funds() {
+    let mut b = seed();
+    b.meta.unit_kind = None;
+    assert_eq!(check::check_budget(&b, &SourceMap::new()), Vec::new());
+    let key = keys::t9(keys::t9::ADMIN_RUNNING);
+    // Smaller is legitimate when some units are 事业单位.
+    let mut smaller = b.clone();
+    assert!(set_cell(&mut smaller, &key, d("15000000")));
+    assert_eq!(check::check_budget(&smaller, &SourceMap::new()), Vec::new());
+    let mut larger = b.clone();
+    assert!(set_cell(&mut larger, &key, d("18802800")));
+    let findings = check::check_budget(&larger, &SourceMap::new());
+    let rules: Vec<(&str, Option<&str>, Option<&str>)> = findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.row.as_deref(), f.column.as_deref()))
+        .collect();
+    let at = (Some("合计"), Some("机关运行经费预算数"));
+    assert_eq!(rules, [("culprit", at.0, at.1), ("t9-admin", at.0, at.1)]);
+    assert_eq!(
+        findings[1].message,
+        "表9 “三公”经费和机关运行经费预算表 机关运行经费预算数列（1,880.28）应不大于表8 合计行 公用经费（单位类型未知，不应超过）（1,879.28）（万元），多 10,024 元，超出允许的舍入误差 50 元"
+    );
+}
