@@ -18,14 +18,50 @@ use std::collections::HashSet;
 /// Every structure finding of the budget.
 pub fn findings(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut named = HashSet::new();
     let f = Classification::Function;
-    table(TableId::T2, &budget.income, f, sources, &mut out);
-    table(TableId::T3, &budget.expenditure, f, sources, &mut out);
-    table(TableId::T5, &budget.general, f, sources, &mut out);
-    table(TableId::T6, &budget.fund, f, sources, &mut out);
-    table(TableId::T7, &budget.capital, f, sources, &mut out);
+    table(
+        TableId::T2,
+        &budget.income,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(
+        TableId::T3,
+        &budget.expenditure,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(
+        TableId::T5,
+        &budget.general,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(TableId::T6, &budget.fund, f, sources, &mut named, &mut out);
+    table(
+        TableId::T7,
+        &budget.capital,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
     let e = Classification::Economic;
-    table(TableId::T8, &budget.economic, e, sources, &mut out);
+    table(
+        TableId::T8,
+        &budget.economic,
+        e,
+        sources,
+        &mut named,
+        &mut out,
+    );
     let base = [
         (TableId::T2, budget.income.present),
         (TableId::T3, budget.expenditure.present),
@@ -59,6 +95,7 @@ fn table<A: Amounts>(
     t: &Classified<A>,
     classification: Classification,
     sources: &SourceMap,
+    named: &mut HashSet<(Code, String)>,
     out: &mut Vec<Finding>,
 ) {
     let codes: HashSet<&Code> = t.lines.iter().map(|l| &l.code).collect();
@@ -112,7 +149,10 @@ fn table<A: Amounts>(
             CodeLevel::Kuan => current[1] = Some(&line.code),
             CodeLevel::Xiang => {}
         }
-        reference(&name, &row, line, classification, &mut push);
+        // Each code and name is compared with the reference list once, where it first appears.
+        if named.insert((line.code.clone(), codes::normalize_name(&line.name))) {
+            reference(&name, &row, line, classification, &mut push);
+        }
         for (c, header) in A::COLUMNS.iter().enumerate() {
             let v = line.amounts.get(c);
             if v.is_sign_negative() && !v.is_zero() {
@@ -225,6 +265,22 @@ mod tests {
                 Some("20805".to_string())
             )]
         );
+    }
+
+    #[test]
+    fn a_code_is_compared_with_the_reference_once() {
+        let lines: Vec<Line<SplitAmounts>> = vec![line("299", "其他支出（测试）", &[1, 1, 0])];
+        let budget = Budget {
+            expenditure: table(MoneyUnit::Yuan, lines.clone(), None),
+            general: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let found: Vec<(Option<u8>, String)> = findings(&budget, &SourceMap::new())
+            .into_iter()
+            .filter(|f| f.rule != "missing-table")
+            .map(|f| (f.table, f.rule))
+            .collect();
+        assert_eq!(found, [(Some(3), "unknown-code".to_string())]);
     }
 
     #[test]
