@@ -856,3 +856,19 @@ fn admin_running_of_an_unknown_kind_is_bounded_by_public_funds() {
         "表9 “三公”经费和机关运行经费预算表 机关运行经费预算数列（1,880.28）应不大于表8 合计行 公用经费（单位类型未知，不应超过）（1,879.28）（万元），多 10,024 元，超出允许的舍入误差 50 元"
     );
 }
+
+#[test]
+fn synthetic_units_in_every_shape_check_without_findings() {
+    let mut checked = 0;
+    for seed_value in [1_u64, 7, 42] {
+        for unit in yusuan::synth::split_units(&seed(), 6, seed_value) {
+            for shape in yusuan::synth::Shape::ALL {
+                let budget = yusuan::synth::as_rendered(&unit, shape);
+                let findings = check::check_budget(&budget, &SourceMap::new());
+                assert_eq!(findings, Vec::new(), "{shape:?} of {}", unit.meta.entity);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 6 * 21);
+}
