@@ -50,8 +50,12 @@ for n in "${sizes[@]}"; do
 
   floor_s=$(calc "$t1 - $t0")
   batch_s=$(calc "$t2 - $t1")
-  rate=$(calc "$n / $batch_s")
-  ratio=$(calc "$batch_s / $floor_s")
+  if [ "$code" -ge 2 ]; then
+    rate=n/a ratio=n/a
+  else
+    rate=$(calc "$n / $batch_s")
+    ratio=$(calc "$batch_s / $floor_s")
+  fi
   floor_mb=$(rss_mb "$work/floor.time")
   batch_mb=$(rss_mb "$work/batch.time")
   printf '%6s %10s %10s %10s %8s %10s %10s %s\n' \
@@ -63,7 +67,7 @@ for n in "${sizes[@]}"; do
       grep -m3 '"first_error"' "$work/out/summary.json" | sed 's/^/  /' >&2
     status=1
   fi
-  awk -v r="$rate" -v q="$ratio" -v m="$batch_mb" 'BEGIN {
+  [ "$code" -ge 2 ] || awk -v r="$rate" -v q="$ratio" -v m="$batch_mb" 'BEGIN {
     if (r < 150) print "  below target: " r " units/s < 150";
     if (q > 1.5) print "  above target: batch/floor " q " > 1.5";
     if (m >= 200) print "  above target: peak RSS " m " MB >= 200";
