@@ -172,13 +172,13 @@ impl TableId {
         }
     }
 
-    /// The official title, e.g. "2024年部门收入预算总表" (T9 at department level carries no
-    /// year: "部门“三公”经费和机关运行经费预算表"; at unit level it reads "单位“三公”…").
+    /// The official title, e.g. "2024年部门收入预算总表". 表9 carries no year, as published:
+    /// "部门“三公”经费和机关运行经费预算表", at unit level "单位“三公”经费和机关运行经费预算表".
     pub fn title(self, year: Option<u16>, level: Level) -> String {
         let year = year.map(|y| format!("{y}年")).unwrap_or_default();
         match (self, level) {
-            (TableId::T9, Level::Department) => format!("{year}部门{}", self.title_stem()),
-            (TableId::T9, Level::Unit) => format!("{year}单位{}", self.title_stem()),
+            (TableId::T9, Level::Department) => format!("部门{}", self.title_stem()),
+            (TableId::T9, Level::Unit) => format!("单位{}", self.title_stem()),
             _ => format!("{year}{}{}", level.title_word(), self.title_stem()),
         }
     }

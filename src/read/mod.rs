@@ -2,16 +2,30 @@
 //! (sniffed from its bytes, not trusted from its extension). No budget knowledge lives here.
 //!
 //! Supported: xlsx, xlsm, xls, xlsb, ods (calamine); CSV/TSV/TXT in UTF-8, UTF-8 with BOM,
-//! GBK/GB18030 (encoding detected); a folder of CSV files (one grid per file); and the
-//! tab-separated text of a published disclosure document (see [`text`]).
+//! UTF-16 with BOM, GBK/GB18030 (encoding detected); a folder of such files (one grid per CSV,
+//! one per worksheet); and the tab-separated text of a published disclosure document (see
+//! [`text`]). Every unreadable input gets a [`ReadError`] in Chinese that names the file and
+//! says what to do. Input files are only ever read.
+//!
+//! Cell values are exact: numbers as `CellValue::Number` (the recogniser converts them), text
+//! as stored (CSV fields are always text), cached formula results, `Error("#REF!")`, and
+//! `FormulaWithoutValue` for a formula that was never calculated (xlsx, xls, ods).
 
+mod csv;
+mod folder;
+mod sheet;
+mod sniff;
 pub mod text;
 
+pub use folder::is_own_output;
+pub use sniff::{Kind, MAX_UNZIPPED_BYTES, sniff};
+
 use crate::grid::Grid;
+use sniff::has_extension;
 use std::path::Path;
 
 /// Why a file could not be read. Messages are for the budget officer, in Chinese, and always
-/// name the file.
+/// name the file (and the sheet when one is to blame).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The file or folder could not be opened.
@@ -22,17 +36,196 @@ pub enum ReadError {
         /// The OS error, as text.
         reason: String,
     },
+    /// The path does not exist.
+    #[error("找不到文件 {file}：请检查路径和文件名是否正确")]
+    NotFound {
+        /// The path as given.
+        file: String,
+    },
+    /// The file has no content (or only whitespace).
+    #[error("{file}：文件为空，请重新导出或检查是否选错了文件")]
+    Empty {
+        /// The path as given.
+        file: String,
+    },
+    /// A password-protected (encrypted) workbook.
+    #[error(
+        "{file}：工作簿设有密码保护（已加密），无法读取。请先在 Excel/WPS 中取消密码保护后另存为 .xlsx"
+    )]
+    Encrypted {
+        /// The path as given.
+        file: String,
+    },
+    /// A WPS spreadsheet in its own format.
+    #[error("{file}：这是 WPS 表格专用格式（.et），无法直接读取。请在 WPS 中另存为 .xlsx")]
+    Wps {
+        /// The path as given.
+        file: String,
+    },
+    /// A damaged or truncated file.
+    #[error(
+        "{file}：文件已损坏或不完整（{detail}）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+    )]
+    Corrupt {
+        /// The path as given.
+        file: String,
+        /// What is wrong, in Chinese.
+        detail: String,
+    },
+    /// A binary file that is not a spreadsheet (an image renamed .xlsx, a Word file...).
+    #[error("{file}：不是电子表格文件（看起来是{what}）。请提供 .xlsx、.xls 或 .csv 文件")]
+    NotSpreadsheet {
+        /// The path as given.
+        file: String,
+        /// What it looks like instead, in Chinese.
+        what: String,
+    },
+    /// A zip archive declaring an absurd uncompressed size (zip bomb guard).
+    #[error(
+        "{file}：解压后大小异常（约 {megabytes} MB，上限 500 MB），可能已损坏或是恶意构造的文件，已拒绝读取"
+    )]
+    TooLarge {
+        /// The path as given.
+        file: String,
+        /// The declared uncompressed size in MB.
+        megabytes: u64,
+    },
+    /// A sheet whose used area is absurdly large.
+    #[error(
+        "{file} 的工作表「{sheet}」数据范围过大（超过 1000 万个单元格），请删除多余的行列后另存为 .xlsx"
+    )]
+    TooManyCells {
+        /// The path as given.
+        file: String,
+        /// The sheet name.
+        sheet: String,
+    },
+    /// Text in an encoding we cannot identify (or binary data named .csv/.txt).
+    #[error(
+        "{file}：无法识别文本编码（不是 UTF-8、GBK 或 GB18030 文本）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx"
+    )]
+    UnknownEncoding {
+        /// The path as given.
+        file: String,
+    },
+    /// One worksheet could not be parsed.
+    #[error("{file} 的工作表「{sheet}」无法读取：{detail}。请用 Excel/WPS 打开后另存为 .xlsx")]
+    Sheet {
+        /// The path as given.
+        file: String,
+        /// The sheet name.
+        sheet: String,
+        /// The parser's complaint.
+        detail: String,
+    },
+    /// A folder without any file we can read.
+    #[error(
+        "文件夹 {folder} 中没有可读取的表格文件（支持 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt）"
+    )]
+    EmptyFolder {
+        /// The folder as given.
+        folder: String,
+    },
 }
 
-/// Reads a file or a folder of CSV files into grids.
+/// Reads a file, or a folder of files, into grids. The file name in every grid and error is
+/// the path as given.
 pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
-        file: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    Ok(vec![text::disclosure_text(
-        &path.display().to_string(),
-        &text,
-    )])
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
+    if meta.is_dir() {
+        return folder::read_folder(path);
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
+    read_bytes(&file, &bytes)
+}
+
+/// Reads one file's bytes into grids; `file_name` names the file in grids and errors, and its
+/// extension and stem are used only where the bytes cannot decide (text shape, CSV sheet name,
+/// WPS wording). Never panics, whatever the bytes.
+pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    match sniff(file_name, bytes)? {
+        Kind::Xlsx => sheet::xlsx(file_name, bytes),
+        Kind::Xlsb => sheet::xlsb(file_name, bytes),
+        Kind::Xls => sheet::xls(file_name, bytes),
+        Kind::Ods => sheet::ods(file_name, bytes),
+        Kind::Text => read_text(file_name, bytes).map(|grid| vec![grid]),
+    }
+}
+
+/// Text: delimited table or disclosure document.
+fn read_text(file: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
+    let workbook_name = ["xlsx", "xlsm", "xlsb", "xls", "ods", "et"]
+        .iter()
+        .any(|ext| has_extension(file, ext));
+    let text = match csv::decode(file, bytes) {
+        Ok(text) => text,
+        // Binary named like a workbook: say it is not one, rather than talk about encodings.
+        Err(_) if workbook_name => {
+            return Err(ReadError::NotSpreadsheet {
+                file: file.into(),
+                what: "无法识别的二进制数据".into(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let body = text.trim_start();
+    if body.is_empty() {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    if body.starts_with('<') {
+        return Err(ReadError::NotSpreadsheet {
+            file: file.into(),
+            what: "网页（HTML）或 XML 文件".into(),
+        });
+    }
+    let delimited = has_extension(file, "csv") || has_extension(file, "tsv");
+    if !delimited && csv::looks_like_disclosure(&text) {
+        return Ok(text::disclosure_text(file, &text));
+    }
+    let delimiter = csv::sniff_delimiter(file, &text);
+    csv::parse(file, file_stem(file), &text, delimiter)
+}
+
+/// The file name without folders and extension ("表2" for "in/表2.csv").
+fn file_stem(file: &str) -> &str {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    }
+}
+
+/// An I/O error worded for the user.
+fn io_error(file: &str, e: &std::io::Error) -> ReadError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        ReadError::NotFound { file: file.into() }
+    } else {
+        ReadError::Io {
+            file: file.into(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert_eq!(file_stem("in/表2.csv"), "表2");
+        assert_eq!(file_stem("C:\\a\\b.tar.csv"), "b.tar");
+        assert_eq!(file_stem(".hidden"), ".hidden");
+        assert_eq!(file_stem("plain"), "plain");
+    }
+
+    #[test]
+    fn whitespace_only_text_is_empty() {
+        let err = read_bytes("a.csv", b" \r\n ").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.csv：文件为空，请重新导出或检查是否选错了文件"
+        );
+    }
 }

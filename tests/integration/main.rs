@@ -1,8 +1,13 @@
 //! yusuan's integration tests: one binary, one module per user story.
 
 mod batch;
+mod check;
 mod common;
 mod model_fixture;
+mod read;
+mod recognize;
 mod round_trip;
 mod seed_convert;
+mod shapes;
 mod synth;
+mod write;

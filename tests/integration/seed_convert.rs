@@ -27,7 +27,7 @@ fn seed_tables() -> BTreeMap<String, Rows> {
     let mut current: Option<(String, usize)> = None;
     for line in text.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
-        if line.starts_with("2024年部门") && fields.len() == 1 {
+        if line.starts_with("2024年部门") && line.ends_with("表") && fields.len() == 1 {
             let codes = if line.contains("经济分类") { 2 } else { 3 };
             let title = line.trim().to_string();
             current = (!line.contains("财务收支")).then(|| (title.clone(), codes));

@@ -1,0 +1,370 @@
+//! Workbooks (xlsx/xlsm, xlsb, xls, ods) through calamine, one grid per worksheet, with cells at
+//! absolute positions, merged ranges where the format gives them (xlsx, xls), the hidden flag,
+//! and exact cell values (cached formula results; a formula never calculated becomes
+//! `FormulaWithoutValue`).
+//!
+//! Not for sniffing (the caller has decided the format) nor for any budget meaning.
+
+use super::ReadError;
+use crate::grid::{CellValue, Grid, Merge};
+use calamine::{
+    Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls,
+    Xlsb, Xlsx, XlsxFormulaMetadata,
+};
+use std::collections::HashMap;
+use std::io::Cursor;
+
+/// The most cells (counting the blanks a dense grid needs) one workbook may expand to: ten
+/// million, about 320 MB of grid. Budget workbooks use a few thousand.
+pub const MAX_CELLS: usize = 10_000_000;
+
+type Bytes<'a> = Cursor<&'a [u8]>;
+
+/// Cell budget shared by all sheets of one workbook, so a hostile file cannot exhaust memory
+/// by placing a few cells far apart.
+struct Budget(usize);
+
+/// Puts a value into a grid, charging the dense cells it adds against the budget.
+fn put(
+    grid: &mut Grid,
+    budget: &mut Budget,
+    (row, col): (u32, u32),
+    value: CellValue,
+) -> Result<(), ReadError> {
+    let (row, col) = (row as usize, col as usize);
+    let added_rows = (row + 1).saturating_sub(grid.rows.len());
+    let row_len = grid.rows.get(row).map_or(0, Vec::len);
+    let added = added_rows + (col + 1).saturating_sub(row_len);
+    if added > budget.0 {
+        return Err(ReadError::TooManyCells {
+            file: grid.file.clone(),
+            sheet: grid.sheet.clone(),
+        });
+    }
+    budget.0 -= added;
+    grid.set(row, col, value);
+    Ok(())
+}
+
+/// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas, plus the
+/// merge list.
+pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let mut book: Xlsx<Bytes> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
+    let mut budget = Budget(MAX_CELLS);
+    let sheets = book.sheets_metadata().to_vec();
+    let mut grids = Vec::with_capacity(sheets.len());
+    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let mut grid = Grid::new(file, sheet.name.as_str());
+        grid.hidden = sheet.visible != SheetVisible::Visible;
+        xlsx_cells(&mut book, &mut grid, &mut budget)
+            .map_err(|e| e.into_error(file, &sheet.name))?;
+        grid.merges = book
+            .merge_cells_by_sheet_name(&sheet.name)
+            .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
+            .iter()
+            .map(merge_of)
+            .collect();
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+/// Either a calamine error (to be worded with file and sheet) or one of ours.
+enum CellsError {
+    Calamine(String),
+    Ours(ReadError),
+}
+
+impl CellsError {
+    fn into_error(self, file: &str, sheet: &str) -> ReadError {
+        match self {
+            CellsError::Calamine(detail) => sheet_error(file, sheet, &detail),
+            CellsError::Ours(e) => e,
+        }
+    }
+}
+
+impl From<calamine::XlsxError> for CellsError {
+    fn from(e: calamine::XlsxError) -> Self {
+        CellsError::Calamine(e.to_string())
+    }
+}
+
+impl From<ReadError> for CellsError {
+    fn from(e: ReadError) -> Self {
+        CellsError::Ours(e)
+    }
+}
+
+/// Streams one xlsx sheet's cells into the grid.
+fn xlsx_cells(
+    book: &mut Xlsx<Bytes>,
+    grid: &mut Grid,
+    budget: &mut Budget,
+) -> Result<(), CellsError> {
+    let mut reader = book.worksheet_cells_reader(&grid.sheet)?;
+    // Shared-formula anchors of this sheet: index -> (template text, anchor cell).
+    let mut anchors: HashMap<usize, (String, (u32, u32))> = HashMap::new();
+    while let Some(record) = reader.next_cell_with_formula_metadata()? {
+        let value = match (record.value, record.formula) {
+            (DataRef::Empty, None) => continue,
+            (DataRef::Empty, Some(formula)) => {
+                CellValue::FormulaWithoutValue(formula_text(formula, record.pos, &mut anchors))
+            }
+            (
+                value,
+                Some(XlsxFormulaMetadata::Shared {
+                    shared_index,
+                    formula,
+                    ..
+                }),
+            ) => {
+                anchors.insert(shared_index, (formula, record.pos));
+                cell_of_ref(value)
+            }
+            (value, _) => cell_of_ref(value),
+        };
+        put(grid, budget, record.pos, value)?;
+    }
+    Ok(())
+}
+
+/// The text of a formula whose cell has no cached value (shared formulas are expanded for the
+/// cell they land in).
+fn formula_text(
+    formula: XlsxFormulaMetadata,
+    pos: (u32, u32),
+    anchors: &mut HashMap<usize, (String, (u32, u32))>,
+) -> String {
+    match formula {
+        XlsxFormulaMetadata::Normal { formula } => formula,
+        XlsxFormulaMetadata::Shared {
+            shared_index,
+            formula,
+            ..
+        } => {
+            anchors.insert(shared_index, (formula.clone(), pos));
+            formula
+        }
+        XlsxFormulaMetadata::SharedDerived { shared_index } => anchors
+            .get(&shared_index)
+            .and_then(|(template, anchor)| {
+                calamine::expand_shared_formula(template, *anchor, pos).ok()
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Reads an xls workbook (already parsed whole by calamine when opened).
+pub fn xls(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let book: Xls<Bytes> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => ReadError::Encrypted { file: file.into() },
+        e => book_error(file, &e.to_string()),
+    })?;
+    generic(file, book, true, |book, name| {
+        book.merge_cells_by_sheet_name(name)
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Reads an ods workbook (calamine does not report ods merges).
+pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let book: Ods<Bytes> =
+        Ods::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
+    generic(file, book, true, |_, _| Ok(Vec::new()))
+}
+
+/// Reads an xlsb workbook (calamine does not report xlsb merges; xlsb always stores formula
+/// results, so formulas are not read).
+pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsbError::Password => ReadError::Encrypted { file: file.into() },
+        e => book_error(file, &e.to_string()),
+    })?;
+    generic(file, book, false, |_, _| Ok(Vec::new()))
+}
+
+/// The range-based path shared by xls, ods and xlsb.
+fn generic<'a, R>(
+    file: &str,
+    mut book: R,
+    with_formulas: bool,
+    merges: impl Fn(&R, &str) -> Result<Vec<Dimensions>, String>,
+) -> Result<Vec<Grid>, ReadError>
+where
+    R: Reader<Bytes<'a>>,
+    R::Error: std::fmt::Display,
+{
+    let mut budget = Budget(MAX_CELLS);
+    let sheets = book.sheets_metadata().to_vec();
+    let mut grids = Vec::with_capacity(sheets.len());
+    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let name = sheet.name.as_str();
+        let mut grid = Grid::new(file, name);
+        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| sheet_error(file, name, &e.to_string()))?;
+        fill_from_range(&mut grid, &mut budget, &range)?;
+        if with_formulas {
+            let formulas = book
+                .worksheet_formula(name)
+                .map_err(|e| sheet_error(file, name, &e.to_string()))?;
+            mark_uncalculated(&mut grid, &mut budget, &formulas)?;
+        }
+        grid.merges = merges(&book, name)
+            .map_err(|detail| sheet_error(file, name, &detail))?
+            .iter()
+            .map(merge_of)
+            .collect();
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+/// Copies a calamine range (which starts at its first used cell) to absolute positions.
+fn fill_from_range(
+    grid: &mut Grid,
+    budget: &mut Budget,
+    range: &Range<Data>,
+) -> Result<(), ReadError> {
+    let Some((row0, col0)) = range.start() else {
+        return Ok(());
+    };
+    for (r, c, value) in range.used_cells() {
+        let pos = absolute(row0, col0, r, c);
+        put(grid, budget, pos, cell_of(value))?;
+    }
+    Ok(())
+}
+
+/// Formula cells that have no value in the range become `FormulaWithoutValue`.
+fn mark_uncalculated(
+    grid: &mut Grid,
+    budget: &mut Budget,
+    formulas: &Range<String>,
+) -> Result<(), ReadError> {
+    let Some((row0, col0)) = formulas.start() else {
+        return Ok(());
+    };
+    for (r, c, formula) in formulas.used_cells() {
+        let pos = absolute(row0, col0, r, c);
+        if *grid.cell(pos.0 as usize, pos.1 as usize) == CellValue::Empty {
+            put(
+                grid,
+                budget,
+                pos,
+                CellValue::FormulaWithoutValue(formula.clone()),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A relative range position made absolute.
+fn absolute(row0: u32, col0: u32, r: usize, c: usize) -> (u32, u32) {
+    let r = u32::try_from(r).unwrap_or(u32::MAX);
+    let c = u32::try_from(c).unwrap_or(u32::MAX);
+    (row0.saturating_add(r), col0.saturating_add(c))
+}
+
+/// One calamine value as a grid cell.
+fn cell_of(value: &Data) -> CellValue {
+    match value {
+        Data::Empty => CellValue::Empty,
+        Data::Int(i) => CellValue::Number(*i as f64),
+        Data::Float(f) => CellValue::Number(*f),
+        Data::String(s) => CellValue::Text(s.clone()),
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::DateTime(d) => date_cell(d),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Text(s.clone()),
+        Data::Error(e) => CellValue::Error(e.to_string()),
+    }
+}
+
+/// One streamed xlsx value as a grid cell (owned strings move, shared strings copy once).
+fn cell_of_ref(value: DataRef<'_>) -> CellValue {
+    match value {
+        DataRef::Empty => CellValue::Empty,
+        DataRef::Int(i) => CellValue::Number(i as f64),
+        DataRef::Float(f) => CellValue::Number(f),
+        DataRef::String(s) => CellValue::Text(s),
+        DataRef::SharedString(s) => CellValue::Text(s.to_owned()),
+        DataRef::Bool(b) => CellValue::Bool(b),
+        DataRef::DateTime(d) => date_cell(&d),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => CellValue::Text(s),
+        DataRef::Error(e) => CellValue::Error(e.to_string()),
+    }
+}
+
+/// A date-formatted number as the date Excel displays ("2024-01-31", with the time when it has
+/// one); durations and out-of-range serials stay numbers.
+fn date_cell(d: &ExcelDateTime) -> CellValue {
+    let serial = d.as_f64();
+    if !d.is_datetime() || !(0.0..2_958_466.0).contains(&serial) {
+        return CellValue::Number(serial);
+    }
+    let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+    if (h, mi, s) == (0, 0, 0) {
+        CellValue::Text(format!("{y:04}-{mo:02}-{day:02}"))
+    } else {
+        CellValue::Text(format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}"))
+    }
+}
+
+/// A calamine merge as ours.
+fn merge_of(d: &Dimensions) -> Merge {
+    Merge {
+        first_row: d.start.0,
+        first_col: d.start.1,
+        last_row: d.end.0,
+        last_col: d.end.1,
+    }
+}
+
+/// A workbook-level failure: the file is damaged or not what its structure claims.
+fn book_error(file: &str, detail: &str) -> ReadError {
+    ReadError::Corrupt {
+        file: file.into(),
+        detail: format!("工作簿结构无法解析：{detail}"),
+    }
+}
+
+/// A sheet-level failure.
+fn sheet_error(file: &str, sheet: &str, detail: &str) -> ReadError {
+    ReadError::Sheet {
+        file: file.into(),
+        sheet: sheet.into(),
+        detail: detail.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::ExcelDateTimeType;
+
+    #[test]
+    fn dates_display_as_dates() {
+        let d = ExcelDateTime::new(45322.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_cell(&d), CellValue::Text("2024-01-31".into()));
+        let d = ExcelDateTime::new(45322.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_cell(&d), CellValue::Text("2024-01-31 12:00:00".into()));
+        let d = ExcelDateTime::new(-1.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_cell(&d), CellValue::Number(-1.0));
+    }
+
+    #[test]
+    fn budget_refuses_far_cells() {
+        let mut grid = Grid::new("a.xlsx", "S");
+        let mut budget = Budget(100);
+        assert!(put(&mut grid, &mut budget, (0, 5), CellValue::Bool(true)).is_ok());
+        assert_eq!(budget.0, 93); // one row and six cells
+        assert!(matches!(
+            put(&mut grid, &mut budget, (3, 200), CellValue::Bool(true)),
+            Err(ReadError::TooManyCells { .. })
+        ));
+    }
+}
