@@ -10,7 +10,11 @@ use yusuan::synth::{self, Shape};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seed = yusuan::load(Path::new("samples/seed-disclosure.txt"))?.budget;
-    write_shape(&seed, Shape::ExtraSheets, Path::new("samples/seed-submission.xlsx"))?;
+    write_shape(
+        &seed,
+        Shape::ExtraSheets,
+        Path::new("samples/seed-submission.xlsx"),
+    )?;
     write_shape(&seed, Shape::CsvGbk, Path::new("samples/seed-csv-gbk"))?;
     let units = Path::new("samples/units");
     if units.exists() {
@@ -27,11 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Writes one shape's files to `target` (a file, or a folder for CSV shapes).
-fn write_shape(
-    budget: &yusuan::model::Budget,
-    shape: Shape,
-    target: &Path,
-) -> std::io::Result<()> {
+fn write_shape(budget: &yusuan::model::Budget, shape: Shape, target: &Path) -> std::io::Result<()> {
     let files = synth::render(budget, shape);
     if shape.is_folder() {
         std::fs::create_dir_all(target)?;
