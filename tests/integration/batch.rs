@@ -280,7 +280,6 @@ fn seed_units(dir: &Path) {
 }
 
 #[test]
-#[ignore = "needs recognize+write"]
 fn the_seed_split_into_six_units_consolidates_back_to_the_seed() {
     let input = tempfile::tempdir().unwrap();
     seed_units(input.path());
