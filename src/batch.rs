@@ -91,6 +91,12 @@ pub enum BatchError {
         /// What is wrong, in Chinese.
         reason: String,
     },
+    /// The output folder is the input folder (outputs would be read back as units).
+    #[error("输出文件夹不能是输入文件夹 {dir} 本身，请换一个输出文件夹")]
+    OutputIsInput {
+        /// The input folder.
+        dir: String,
+    },
     /// No unit submission was found.
     #[error("文件夹 {dir} 中没有找到任何单位报送材料（.xlsx/.xls/.csv 等文件或 CSV 文件夹）")]
     NoUnits {
@@ -226,6 +232,11 @@ pub fn run_with(
         });
     }
     let units_dir = plan.output_dir.join("units");
+    if same_folder(input, &plan.output_dir) || same_folder(input, &units_dir) {
+        return Err(BatchError::OutputIsInput {
+            dir: input.display().to_string(),
+        });
+    }
     std::fs::create_dir_all(&units_dir).map_err(|e| BatchError::Io {
         path: units_dir.display().to_string(),
         reason: e.to_string(),
@@ -296,6 +307,14 @@ pub fn run_with(
     save(&plan.output_dir.join("summary.xlsx"), &xlsx)?;
     progress.finish();
     Ok(report)
+}
+
+/// True when both paths name the same existing folder (or are equal as given).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {

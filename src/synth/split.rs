@@ -499,7 +499,12 @@ pub(crate) fn split_weighted(amount: Decimal, weights: &[u64]) -> Vec<Decimal> {
     if total > 0 {
         for (u, w) in weights.iter().enumerate() {
             if u != first {
-                shares[u] = floor_step(amount * Decimal::from(*w) / Decimal::from(total));
+                // Checked: an absurd amount gives its whole share to the first unit instead
+                // of overflowing.
+                let share = amount
+                    .checked_mul(Decimal::from(*w))
+                    .and_then(|x| x.checked_div(Decimal::from(total)));
+                shares[u] = share.map(floor_step).unwrap_or_default();
             }
         }
     }
@@ -546,7 +551,8 @@ pub(crate) fn allocate(items: &[Decimal], demands: &[Decimal]) -> Vec<Vec<Decima
         if amount > Decimal::ZERO && open > Decimal::ZERO {
             for u in (0..n).filter(|u| *u != sink) {
                 let need = remaining[u].max(Decimal::ZERO);
-                shares[u] = floor_step(amount * need / open).min(need);
+                let share = amount.checked_mul(need).and_then(|x| x.checked_div(open));
+                shares[u] = share.map(floor_step).unwrap_or_default().min(need);
             }
         }
         shares[sink] = amount - shares.iter().copied().sum::<Decimal>();
@@ -592,6 +598,16 @@ mod tests {
             d(-700)
         );
         assert_eq!(split_weighted(d(5), &[0, 0]), vec![d(5), d(0)]);
+        let huge = Decimal::MAX - d(1);
+        assert_eq!(
+            split_weighted(huge, &[3, 5])
+                .iter()
+                .copied()
+                .sum::<Decimal>(),
+            huge
+        );
+        let shares = allocate(&[huge], &[huge / d(2), d(7)]);
+        assert_eq!(shares[0].iter().copied().sum::<Decimal>(), huge);
     }
 
     #[test]

@@ -238,6 +238,19 @@ fn an_empty_folder_or_a_file_is_refused_with_a_chinese_message() {
     std::fs::write(&file, b"x").unwrap();
     let err = run(&BatchPlan::new(&file, out.path()), &NoProgress).unwrap_err();
     assert_eq!(err.to_string(), format!("{} 不是文件夹", file.display()));
+    let err = run(&BatchPlan::new(input.path(), input.path()), &NoProgress).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "输出文件夹不能是输入文件夹 {} 本身，请换一个输出文件夹",
+            input.path().display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_dir(input.path()).unwrap().count(),
+        1,
+        "nothing was written"
+    );
 }
 
 #[test]
@@ -296,6 +309,40 @@ fn the_seed_split_into_six_units_consolidates_back_to_the_seed() {
     let dept_file = out.path().join(format!("{DEPARTMENT}.xlsx"));
     let dept = yusuan::load(&dept_file).unwrap().budget;
     assert_eq!(core(&dept), core(&seed_budget()));
+
+    // Same input, same cell contents in every output workbook; same summary.json bytes.
+    let again = tempfile::tempdir().unwrap();
+    run(&BatchPlan::new(input.path(), again.path()), &NoProgress).unwrap();
+    let first = workbook_cells(out.path());
+    assert_eq!(first.len(), 8, "6 units, the department and the summary");
+    assert_eq!(first, workbook_cells(again.path()));
+    let json = |dir: &Path| std::fs::read(dir.join("summary.json")).unwrap();
+    assert_eq!(json(out.path()), json(again.path()));
+}
+
+/// Every xlsx under `dir` (relative path) with every sheet's cells as text.
+fn workbook_cells(dir: &Path) -> BTreeMap<PathBuf, Vec<(String, Vec<String>)>> {
+    use calamine::{Reader, open_workbook_auto};
+    snapshot(dir)
+        .into_keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .map(|p| {
+            let mut wb = open_workbook_auto(&p).unwrap();
+            let sheets = wb
+                .sheet_names()
+                .into_iter()
+                .map(|name| {
+                    let range = wb.worksheet_range(&name).unwrap();
+                    let cells = range
+                        .cells()
+                        .map(|(r, c, v)| format!("{r},{c}={v}"))
+                        .collect();
+                    (name, cells)
+                })
+                .collect();
+            (p.strip_prefix(dir).unwrap().to_path_buf(), sheets)
+        })
+        .collect()
 }
 
 #[test]
