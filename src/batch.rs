@@ -178,6 +178,22 @@ impl BatchReport {
         counts
     }
 
+    /// One line for the user, e.g. "共 6 个单位：通过 5 个，有错误 0 个，失败 1 个；部门汇总：通过".
+    pub fn describe(&self) -> String {
+        let mut counts = [0; 3];
+        for o in &self.units {
+            counts[o.status as usize] += 1;
+        }
+        format!(
+            "共 {} 个单位：通过 {} 个，有错误 {} 个，失败 {} 个；部门汇总：{}",
+            self.units.len(),
+            counts[0],
+            counts[1],
+            counts[2],
+            self.department.status.label()
+        )
+    }
+
     /// The exit code: 2 when any unit (or the department) failed, else 1 when any has error
     /// findings, else 0.
     pub fn exit_code(&self) -> u8 {
@@ -232,7 +248,7 @@ pub fn run_with(
         });
     }
     let units_dir = plan.output_dir.join("units");
-    if same_folder(input, &plan.output_dir) || same_folder(input, &units_dir) {
+    if discover::same_path(input, &plan.output_dir) || discover::same_path(input, &units_dir) {
         return Err(BatchError::OutputIsInput {
             dir: input.display().to_string(),
         });
@@ -307,14 +323,6 @@ pub fn run_with(
     save(&plan.output_dir.join("summary.xlsx"), &xlsx)?;
     progress.finish();
     Ok(report)
-}
-
-/// True when both paths name the same existing folder (or are equal as given).
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {

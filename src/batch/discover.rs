@@ -146,7 +146,8 @@ fn is_csv_folder(folder: &Path) -> Result<bool, BatchError> {
     Ok(csv > 0 && other == 0)
 }
 
-fn same_path(a: &Path, b: &Path) -> bool {
+/// True when both paths name the same existing file or folder (or are equal as given).
+pub(crate) fn same_path(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

@@ -3,7 +3,8 @@
 //! workbook, and a summary naming every unit that failed and why — one bad unit never stops the
 //! others, and the exit code says whether anything failed.
 
-use crate::common::{repo_path, seed_budget};
+use crate::common::seed_budget;
+use crate::round_trip::core;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use yusuan::batch::{BatchPlan, LineProgress, NoProgress, Pipeline, UnitStatus, run, run_with};
@@ -105,6 +106,10 @@ fn one_corrupt_and_one_panicking_unit_never_stop_the_others() {
     );
     assert_eq!(report.ignored, ["notes.md"]);
     assert_eq!(report.exit_code(), 2);
+    assert_eq!(
+        report.describe(),
+        "共 8 个单位：通过 6 个，有错误 0 个，失败 2 个；部门汇总：通过"
+    );
     assert_eq!(report.units[0].unit, format!("{DEPARTMENT}本部"));
     assert_eq!(report.units[0].kind.as_deref(), Some("行政"));
 
@@ -274,17 +279,6 @@ fn with_the_real_pipeline_every_unreadable_unit_is_recorded_with_its_path() {
     assert!(out.path().join("summary.json").is_file());
 }
 
-/// The part of the model the department workbook carries (as in round_trip.rs).
-fn core(budget: &Budget) -> Budget {
-    let mut b = budget.clone();
-    b.stated_overview = None;
-    b.stated_fiscal = None;
-    b.narrative = None;
-    b.meta.unit_kind = None;
-    b.meta.admin_unit_count = None;
-    b
-}
-
 /// The seed split into 6 units in 3 shapes plus one corrupt file.
 fn seed_units(dir: &Path) {
     let shapes = [Shape::Official, Shape::CsvGbk, Shape::JoinedCodes];
@@ -365,5 +359,4 @@ fn the_cli_batch_exits_2_and_writes_the_summary() {
     assert_eq!(summary["units"][6]["file"], "0007_损坏.xlsx");
     assert_eq!(summary["units"][6]["status"], "failed");
     assert_eq!(summary["counts"]["ok"], 7, "six units and the department");
-    let _ = repo_path("");
 }
