@@ -1,13 +1,16 @@
 //! The batch benchmark's floor: the least work any batch over the same folder must do — read
-//! every unit's cells (calamine for workbooks, csv + encoding_rs for CSV/TSV) and write the same
-//! cells to one xlsx per unit with rust_xlsxwriter, in parallel on the same rayon pool. No
+//! every unit's cells (calamine for workbooks, csv + encoding_rs for CSV/TSV) and write cells
+//! to one xlsx per unit with rust_xlsxwriter, in parallel on the same rayon pool. No
 //! recognition, checks, derivations, formatting or consolidation.
 //!
-//! Usage: `bench_floor INDIR OUTDIR`
+//! Usage: `bench_floor INDIR OUTDIR [BATCH_OUTDIR]`. With `BATCH_OUTDIR` (a finished
+//! `yusuan batch` output folder) each unit writes exactly the cells of its batch output workbook
+//! (values only, loaded before the clock starts); without it, the cells it read.
 
 use calamine::{Data, Reader, open_workbook_auto};
 use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -91,11 +94,28 @@ fn write_unit(sheets: &[Sheet], out: &Path) -> Result<(), String> {
     yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
 }
 
+/// The cells of every unit workbook a batch wrote, by input file (from its summary.json).
+fn batch_cells(dir: &Path) -> Result<HashMap<String, Vec<Sheet>>, String> {
+    let summary = std::fs::read(dir.join("summary.json")).map_err(|e| e.to_string())?;
+    let summary: serde_json::Value = serde_json::from_slice(&summary).map_err(|e| e.to_string())?;
+    let mut out = HashMap::new();
+    for unit in summary["units"].as_array().into_iter().flatten() {
+        if let (Some(file), Some(output)) = (unit["file"].as_str(), unit["output"].as_str()) {
+            out.insert(file.to_string(), read_unit(&dir.join(output))?);
+        }
+    }
+    Ok(out)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [input, output] = args.as_slice() else {
-        eprintln!("用法：bench_floor INDIR OUTDIR");
-        return ExitCode::from(2);
+    let (input, output, batch_out) = match args.as_slice() {
+        [i, o] => (i, o, None),
+        [i, o, b] => (i, o, Some(PathBuf::from(b))),
+        _ => {
+            eprintln!("用法：bench_floor INDIR OUTDIR [BATCH_OUTDIR]");
+            return ExitCode::from(2);
+        }
     };
     let output = PathBuf::from(output);
     if let Err(e) = std::fs::create_dir_all(&output) {
@@ -109,6 +129,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The batch's output cells per input file, loaded before timing.
+    let mut written: HashMap<String, Vec<Sheet>> = HashMap::new();
+    if let Some(dir) = &batch_out {
+        match batch_cells(dir) {
+            Ok(cells) => written = cells,
+            Err(e) => {
+                eprintln!("bench_floor：{}：{e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     let start = Instant::now();
     let failed = units
         .par_iter()
@@ -116,7 +147,10 @@ fn main() -> ExitCode {
         .filter(|(i, unit)| {
             let out = output.join(format!("{i:05}.xlsx"));
             read_unit(&unit.path)
-                .and_then(|s| write_unit(&s, &out))
+                .and_then(|read| match written.get(&unit.file) {
+                    Some(cells) => write_unit(cells, &out),
+                    None => write_unit(&read, &out),
+                })
                 .is_err()
         })
         .count();
