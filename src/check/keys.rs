@@ -9,19 +9,7 @@ use crate::model::{
     Amounts, CellKey, Code, EconomicAmounts, IncomeAmounts, RowKey, SplitAmounts, TableId,
 };
 
-/// 表1 amount columns: 本年收入 预算数 (0) and 本年支出 预算数 (1).
-pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
-/// 表4 amount columns: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1), 一般公共预算 (2),
-/// 政府性基金预算 (3), 国有资本经营预算 (4) — the recogniser's `FISCAL_COLUMNS` after 预算数.
-pub const T4_COLUMNS: [&str; 5] = [
-    "预算数",
-    "合计",
-    "一般公共预算",
-    "政府性基金预算",
-    "国有资本经营预算",
-];
-/// 表9 amount columns of its single data row, in printed order (the recogniser's list).
-pub use crate::recognize::T9_COLUMNS;
+pub use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS, T9_COLUMNS};
 /// 表9 column indices, named.
 pub mod t9 {
     /// 三公 合计.
@@ -39,10 +27,6 @@ pub mod t9 {
     /// 机关运行经费预算数.
     pub const ADMIN_RUNNING: usize = 6;
 }
-
-/// The labels of the 收入总计 (column 0) and 支出总计 (column 1 on) rows of 表1/表4, as the
-/// recogniser keys them.
-pub use crate::recognize::{EXPENDITURE_TOTAL, INCOME_TOTAL};
 
 /// The official column headers of a table's amount columns.
 pub fn columns(table: TableId) -> &'static [&'static str] {
@@ -116,11 +100,6 @@ fn labelled(table: TableId, label: &str, column: usize) -> CellKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fiscal_columns_agree_with_the_recogniser() {
-        assert_eq!(T4_COLUMNS[1..], crate::recognize::FISCAL_COLUMNS);
-    }
 
     #[test]
     fn headers_follow_the_printed_tables() {
