@@ -203,7 +203,7 @@ fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
                 Out::Empty => Ok(&mut *sheet),
                 Out::Text(t) => sheet.write_string(rr, cc, t),
                 Out::Number(v, k) => sheet.write_number_with_format(rr, cc, *v, fmt(k)),
-                Out::Sum(refs, v, k) => {
+                Out::Sum(refs, _, k) => {
                     let terms: Vec<String> = refs.iter().map(|r| a1(r + offset, c)).collect();
                     let text = if terms.is_empty() {
                         "=0".to_string()
@@ -211,7 +211,6 @@ fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
                         format!("={}", terms.join("+"))
                     };
                     let formula = Formula::new(text).set_result(cell_text(cell));
-                    let _ = v;
                     sheet.write_formula_with_format(rr, cc, formula, fmt(k))
                 }
             };

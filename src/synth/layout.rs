@@ -443,25 +443,26 @@ fn coded<A: Amounts>(budget: &Budget, id: TableId, table: &Classified<A>, style:
             }
         }
     }
-    let empty_note =
-        (table.lines.is_empty() && matches!(id, TableId::T6 | TableId::T7)).then(|| {
-            let fund = if id == TableId::T6 {
-                "政府性基金"
-            } else {
-                "国有资本经营"
-            };
-            let year = budget
-                .meta
-                .year
-                .map(|y| format!("{y}年"))
-                .unwrap_or_default();
-            let who = if budget.meta.level == crate::model::Level::Unit {
-                "本单位"
-            } else {
-                "本部门"
-            };
-            format!("注：{who}{year}无{fund}预算财政拨款安排的预算，故本表为空表。")
-        });
+    // Exports without titles carry no explanatory notes either.
+    let empty = table.lines.is_empty() && matches!(id, TableId::T6 | TableId::T7);
+    let empty_note = (empty && style.titles).then(|| {
+        let fund = if id == TableId::T6 {
+            "政府性基金"
+        } else {
+            "国有资本经营"
+        };
+        let year = budget
+            .meta
+            .year
+            .map(|y| format!("{y}年"))
+            .unwrap_or_default();
+        let who = if budget.meta.level == crate::model::Level::Unit {
+            "本单位"
+        } else {
+            "本部门"
+        };
+        format!("注：{who}{year}无{fund}预算财政拨款安排的预算，故本表为空表。")
+    });
     b.note(empty_note);
     b.finish()
 }
@@ -499,7 +500,7 @@ fn chinese_number(n: usize) -> String {
 }
 
 /// The label as the style prints it (2026 labels drop "资金").
-fn income_label(label: &str, style: &Style) -> String {
+pub(crate) fn income_label(label: &str, style: &Style) -> String {
     let canonical =
         OVERVIEW_INCOME_LABELS.contains(&label) || FISCAL_INCOME_LABELS.contains(&label);
     if style.labels_2026 && canonical {
@@ -659,12 +660,12 @@ fn table9(budget: &Budget, t9: &Table9, style: &Style) -> Block {
     } else {
         b.push(
             [
-                "“三公”经费合计",
+                "合计",
                 "因公出国(境)费",
                 "公务接待费",
-                "公务用车购置及运行费小计",
-                "公务用车购置费",
-                "公务用车运行费",
+                "小计",
+                "购置费",
+                "运行费",
                 "机关运行经费预算数",
             ]
             .iter()

@@ -499,7 +499,12 @@ pub(crate) fn split_weighted(amount: Decimal, weights: &[u64]) -> Vec<Decimal> {
     if total > 0 {
         for (u, w) in weights.iter().enumerate() {
             if u != first {
-                shares[u] = floor_step(amount * Decimal::from(*w) / Decimal::from(total));
+                // Checked: an absurd amount gives its whole share to the first unit instead
+                // of overflowing.
+                let share = amount
+                    .checked_mul(Decimal::from(*w))
+                    .and_then(|x| x.checked_div(Decimal::from(total)));
+                shares[u] = share.map(floor_step).unwrap_or_default();
             }
         }
     }
@@ -546,7 +551,8 @@ pub(crate) fn allocate(items: &[Decimal], demands: &[Decimal]) -> Vec<Vec<Decima
         if amount > Decimal::ZERO && open > Decimal::ZERO {
             for u in (0..n).filter(|u| *u != sink) {
                 let need = remaining[u].max(Decimal::ZERO);
-                shares[u] = floor_step(amount * need / open).min(need);
+                let share = amount.checked_mul(need).and_then(|x| x.checked_div(open));
+                shares[u] = share.map(floor_step).unwrap_or_default().min(need);
             }
         }
         shares[sink] = amount - shares.iter().copied().sum::<Decimal>();
@@ -592,6 +598,16 @@ mod tests {
             d(-700)
         );
         assert_eq!(split_weighted(d(5), &[0, 0]), vec![d(5), d(0)]);
+        let huge = Decimal::MAX - d(1);
+        assert_eq!(
+            split_weighted(huge, &[3, 5])
+                .iter()
+                .copied()
+                .sum::<Decimal>(),
+            huge
+        );
+        let shares = allocate(&[huge], &[huge / d(2), d(7)]);
+        assert_eq!(shares[0].iter().copied().sum::<Decimal>(), huge);
     }
 
     #[test]
@@ -758,6 +774,188 @@ mod tests {
                 assert_eq!(unit.meta.level, Level::Unit);
                 assert_eq!(unit.meta.unit_kind, Some(UnitKind::Administrative));
                 assert_identities(unit);
+            }
+        }
+    }
+
+    fn line<A>(code: &Code, amounts: A) -> Line<A> {
+        Line {
+            code: code.clone(),
+            name: format!("科目{code}"),
+            amounts,
+        }
+    }
+
+    /// A random budget that satisfies every identity: fiscal money per code in 表5/表6, extra
+    /// non-fiscal money in 表3 funded by 事业/其他收入, 表8 summing to 表5 基本支出, 三公 at
+    /// least the 表8 items. Amounts carry 分 now and then.
+    fn random_budget(seed: u64) -> Budget {
+        let mut rng = SplitMix64::new(seed);
+        let amount = |max: u64, rng: &mut SplitMix64| {
+            let yuan = Decimal::from(rng.below(max));
+            if rng.chance(20) {
+                yuan + Decimal::new(rng.below(100) as i64, 2)
+            } else {
+                yuan
+            }
+        };
+        let function = [
+            "2010301", "2010302", "2080501", "2080505", "2101101", "2210201", "2130101",
+        ];
+        let mut dept = example_budget();
+        let (mut t3, mut t5, mut t6, mut t2) = (vec![], vec![], vec![], vec![]);
+        for code in function {
+            if !rng.chance(80) {
+                continue;
+            }
+            let code = Code::new(code).unwrap();
+            let (b5, p5) = (amount(5_000_000, &mut rng), amount(2_000_000, &mut rng));
+            let p6 = if rng.chance(30) {
+                amount(800_000, &mut rng)
+            } else {
+                Decimal::ZERO
+            };
+            let (nb, np) = if rng.chance(40) {
+                (amount(300_000, &mut rng), amount(300_000, &mut rng))
+            } else {
+                (Decimal::ZERO, Decimal::ZERO)
+            };
+            let business = if rng.chance(50) {
+                (nb + np) / Decimal::from(3)
+            } else {
+                Decimal::ZERO
+            };
+            let business = crate::money::round_fen(business);
+            t5.push(line(&code, split_amounts(b5, p5)));
+            if !p6.is_zero() {
+                t6.push(line(&code, split_amounts(Decimal::ZERO, p6)));
+            }
+            t3.push(line(&code, split_amounts(b5 + nb, p5 + p6 + np)));
+            let fiscal = b5 + p5 + p6;
+            t2.push(line(
+                &code,
+                IncomeAmounts {
+                    total: fiscal + nb + np,
+                    fiscal,
+                    business,
+                    operating: Decimal::ZERO,
+                    other: nb + np - business,
+                },
+            ));
+        }
+        fn table<A: Amounts>(leaves: Vec<Line<A>>) -> Classified<A> {
+            let mut lines = leaves.clone();
+            for level in [5, 3] {
+                let mut parents: BTreeMap<Code, A> = BTreeMap::new();
+                for l in lines.iter().filter(|l| l.code.as_str().len() == level + 2) {
+                    let p = Code::new(&l.code.as_str()[..level]).unwrap();
+                    let e = parents.entry(p).or_default();
+                    *e = e.add(&l.amounts);
+                }
+                for (code, amounts) in parents {
+                    lines.push(Line {
+                        name: format!("科目{code}"),
+                        code,
+                        amounts,
+                    });
+                }
+            }
+            lines.sort_by(|a, b| a.code.cmp(&b.code));
+            let mut t = Classified {
+                lines,
+                present: true,
+                ..Classified::default()
+            };
+            t.total = Some(t.sum_of_lei());
+            t
+        }
+        dept.general = table(t5);
+        dept.fund = table(t6);
+        dept.expenditure = table(t3);
+        dept.income = table(t2);
+        let basic = dept.general.total_or_sum().basic;
+        let economic = [
+            "30101", "30102", "30201", "30212", "30217", "30231", "30302", "31002",
+        ];
+        let weights: Vec<u64> = economic.iter().map(|_| 1 + rng.below(20)).collect();
+        let shares = split_weighted(basic, &weights);
+        let e_leaves: Vec<Line<EconomicAmounts>> = economic
+            .iter()
+            .zip(shares)
+            .map(|(code, v)| {
+                let personnel = code.starts_with("301") || code.starts_with("303");
+                let amounts = EconomicAmounts {
+                    total: v,
+                    personnel: if personnel { v } else { Decimal::ZERO },
+                    public: if personnel { Decimal::ZERO } else { v },
+                };
+                Line {
+                    code: Code::new(code).unwrap(),
+                    name: format!("经济{code}"),
+                    amounts,
+                }
+            })
+            .collect();
+        dept.economic = table(e_leaves);
+        let item = |c: &str| {
+            dept.economic
+                .line(&Code::new(c).unwrap())
+                .unwrap()
+                .amounts
+                .total
+        };
+        let (o, r, v) = (
+            ceil_step(item("30212")),
+            ceil_step(item("30217")),
+            ceil_step(item("30231")),
+        );
+        dept.table9.three_public = Some(ThreePublic {
+            total: o + r + v + d(5_000),
+            overseas: o,
+            reception: r + d(5_000),
+            vehicle_subtotal: v,
+            vehicle_purchase: Decimal::ZERO,
+            vehicle_running: v,
+        });
+        dept.stated_overview = Some(derive::overview(&dept));
+        dept
+    }
+
+    #[test]
+    fn random_consistent_budgets_split_exactly_into_consistent_units() {
+        for case in 0..40u64 {
+            let dept = random_budget(case);
+            let n = 1 + (case as usize * 7) % 13;
+            let units = split_units(&dept, n, case);
+            let refs = |f: fn(&Budget) -> &Classified<SplitAmounts>| {
+                units.iter().map(f).collect::<Vec<_>>()
+            };
+            assert_sums_back(&dept.expenditure, &refs(|b| &b.expenditure));
+            assert_sums_back(&dept.general, &refs(|b| &b.general));
+            assert_sums_back(&dept.fund, &refs(|b| &b.fund));
+            assert_sums_back(
+                &dept.income,
+                &units.iter().map(|b| &b.income).collect::<Vec<_>>(),
+            );
+            assert_sums_back(
+                &dept.economic,
+                &units.iter().map(|b| &b.economic).collect::<Vec<_>>(),
+            );
+            for unit in &units {
+                assert_identities(unit);
+                fn non_negative<A: Amounts>(t: &Classified<A>) -> bool {
+                    t.lines
+                        .iter()
+                        .all(|l| l.amounts.values().iter().all(|v| !v.is_sign_negative()))
+                }
+                let all_non_negative = non_negative(&unit.expenditure)
+                    && non_negative(&unit.income)
+                    && non_negative(&unit.economic)
+                    && non_negative(&unit.general);
+                assert!(
+                    all_non_negative,
+                    "case {case}: a unit got a negative amount"
+                );
             }
         }
     }

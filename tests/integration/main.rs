@@ -1,5 +1,6 @@
 //! yusuan's integration tests: one binary, one module per user story.
 
+mod batch;
 mod check;
 mod cli;
 mod common;
