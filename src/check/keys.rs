@@ -1,7 +1,8 @@
-//! Cell keys and column headers: how the checks address every amount of the model, following
-//! the conventions the recogniser uses for `Submission::sources` (see `recognize`, "Sources":
-//! 表1 income items column 0 and expenditure items column 1 by label; 表4 expenditure columns
-//! 1..=4; 表9 as its 合计 row), so that a finding's cell key finds the submitted cell.
+//! Cell keys and column headers: how every amount of the model is addressed, by the checks and
+//! by the recogniser for `Submission::sources` (which uses these constants), so that a
+//! finding's cell key finds the submitted cell. 表1: income items column 0 and expenditure
+//! items column 1, by label; 表4: income column 0, expenditure columns 1..=4; 表9: its single
+//! data row keyed as the 合计 row, columns as in [`T9_COLUMNS`].
 //!
 //! Not for values: this module only names cells; it reads no amounts.
 
@@ -12,7 +13,7 @@ use crate::model::{
 /// 表1 amount columns: 本年收入 预算数 (0) and 本年支出 预算数 (1).
 pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
 /// 表4 amount columns: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1), 一般公共预算 (2),
-/// 政府性基金预算 (3), 国有资本经营预算 (4) — the recogniser's `FISCAL_COLUMNS` after 预算数.
+/// 政府性基金预算 (3), 国有资本经营预算 (4).
 pub const T4_COLUMNS: [&str; 5] = [
     "预算数",
     "合计",
@@ -20,8 +21,16 @@ pub const T4_COLUMNS: [&str; 5] = [
     "政府性基金预算",
     "国有资本经营预算",
 ];
-/// 表9 amount columns of its single data row, in printed order (the recogniser's list).
-pub use crate::recognize::T9_COLUMNS;
+/// 表9 amount columns of its single data row, in printed order.
+pub const T9_COLUMNS: [&str; 7] = [
+    "合计",
+    "因公出国(境)费",
+    "公务接待费",
+    "公务用车购置及运行费小计",
+    "公务用车购置费",
+    "公务用车运行费",
+    "机关运行经费预算数",
+];
 /// 表9 column indices, named.
 pub mod t9 {
     /// 三公 合计.
@@ -40,9 +49,10 @@ pub mod t9 {
     pub const ADMIN_RUNNING: usize = 6;
 }
 
-/// The labels of the 收入总计 (column 0) and 支出总计 (column 1 on) rows of 表1/表4, as the
-/// recogniser keys them.
-pub use crate::recognize::{EXPENDITURE_TOTAL, INCOME_TOTAL};
+/// The label of the 收入总计 row of 表1/表4 (column 0).
+pub const INCOME_TOTAL: &str = "收入总计";
+/// The label of the 支出总计 row of 表1/表4 (column 1 on).
+pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// The official column headers of a table's amount columns.
 pub fn columns(table: TableId) -> &'static [&'static str] {
@@ -116,11 +126,6 @@ fn labelled(table: TableId, label: &str, column: usize) -> CellKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fiscal_columns_agree_with_the_recogniser() {
-        assert_eq!(T4_COLUMNS[1..], crate::recognize::FISCAL_COLUMNS);
-    }
 
     #[test]
     fn headers_follow_the_printed_tables() {
