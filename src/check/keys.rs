@@ -1,8 +1,8 @@
-//! Cell keys and column headers: how every amount of the model is addressed, by the checks and
-//! by the recogniser for `Submission::sources` (which uses these constants), so that a
-//! finding's cell key finds the submitted cell. 表1: income items column 0 and expenditure
-//! items column 1, by label; 表4: income column 0, expenditure columns 1..=4; 表9: its single
-//! data row keyed as the 合计 row, columns as in [`T9_COLUMNS`].
+//! Cell keys and column headers: how the checks address every amount of the model, with the
+//! vocabulary of `model` (表1/表4/表9 columns, 收入总计/支出总计) that the recogniser also uses
+//! for `Submission::sources`, so that a finding's cell key finds the submitted cell. 表1: income
+//! items column 0 and expenditure items column 1, by label; 表4: expenditure columns 1..=4;
+//! 表9: its single data row keyed as the 合计 row.
 //!
 //! Not for values: this module only names cells; it reads no amounts.
 
@@ -10,27 +10,8 @@ use crate::model::{
     Amounts, CellKey, Code, EconomicAmounts, IncomeAmounts, RowKey, SplitAmounts, TableId,
 };
 
-/// 表1 amount columns: 本年收入 预算数 (0) and 本年支出 预算数 (1).
-pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
-/// 表4 amount columns: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1), 一般公共预算 (2),
-/// 政府性基金预算 (3), 国有资本经营预算 (4).
-pub const T4_COLUMNS: [&str; 5] = [
-    "预算数",
-    "合计",
-    "一般公共预算",
-    "政府性基金预算",
-    "国有资本经营预算",
-];
-/// 表9 amount columns of its single data row, in printed order.
-pub const T9_COLUMNS: [&str; 7] = [
-    "合计",
-    "因公出国(境)费",
-    "公务接待费",
-    "公务用车购置及运行费小计",
-    "公务用车购置费",
-    "公务用车运行费",
-    "机关运行经费预算数",
-];
+pub use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS, T9_COLUMNS};
+
 /// 表9 column indices, named.
 pub mod t9 {
     /// 三公 合计.
@@ -48,11 +29,6 @@ pub mod t9 {
     /// 机关运行经费预算数.
     pub const ADMIN_RUNNING: usize = 6;
 }
-
-/// The label of the 收入总计 row of 表1/表4 (column 0).
-pub const INCOME_TOTAL: &str = "收入总计";
-/// The label of the 支出总计 row of 表1/表4 (column 1 on).
-pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// The official column headers of a table's amount columns.
 pub fn columns(table: TableId) -> &'static [&'static str] {

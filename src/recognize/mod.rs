@@ -18,8 +18,8 @@
 //!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
 //!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
 //!   1, totals as `收入总计` (0) and `支出总计` (1);
-//! - 表4: as 表1, expenditure columns 1..=4 (`keys::T4_COLUMNS`);
-//! - 表9: `RowKey::Total`, column = index in `keys::T9_COLUMNS` (from the table, or the prose
+//! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
+//! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
 //!   sentence that stated the figure).
 //!
 //! # Conventions

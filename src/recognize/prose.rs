@@ -7,7 +7,7 @@
 
 use super::amounts::scale;
 use super::norm::{is_note, norm, year_in};
-use crate::check::keys::T9_COLUMNS;
+use crate::model::T9_COLUMNS;
 use crate::model::{
     CellKey, Location, MoneyUnit, Narrative, RowKey, SourceMap, Table9, TableId, ThreePublic,
     UnitKind,

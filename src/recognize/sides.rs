@@ -13,13 +13,13 @@ use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader};
-use crate::check::keys::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::{
     CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
 };
+use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
 use rust_decimal::Decimal;
 
 /// Longer single texts in the label column are prose, not items.

@@ -1,15 +1,15 @@
 //! The reader of 表9 “三公”经费和机关运行经费预算表: one unlabelled data row under a three-row
 //! header, printed in 万元 (when a department lists its units as well, the row labelled 合计). Sources are keyed `RowKey::Total` with the column index of
-//! `check::keys::T9_COLUMNS`.
+//! `model::T9_COLUMNS`.
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm};
 use super::reader::{Content, Feed, TableReader};
 use super::tables::is_total_label;
-use crate::check::keys::T9_COLUMNS;
 use crate::finding::Finding;
 use crate::grid::Grid;
+use crate::model::T9_COLUMNS;
 use crate::model::{CellKey, MoneyUnit, RowKey, SourceMap, Table9, TableId, ThreePublic};
 use rust_decimal::Decimal;
 

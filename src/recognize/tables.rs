@@ -24,7 +24,7 @@ pub(crate) enum Shape {
 #[derive(Debug)]
 pub(crate) struct ColumnSpec {
     /// Index into the model's columns (`Amounts::COLUMNS`; for 表4 合计 and the three funds;
-    /// for 表9 `check::keys::T9_COLUMNS`).
+    /// for 表9 `model::T9_COLUMNS`).
     pub index: usize,
     /// The official label first, then variants.
     pub labels: &'static [&'static str],

@@ -89,16 +89,7 @@ fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8> {
         let name = entry.name().unwrap().to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
-<<<<<<< HEAD
-        if name.starts_with("xl/worksheets/") {
-            data = String::from_utf8(data)
-                .unwrap()
-                .replace(from, to)
-                .into_bytes();
-        }
-=======
         edit(&name, &mut data);
->>>>>>> read
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(&data).unwrap();
