@@ -8,17 +8,38 @@ use yusuan::write::WriteOptions;
 
 /// yusuan（预算）：把预算单位报送的预算数据转换为九张部门预算公开表，并逐项校验。
 #[derive(Debug, Parser)]
-#[command(name = "yusuan", version, about, long_about = None)]
+#[command(
+    name = "yusuan",
+    version,
+    about,
+    long_about = None,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short, long, action = clap::ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
+
+/// clap's help layout with Chinese headings.
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 读取一份报送材料（工作簿、CSV 文件夹或公开文本），校验后生成九张公开表工作簿
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Convert {
         /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
+        #[arg(help_heading = "参数")]
         input: PathBuf,
         /// 输出工作簿路径（.xlsx）
         #[arg(short, long)]
@@ -29,15 +50,19 @@ enum Command {
         common: CommonArgs,
     },
     /// 只校验，不生成工作簿
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Check {
         /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
+        #[arg(help_heading = "参数")]
         input: PathBuf,
         #[command(flatten)]
         common: CommonArgs,
     },
     /// 批量处理一个文件夹中的各单位报送材料，生成单位工作簿、部门汇总工作簿和结果汇总
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Batch {
         /// 存放各单位报送材料的文件夹（可含 units.csv）
+        #[arg(help_heading = "参数")]
         dir: PathBuf,
         /// 输出文件夹
         #[arg(short, long)]
@@ -47,6 +72,7 @@ enum Command {
         quiet: bool,
     },
     /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Generate {
         /// 作为拆分来源的报送材料
         #[arg(long, default_value = "samples/seed-disclosure.txt")]
@@ -66,7 +92,7 @@ enum Command {
 #[derive(Debug, clap::Args)]
 struct CommonArgs {
     /// 输出格式：text（分表列出）或 json
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
     format: Format,
     /// 单位类型（用于核对机关运行经费）：行政、参公或事业
     #[arg(long, value_parser = parse_kind)]
@@ -89,9 +115,9 @@ struct RenderArgs {
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Readable text grouped by table.
+    /// 按表分组的中文文本
     Text,
-    /// One JSON object on stdout.
+    /// 标准输出上的一个 JSON 对象
     Json,
 }
 
