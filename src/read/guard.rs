@@ -134,7 +134,9 @@ impl Area {
 
     fn cells(&self) -> u64 {
         match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1),
+            (Some((r0, r1)), Some((c0, c1))) => {
+                (u64::from(r1) - u64::from(r0) + 1) * (u64::from(c1) - u64::from(c0) + 1)
+            }
             _ => 0,
         }
     }
@@ -211,5 +213,7 @@ mod tests {
         a.add(5, 2);
         a.add(9, 0);
         assert_eq!(a.cells(), 15);
+        a.add(u16::MAX, u16::MAX);
+        assert_eq!(a.cells(), 65_531 * 65_536);
     }
 }

@@ -248,7 +248,9 @@ impl Span {
     }
     fn area(&self) -> u64 {
         match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
+                .saturating_add(1)
+                .saturating_mul((c1 - c0).saturating_add(1)),
             _ => 0,
         }
     }
