@@ -96,7 +96,7 @@ fn targets(rels: &[u8]) -> Option<HashMap<String, String>> {
 }
 
 /// An attribute's unescaped value, matched on its local name (so `r:id` matches `id`).
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
