@@ -214,6 +214,26 @@ fn xlsx_merges_agree_with_calamine() {
 }
 
 #[test]
+fn uncalculated_shared_formulas_are_expanded_per_cell() {
+    // D5:E5 as one shared formula, never calculated (no <v>), as some generators write.
+    let bytes = strip_cached_value(
+        &sample_xlsx(),
+        r#"<c r="D5"><f>SUM(D4:D4)</f><v>64079020.5</v></c><c r="E5"><f>SUM(E4:E4)</f></c>"#,
+        r#"<c r="D5"><f t="shared" ref="D5:E5" si="0">SUM(D4:D4)</f></c><c r="E5"><f t="shared" si="0"/></c>"#,
+    );
+    let grids = read_bytes("a.xlsx", &bytes).unwrap();
+    let g = sheet(&grids, "表2");
+    assert_eq!(
+        at(g, "D5"),
+        &CellValue::FormulaWithoutValue("SUM(D4:D4)".into())
+    );
+    assert_eq!(
+        at(g, "E5"),
+        &CellValue::FormulaWithoutValue("SUM(E4:E4)".into())
+    );
+}
+
+#[test]
 fn xlsx_is_sniffed_whatever_the_extension() {
     // An xlsx saved as .xls or with no extension is still read as xlsx; .xlsm likewise.
     for name in ["a.xls", "a", "a.xlsm", "a.csv"] {
