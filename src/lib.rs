@@ -18,5 +18,25 @@ pub mod model;
 pub mod money;
 pub mod read;
 pub mod recognize;
+pub mod report;
 pub mod synth;
 pub mod write;
+
+use std::path::Path;
+
+/// Why an input could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read as a spreadsheet, CSV or text.
+    #[error(transparent)]
+    Read(#[from] read::ReadError),
+    /// No official table could be recognised in it.
+    #[error(transparent)]
+    Recognize(#[from] recognize::RecognizeError),
+}
+
+/// Reads and recognises one input (file or CSV folder): the first half of the pipeline.
+pub fn load(path: &Path) -> Result<recognize::Submission, Error> {
+    let grids = read::read_path(path)?;
+    Ok(recognize::recognize(&grids)?)
+}

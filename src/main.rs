@@ -1,1 +1,145 @@
-fn main() {}
+//! The `yusuan` binary: parse arguments, run the job, decide the exit code in one place.
+//!
+//! Exit codes: 0 clean (warnings allowed), 1 converted/checked but error findings, 2 failure
+//! (unreadable input, unwritable output; clap also uses 2 for usage errors).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Args, Format, Job};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use yusuan::finding::Finding;
+use yusuan::recognize::Submission;
+use yusuan::{batch, check, report, synth, write};
+
+/// How a job ended, before it becomes an exit code.
+enum Outcome {
+    /// No error findings.
+    Clean,
+    /// Error findings (the job itself succeeded).
+    Findings,
+    /// The job could not be done.
+    Failed,
+}
+
+fn main() -> ExitCode {
+    let job = match Args::parse().into_job() {
+        Ok(job) => job,
+        Err(message) => {
+            eprintln!("yusuan：{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match run(job) {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            eprintln!("yusuan：{message}");
+            Outcome::Failed
+        }
+    };
+    ExitCode::from(match outcome {
+        Outcome::Clean => 0,
+        Outcome::Findings => 1,
+        Outcome::Failed => 2,
+    })
+}
+
+fn run(job: Job) -> Result<Outcome, String> {
+    match job {
+        Job::Convert {
+            input,
+            output,
+            options,
+            format,
+            kind,
+        } => {
+            let submission = load(&input, kind)?;
+            let findings = check::check(&submission);
+            let bytes = write::workbook(&submission.budget, &findings, &options)
+                .map_err(|e| e.to_string())?;
+            write::save_atomically(&output, &bytes)
+                .map_err(|e| format!("无法写入 {}：{e}", output.display()))?;
+            print_findings(&input, &findings, format)?;
+            if format == Format::Text {
+                eprintln!("已生成 {}", output.display());
+            }
+            Ok(outcome_of(&findings))
+        }
+        Job::Check {
+            input,
+            format,
+            kind,
+        } => {
+            let submission = load(&input, kind)?;
+            let findings = check::check(&submission);
+            print_findings(&input, &findings, format)?;
+            Ok(outcome_of(&findings))
+        }
+        Job::Batch { dir, output, quiet } => {
+            let mut plan = batch::BatchPlan::new(dir, output);
+            plan.quiet = quiet;
+            let progress = batch::progress_for(quiet);
+            let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
+            if !quiet {
+                eprintln!("{}", report.describe());
+                eprintln!(
+                    "结果汇总：{}",
+                    plan.output_dir.join("summary.xlsx").display()
+                );
+            }
+            Ok(match report.exit_code() {
+                0 => Outcome::Clean,
+                1 => Outcome::Findings,
+                _ => Outcome::Failed,
+            })
+        }
+        Job::Generate {
+            from,
+            units,
+            seed,
+            output,
+        } => {
+            let budget = load(&from, None)?.budget;
+            let written = synth::generate_units(&budget, units, seed, &output)
+                .map_err(|e| format!("无法写入 {}：{e}", output.display()))?;
+            eprintln!(
+                "已在 {} 生成 {} 个模拟单位",
+                output.display(),
+                written.len()
+            );
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+fn load(input: &Path, kind: Option<yusuan::model::UnitKind>) -> Result<Submission, String> {
+    let mut submission = yusuan::load(input).map_err(|e| e.to_string())?;
+    if kind.is_some() {
+        submission.budget.meta.unit_kind = kind;
+    }
+    Ok(submission)
+}
+
+fn outcome_of(findings: &[Finding]) -> Outcome {
+    if findings.iter().any(Finding::is_error) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+/// Prints findings to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn print_findings(input: &Path, findings: &[Finding], format: Format) -> Result<(), String> {
+    let name = input.display().to_string();
+    let text = match format {
+        Format::Text => report::text(&name, findings),
+        Format::Json => report::json(&name, findings),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("无法输出结果：{e}")),
+        _ => Ok(()),
+    }
+}

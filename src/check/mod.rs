@@ -1,10 +1,185 @@
 //! Checks: every identity of the nine tables over the canonical model, as findings that name
-//! the submitted cell. Pure: no I/O.
+//! the submitted cell. Pure: no I/O, no printing (rendering is `report`'s business).
+//!
+//! The pipeline: the budget is flattened into a [`equation::Ledger`] (one value per cell, with
+//! the rounding its unit allows); the rule modules state identities as linear relations over
+//! those cells ([`row_sums`], [`rollups`], [`cross`]); every identity is evaluated, each failure
+//! becomes a finding, and [`culprit`] names the single cell that explains a group of failures.
+//! [`structure`] adds findings about codes and rows that are not identities.
+//!
+//! Rule ids (stable; `Finding::rule`), errors unless marked:
+//! - `row-sum` 合计 = its parts within a row; `rollup` 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类.
+//! - `t1-income`, `t1-expenditure`, `t1-sum`, `t1-balance`: a stated 表1 against 表2/3/5/6/7
+//!   and itself (an unrecognised income label is a warning).
+//! - `t2-t3` equal 合计 per code and in total; `t2-t3-codes` a code only one of them lists
+//!   (a warning when that row is empty).
+//! - `t4-income`, `t4-expenditure`, `t4-sum`, `t4-balance`: a stated 表4 against 表2/5/6/7.
+//! - `fiscal-within-total` 表5 + 表6 + 表7 ≤ 表3; `t5-t8` 表5 基本支出 = 表8 合计.
+//! - `t9-admin` 机关运行经费 = 表8 公用经费 (unit kind known); `t9-three-public` (warning)
+//!   三公 items at least the matching 表8 basic items.
+//! - `narrative` 编制说明 figures = 表1 within their rounding.
+//! - `culprit` the single cell that explains a group of failures.
+//! - `duplicate-code`, `missing-parent`, `nesting` (a warning when only the print order is
+//!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
+
+pub mod codes;
+pub mod cross;
+pub mod culprit;
+pub mod describe;
+pub mod equation;
+pub mod keys;
+pub mod rollups;
+pub mod row_sums;
+pub mod structure;
+pub mod tolerance;
 
 use crate::finding::Finding;
+use crate::model::{Budget, SourceMap};
 use crate::recognize::Submission;
+use equation::{Identity, Ledger, Outcome};
+use std::cmp::Ordering;
 
-/// All findings for a submission (including those met while reading it).
+/// All findings for a submission (including those met while reading it), in a stable order:
+/// table, row, column, rule.
 pub fn check(submission: &Submission) -> Vec<Finding> {
-    submission.findings.clone()
+    let mut findings = submission.findings.clone();
+    findings.extend(check_budget(&submission.budget, &submission.sources));
+    sort(&mut findings);
+    findings
+}
+
+/// The findings of the checks alone, for a budget and where its amounts came from.
+pub fn check_budget(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
+    let checked = Checked::new(budget, sources);
+    let mut findings = checked.findings;
+    for (identity, outcome) in checked.identities.iter().zip(&checked.outcomes) {
+        if !outcome.holds {
+            findings.push(describe::identity_failure(
+                &checked.ledger,
+                sources,
+                identity,
+                outcome,
+            ));
+        }
+    }
+    let culprits = culprit::culprits(&checked.ledger, &checked.identities, &checked.outcomes);
+    findings.extend(
+        culprits
+            .iter()
+            .flat_map(|c| culprit::findings(&checked.ledger, sources, c)),
+    );
+    findings.extend(structure::findings(budget, sources));
+    sort(&mut findings);
+    findings
+}
+
+/// The probable culprits of a budget's failing identities (what the `culprit` findings say),
+/// for callers that want the cell keys rather than the wording.
+pub fn culprits(budget: &Budget) -> Vec<culprit::Culprit> {
+    let checked = Checked::new(budget, &SourceMap::new());
+    culprit::culprits(&checked.ledger, &checked.identities, &checked.outcomes)
+}
+
+/// Every identity the budget must satisfy (row sums, roll-ups, cross-table), in rule order.
+pub fn identities(budget: &Budget) -> Vec<Identity> {
+    Checked::new(budget, &SourceMap::new()).identities
+}
+
+/// A budget with its identities evaluated.
+struct Checked {
+    ledger: Ledger,
+    identities: Vec<Identity>,
+    outcomes: Vec<Outcome>,
+    findings: Vec<Finding>,
+}
+
+impl Checked {
+    fn new(budget: &Budget, sources: &SourceMap) -> Checked {
+        let ledger = Ledger::new(budget);
+        let mut identities = row_sums::identities(budget);
+        identities.extend(rollups::identities(budget));
+        let cross = cross::check(budget, &ledger, sources);
+        identities.extend(cross.identities);
+        let outcomes = identities
+            .iter()
+            .map(|i| i.evaluate(&ledger, None))
+            .collect();
+        Checked {
+            ledger,
+            identities,
+            outcomes,
+            findings: cross.findings,
+        }
+    }
+}
+
+/// Sorts findings by table, row (codes in code order, then labels, then 合计), column (in
+/// printed order), rule, then message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(compare);
+}
+
+fn compare(a: &Finding, b: &Finding) -> Ordering {
+    let table = |f: &Finding| f.table.unwrap_or(0);
+    table(a)
+        .cmp(&table(b))
+        .then_with(|| row_rank(a).cmp(&row_rank(b)))
+        .then_with(|| column_rank(a).cmp(&column_rank(b)))
+        .then_with(|| a.rule.cmp(&b.rule))
+        .then_with(|| a.message.cmp(&b.message))
+}
+
+fn row_rank(f: &Finding) -> (u8, &str) {
+    match f.row.as_deref() {
+        None => (0, ""),
+        Some("合计") => (3, ""),
+        Some(r) if r.bytes().all(|b| b.is_ascii_digit()) => (1, r),
+        Some(r) => (2, r),
+    }
+}
+
+fn column_rank(f: &Finding) -> usize {
+    let table = f.table.and_then(crate::model::TableId::from_number);
+    match (table, f.column.as_deref()) {
+        (Some(t), Some(c)) => keys::columns(t)
+            .iter()
+            .position(|h| *h == c)
+            .map_or(usize::MAX, |i| i + 1),
+        _ => 0,
+    }
+}
+
+/// Small hand-made budgets for the unit tests of the rule modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::{Amounts, Classified, Code, Line, MoneyUnit};
+    use rust_decimal::Decimal;
+
+    /// A line with the given column values (元).
+    pub fn line<A: Amounts>(code: &str, name: &str, values: &[i64]) -> Line<A> {
+        let values: Vec<Decimal> = values.iter().map(|v| Decimal::from(*v)).collect();
+        Line {
+            code: Code::new(code).expect("test code"),
+            name: name.to_string(),
+            amounts: A::from_values(&values),
+        }
+    }
+
+    /// A present table of these lines and an optional 合计 row.
+    pub fn table<A: Amounts>(
+        unit: MoneyUnit,
+        lines: Vec<Line<A>>,
+        total: Option<&[i64]>,
+    ) -> Classified<A> {
+        let total = total.map(|t| {
+            let values: Vec<Decimal> = t.iter().map(|v| Decimal::from(*v)).collect();
+            A::from_values(&values)
+        });
+        Classified {
+            lines,
+            total,
+            unit,
+            present: true,
+        }
+    }
 }

@@ -1,9 +1,55 @@
 //! Recognition: finds the official tables in grids and normalises them into the canonical
 //! [`Budget`], remembering where every amount came from.
 //!
+//! The pipeline inside: `scan` walks each grid and cuts it into tables and prose
+//! (titles, `编制部门：`/`单位：` lines, header blocks judged against the table catalogue in
+//! `tables`, data rows read by `classified`, `sides` or `table9`); `prose` reads the figures
+//! stated in text; `build` puts it all into one [`Submission`].
+//!
 //! Not for checking: a recognised table whose sums do not add up is still recognised; the
-//! problems of single cells that cannot be read (error values, formulas without a cached value)
-//! become findings.
+//! problems of single cells that cannot be read (error values, formulas without a cached value,
+//! text that is not a number) become findings with rule [`UNREADABLE`].
+//!
+//! # Sources
+//! `Submission::sources` holds the submitted cell of every amount read, keyed as
+//! [`crate::check::keys`] names them:
+//! - 表2/3/5/6/7/8: `RowKey::Code(code)` or `RowKey::Total`, column = `Amounts::COLUMNS` index;
+//! - 表1: `RowKey::Label(label)`: income items in column 0 (the official label of
+//!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
+//!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
+//!   1, totals as `收入总计` (0) and `支出总计` (1);
+//! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
+//! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
+//!   sentence that stated the figure).
+//!
+//! # Conventions
+//! - An empty table (header and a blank 合计 row, like 表6/7 of the seed) is `present: true`,
+//!   no lines, `total: Some(zero)`: the 合计 row was submitted, it is just blank.
+//! - A 表9 printed without a data row gives `three_public: None`.
+//! - The level is `Unit` when any title (or a sheet name used as title) says 预算单位/单位, or
+//!   an entity line says 编制单位.
+//! - A sheet named after a table (`5.2预算单位收入预算总表`) titles an untitled table on it.
+//! - Sheets named 封面, 目录 and 校验结果 are skipped; hidden sheets are read after visible ones.
+//! - 表9 figures come from a printed 表9; the prose of 六 (“三公”经费预算数为…万元) fills what
+//!   it lacks. A 表9 without a 单位 line is taken as 万元, every other table as 元.
+//! - Errors are only for inputs without any table and for a titled table missing a required
+//!   column; an untitled header that fits no table is some other table and is ignored.
+
+mod amounts;
+mod build;
+mod classified;
+mod codes;
+mod header;
+mod meta;
+mod norm;
+mod prose;
+mod reader;
+mod scan;
+mod sides;
+mod table9;
+mod tables;
+
+pub use amounts::UNREADABLE;
 
 use crate::finding::Finding;
 use crate::grid::Grid;
@@ -21,27 +67,102 @@ pub struct Submission {
     pub findings: Vec<Finding>,
 }
 
-/// Why no budget could be recognised.
+/// Why no budget could be recognised. Messages name the file and sheet, in Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum RecognizeError {
     /// None of the nine tables was found.
-    #[error("{file}：未找到任何部门预算表（已查看的工作表：{sheets}）")]
+    #[error("{file}：未找到任何部门预算表（已查看的工作表：{sheets}；见到的表头文字：{labels}）")]
     NoTables {
         /// The input file.
         file: String,
         /// The sheets looked at, joined.
         sheets: String,
+        /// Some short texts seen near the top of the sheets, joined.
+        labels: String,
     },
+    /// A titled table (title row or sheet name) lacks a required column.
+    #[error("{0}")]
+    MissingColumn(Box<MissingColumn>),
 }
 
-/// Recognises the official tables in the grids of one input.
+/// The details of [`RecognizeError::MissingColumn`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file} 工作表“{sheet}”{cell}：{table}缺少必需的列“{columns}”（表头中见到：{labels}）")]
+pub struct MissingColumn {
+    /// The input file.
+    pub file: String,
+    /// The sheet.
+    pub sheet: String,
+    /// The first header cell (A1).
+    pub cell: String,
+    /// The table expected, e.g. "表3（支出预算总表）".
+    pub table: String,
+    /// The official labels of the missing columns, joined.
+    pub columns: String,
+    /// The header labels seen, joined.
+    pub labels: String,
+}
+
+/// Sheets that never hold the tables: the writer's cover, contents and check sheets.
+const IGNORED_SHEETS: [&str; 3] = ["目录", "校验结果", "封面"];
+
+/// Recognises the official tables in the grids of one input. Visible sheets are read before
+/// hidden ones; when a table occurs twice the first is used and a warning finding is added.
 pub fn recognize(grids: &[Grid]) -> Result<Submission, RecognizeError> {
-    Err(RecognizeError::NoTables {
+    let ordered = grids
+        .iter()
+        .filter(|g| !g.hidden)
+        .chain(grids.iter().filter(|g| g.hidden))
+        .filter(|g| !IGNORED_SHEETS.contains(&norm::norm(&g.sheet).as_str()));
+    let mut found = build::Found::default();
+    let mut prose = Vec::new();
+    for grid in ordered {
+        let scanned = scan::scan(grid)?;
+        found.tables.extend(scanned.tables);
+        found.entities.extend(scanned.entities);
+        prose.extend(scanned.prose);
+    }
+    if found.tables.is_empty() {
+        return Err(no_tables(grids));
+    }
+    found.prose = prose::facts(&prose);
+    Ok(build::submission(found))
+}
+
+/// The error for inputs without any table: the sheets and some short texts seen.
+fn no_tables(grids: &[Grid]) -> RecognizeError {
+    const MAX_LABELS: usize = 12;
+    let mut labels: Vec<String> = Vec::new();
+    'grids: for grid in grids {
+        for row in grid.rows.iter().take(40) {
+            for text in row.iter().filter_map(norm::cell_text) {
+                if labels.len() >= MAX_LABELS {
+                    break 'grids;
+                }
+                let short = text.chars().count() <= 20;
+                if short
+                    && !labels.contains(&text)
+                    && !amounts::is_numeric(&crate::grid::CellValue::Text(text.clone()))
+                {
+                    labels.push(text);
+                }
+            }
+        }
+    }
+    RecognizeError::NoTables {
         file: grids.first().map(|g| g.file.clone()).unwrap_or_default(),
         sheets: grids
             .iter()
             .map(|g| g.sheet.as_str())
             .collect::<Vec<_>>()
             .join("、"),
-    })
+        labels: if labels.is_empty() {
+            "（无）".to_string()
+        } else {
+            labels.join("、")
+        },
+    }
 }
+
+#[cfg(test)]
+mod tests;

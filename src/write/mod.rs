@@ -1,10 +1,27 @@
 //! Writers: the canonical model (plus the table layouts in `templates/`) in, bytes out.
 //! Where the bytes go is the caller's decision; [`save_atomically`] is the one way to put them
 //! on disk (temp file + rename).
+//!
+//! [`workbook`] renders the nine official tables, one sheet each in official order, exactly as
+//! the layouts in `templates/` describe them (`layout`), from rows the model gives (`rows`),
+//! with every format from one style module (`style`), through one renderer (`sheet`); optional
+//! 封面 and 目录 sheets come first (`cover`), a 校验结果 sheet last when there are findings.
+//! Values, never formulas.
+
+mod cover;
+pub mod layout;
+mod rows;
+mod sheet;
+mod style;
 
 use crate::finding::Finding;
 use crate::model::{Budget, MoneyUnit};
+use layout::{Context, Money, Source};
+use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
 use std::path::Path;
+
+pub use rows::chinese_number;
+pub use sheet::printed;
 
 /// How the workbook is rendered.
 #[derive(Debug, Clone, Default)]
@@ -23,15 +40,85 @@ pub enum WriteError {
     /// rust_xlsxwriter refused.
     #[error("生成工作簿失败：{0}")]
     Xlsx(String),
+    /// An embedded layout template is invalid (a build defect, named by file).
+    #[error("表样模板无效：{0}")]
+    Template(String),
 }
 
 /// Renders the nine official tables (and a 校验结果 sheet when `findings` is not empty).
 pub fn workbook(
-    _budget: &Budget,
-    _findings: &[Finding],
-    _options: &WriteOptions,
+    budget: &Budget,
+    findings: &[Finding],
+    options: &WriteOptions,
 ) -> Result<Vec<u8>, WriteError> {
-    Err(WriteError::Xlsx("尚未实现".into()))
+    let layouts = layout::layouts().map_err(WriteError::Template)?;
+    let styles = style::Styles::new();
+    let derived = rows::Derived::of(budget);
+    let meta = &budget.meta;
+    let context = |unit| Context {
+        year: meta.year,
+        level: meta.level,
+        entity: &meta.entity,
+        unit,
+    };
+    let settings = sheet::Settings {
+        zeros_as_digits: options.zeros_as_digits,
+    };
+    let mut book = Workbook::new();
+    // Level 1 deflate: about 20% faster for 25% larger files; batch writes thousands.
+    book.set_zip_compression_level(1);
+    book.set_properties(&properties(budget));
+    if options.cover {
+        let ctx = context(options.unit);
+        cover::cover(book.add_worksheet(), &ctx, &styles).map_err(at("封面"))?;
+        cover::contents(book.add_worksheet(), &ctx, layouts, &styles).map_err(at("目录"))?;
+    }
+    for layout in layouts {
+        if layout.source == Source::Findings && findings.is_empty() {
+            continue;
+        }
+        let unit = match layout.money {
+            Money::Option => options.unit,
+            Money::WanYuan => MoneyUnit::WanYuan,
+        };
+        let body = rows::body(layout, budget, &derived, findings);
+        sheet::render(
+            book.add_worksheet(),
+            layout,
+            &body,
+            &styles,
+            &context(unit),
+            settings,
+        )
+        .map_err(at(&layout.sheet))?;
+    }
+    book.save_to_buffer().map_err(at("工作簿"))
+}
+
+/// Document properties: title, company (the entity), the year as keyword and custom property.
+fn properties(budget: &Budget) -> DocProperties {
+    let meta = &budget.meta;
+    let year = meta.year.map(|y| format!("{y}年")).unwrap_or_default();
+    let word = match meta.level {
+        crate::model::Level::Department => "部门",
+        crate::model::Level::Unit => "单位",
+    };
+    let mut props = DocProperties::new()
+        .set_title(format!("{}{year}{word}预算公开表", meta.entity))
+        .set_subject(format!("{year}{word}预算"))
+        .set_company(&meta.entity)
+        .set_author("yusuan");
+    if let Some(y) = meta.year {
+        props = props
+            .set_keywords(y.to_string())
+            .set_custom_property("预算年度", i32::from(y));
+    }
+    props
+}
+
+/// Names the sheet a rust_xlsxwriter error happened in.
+fn at(sheet: &str) -> impl Fn(XlsxError) -> WriteError + '_ {
+    move |e| WriteError::Xlsx(format!("工作表“{sheet}”：{e}"))
 }
 
 /// Writes bytes to `path` atomically: a temp file in the same folder, then a rename.
@@ -56,4 +143,31 @@ pub fn save_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_atomically_replaces_the_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.xlsx");
+        save_atomically(&path, b"first").unwrap();
+        save_atomically(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.xlsx"]);
+        // A missing folder is an error, not a panic, and leaves nothing behind.
+        assert!(save_atomically(&dir.path().join("no/such/out.xlsx"), b"x").is_err());
+    }
+
+    #[test]
+    fn an_empty_budget_still_gives_nine_sheets() {
+        let bytes = workbook(&Budget::default(), &[], &WriteOptions::default()).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
 }

@@ -1,5 +1,14 @@
 //! yusuan's integration tests: one binary, one module per user story.
 
+mod batch;
+mod check;
+mod cli;
 mod common;
 mod model_fixture;
 mod read;
+mod recognize;
+mod round_trip;
+mod seed_convert;
+mod shapes;
+mod synth;
+mod write;

@@ -1,0 +1,164 @@
+//! The batch benchmark's floor: the least work any batch over the same folder must do — read
+//! every unit's cells (calamine for workbooks, csv + encoding_rs for CSV/TSV) and write cells
+//! to one xlsx per unit with rust_xlsxwriter, in parallel on the same rayon pool. No
+//! recognition, checks, derivations, formatting or consolidation.
+//!
+//! Usage: `bench_floor INDIR OUTDIR [BATCH_OUTDIR]`. With `BATCH_OUTDIR` (a finished
+//! `yusuan batch` output folder) each unit writes exactly the cells of its batch output workbook
+//! (values only, loaded before the clock starts); without it, the cells it read.
+
+use calamine::{Data, Reader, open_workbook_auto};
+use rayon::prelude::*;
+use rust_xlsxwriter::Workbook;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// One sheet's cells as text or numbers.
+type Sheet = (String, Vec<Vec<Data>>);
+
+fn read_text(path: &Path) -> Result<Sheet, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    };
+    let tsv = path.extension().is_some_and(|e| e == "tsv" || e == "txt");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .from_reader(text.as_bytes());
+    let rows = rdr
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.iter().map(|c| Data::String(c.to_string())).collect())
+        .collect();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, rows))
+}
+
+fn read_unit(path: &Path) -> Result<Vec<Sheet>, String> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        return files.iter().map(|f| read_text(f)).collect();
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        return Ok(vec![read_text(path)?]);
+    }
+    let mut wb = open_workbook_auto(path).map_err(|e| e.to_string())?;
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+            let rows = range.rows().map(|r| r.to_vec()).collect();
+            Ok((name, rows))
+        })
+        .collect()
+}
+
+fn write_unit(sheets: &[Sheet], out: &Path) -> Result<(), String> {
+    let mut wb = Workbook::new();
+    for (i, (_, rows)) in sheets.iter().enumerate() {
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("S{}", i + 1))
+            .map_err(|e| e.to_string())?;
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                let done = match cell {
+                    Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
+                    Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
+                    Data::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                    _ => Ok(()),
+                };
+                done.map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
+    yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
+}
+
+/// The cells of every unit workbook a batch wrote, by input file (from its summary.json).
+fn batch_cells(dir: &Path) -> Result<HashMap<String, Vec<Sheet>>, String> {
+    let summary = std::fs::read(dir.join("summary.json")).map_err(|e| e.to_string())?;
+    let summary: serde_json::Value = serde_json::from_slice(&summary).map_err(|e| e.to_string())?;
+    let mut out = HashMap::new();
+    for unit in summary["units"].as_array().into_iter().flatten() {
+        if let (Some(file), Some(output)) = (unit["file"].as_str(), unit["output"].as_str()) {
+            out.insert(file.to_string(), read_unit(&dir.join(output))?);
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (input, output, batch_out) = match args.as_slice() {
+        [i, o] => (i, o, None),
+        [i, o, b] => (i, o, Some(PathBuf::from(b))),
+        _ => {
+            eprintln!("用法：bench_floor INDIR OUTDIR [BATCH_OUTDIR]");
+            return ExitCode::from(2);
+        }
+    };
+    let output = PathBuf::from(output);
+    if let Err(e) = std::fs::create_dir_all(&output) {
+        eprintln!("bench_floor：{}：{e}", output.display());
+        return ExitCode::from(2);
+    }
+    let units = match yusuan::batch::find_units(Path::new(input), Some(&output)) {
+        Ok((units, _)) => units,
+        Err(e) => {
+            eprintln!("bench_floor：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The batch's output cells per input file, loaded before timing.
+    let mut written: HashMap<String, Vec<Sheet>> = HashMap::new();
+    if let Some(dir) = &batch_out {
+        match batch_cells(dir) {
+            Ok(cells) => written = cells,
+            Err(e) => {
+                eprintln!("bench_floor：{}：{e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let start = Instant::now();
+    let failed = units
+        .par_iter()
+        .enumerate()
+        .filter(|(i, unit)| {
+            let out = output.join(format!("{i:05}.xlsx"));
+            read_unit(&unit.path)
+                .and_then(|read| match written.get(&unit.file) {
+                    Some(cells) => write_unit(cells, &out),
+                    None => write_unit(&read, &out),
+                })
+                .is_err()
+        })
+        .count();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "floor: {} units in {secs:.3} s ({:.1} units/s), {failed} failed",
+        units.len(),
+        units.len() as f64 / secs.max(1e-9)
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Batch benchmark (release build): for each N (default 250 and 1000) generate N synthetic units
+# from the seed in rotating shapes, then time in the same run
+#   1. `yusuan batch DIR -o OUT --quiet` — the whole pipeline plus consolidation and summary;
+#   2. the floor  — only reading the same files (calamine/csv) and writing the same cells the
+#                   batch wrote for each unit (values only, rust_xlsxwriter),
+#                   examples/bench_floor.rs, same rayon pool;
+# and report wall time, units/s, batch/floor ratio and peak RSS (/usr/bin/time -v).
+# Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
+#
+# Usage: scripts/bench_batch.sh [N ...]      (env: YUSUAN_BIN to time another binary with the
+#        same `batch DIR -o OUT --quiet` interface, e.g. target/release/examples/batch_cli;
+#        BENCH_KEEP=1 to keep the generated folders)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(250 1000)
+
+if [ ! -x /usr/bin/time ]; then
+  echo "installing GNU time (for peak RSS)…" >&2
+  apt-get install -y time >/dev/null
+fi
+
+cargo build --release --locked --bin yusuan --example bench_gen --example bench_floor \
+  --example batch_cli >&2
+bin=${YUSUAN_BIN:-target/release/yusuan}
+gen=target/release/examples/bench_gen
+floor=target/release/examples/bench_floor
+seed=tests/fixtures/seed_budget.json
+
+now() { date +%s.%N; }
+rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+
+printf '%6s %10s %10s %10s %8s %10s %10s %s\n' N floor_s batch_s units/s ratio floor_MB batch_MB batch_exit
+status=0
+for n in "${sizes[@]}"; do
+  work=$(mktemp -d)
+  "$gen" "$seed" "$n" 1 "$work/in" >/dev/null
+  # Warm the page cache so neither run pays for the first read.
+  find "$work/in" -type f -exec cat {} + >/dev/null
+
+  t0=$(now)
+  set +e
+  /usr/bin/time -v -o "$work/batch.time" "$bin" batch "$work/in" -o "$work/out" --quiet \
+    >/dev/null 2>"$work/batch.err"
+  code=$?
+  set -e
+  t1=$(now)
+  # The floor times itself (it first loads the batch's output cells, untimed).
+  cells_from=()
+  [ -f "$work/out/summary.json" ] && cells_from=("$work/out")
+  floor_line=$(/usr/bin/time -v -o "$work/floor.time" \
+    "$floor" "$work/in" "$work/floor-out" "${cells_from[@]}")
+  floor_s=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") print $i }')
+
+  batch_s=$(calc "$t1 - $t0")
+  if [ "$code" -ge 2 ]; then
+    rate=n/a ratio=n/a
+  else
+    rate=$(calc "$n / $batch_s")
+    ratio=$(calc "$batch_s / $floor_s")
+  fi
+  floor_mb=$(rss_mb "$work/floor.time")
+  batch_mb=$(rss_mb "$work/batch.time")
+  printf '%6s %10s %10s %10s %8s %10s %10s %s\n' \
+    "$n" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_mb" "$batch_mb" "$code"
+
+  if [ "$code" -ge 2 ]; then
+    echo "  batch exit $code: $(head -c 300 "$work/batch.err")" >&2
+    [ -f "$work/out/summary.json" ] && \
+      grep -m3 '"first_error"' "$work/out/summary.json" | sed 's/^/  /' >&2
+    status=1
+  fi
+  [ "$code" -ge 2 ] || awk -v r="$rate" -v q="$ratio" -v m="$batch_mb" 'BEGIN {
+    if (r < 150) print "  below target: " r " units/s < 150";
+    if (q > 1.5) print "  above target: batch/floor " q " > 1.5";
+    if (m >= 200) print "  above target: peak RSS " m " MB >= 200";
+  }' >&2
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "  kept $work" >&2; else rm -rf "$work"; fi
+done
+exit $status

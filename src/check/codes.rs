@@ -1,0 +1,138 @@
+//! Reference code lists: the 支出功能分类 and 部门预算支出经济分类 codes with their official
+//! names, embedded from `codes/*.tsv` (code, name, level, provenance), and the name
+//! normalisation used to compare names.
+//!
+//! The lists are incomplete and rows not marked `observed` were recalled, not read from a real
+//! document: a code missing from them or a name differing from them is only ever a warning,
+//! and the submission's own code and name win. Not for checking amounts.
+
+use crate::model::Classification;
+use crate::money::fullwidth_to_ascii;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const FUNCTION_TSV: &str = include_str!("codes/function_codes.tsv");
+const ECONOMIC_TSV: &str = include_str!("codes/economic_codes.tsv");
+
+/// One row of a reference list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The official name.
+    pub name: &'static str,
+    /// True when the row was printed in a real published document (provenance `observed`).
+    pub observed: bool,
+}
+
+/// Names that were official once and are now obsolete, by 类 code: (code, obsolete, current).
+pub const OBSOLETE_NAMES: [(&str, &str, &str); 4] = [
+    ("210", "医疗卫生与计划生育支出", "卫生健康支出"),
+    ("210", "医疗卫生支出", "卫生健康支出"),
+    ("212", "城乡社区事务", "城乡社区支出"),
+    ("220", "国土海洋气象等支出", "自然资源海洋气象等支出"),
+];
+
+fn parse(tsv: &'static str) -> HashMap<&'static str, Reference> {
+    tsv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let code = cols.next()?.trim();
+            let name = cols.next()?.trim();
+            let _level = cols.next();
+            let observed = cols.next().map(str::trim) == Some("observed");
+            Some((code, Reference { name, observed }))
+        })
+        .collect()
+}
+
+fn list(classification: Classification) -> &'static HashMap<&'static str, Reference> {
+    static FUNCTION: OnceLock<HashMap<&'static str, Reference>> = OnceLock::new();
+    static ECONOMIC: OnceLock<HashMap<&'static str, Reference>> = OnceLock::new();
+    match classification {
+        Classification::Function => FUNCTION.get_or_init(|| parse(FUNCTION_TSV)),
+        Classification::Economic => ECONOMIC.get_or_init(|| parse(ECONOMIC_TSV)),
+    }
+}
+
+/// The reference row of a code, if the list has it.
+pub fn lookup(classification: Classification, code: &str) -> Option<&'static Reference> {
+    list(classification).get(code)
+}
+
+/// The current name when `name` is an obsolete official name of `code`.
+pub fn obsolete(code: &str, name: &str) -> Option<&'static str> {
+    let name = normalize_name(name);
+    OBSOLETE_NAMES
+        .iter()
+        .find(|(c, old, _)| *c == code && normalize_name(old) == name)
+        .map(|(_, _, current)| *current)
+}
+
+/// A name reduced for comparison: full-width ASCII variants (（）, ，) folded to ASCII, all
+/// whitespace removed, and a leading list number (一、 1、 (一) 1.) stripped.
+pub fn normalize_name(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    strip_numbering(&folded).to_string()
+}
+
+fn strip_numbering(s: &str) -> &str {
+    const NUMERALS: &str = "一二三四五六七八九十0123456789";
+    let inner = s
+        .strip_prefix('(')
+        .and_then(|rest| rest.split_once(')'))
+        .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| NUMERALS.contains(c)))
+        .map(|(_, rest)| rest);
+    if let Some(rest) = inner {
+        return rest;
+    }
+    let digits = s.chars().take_while(|c| NUMERALS.contains(*c)).count();
+    if digits == 0 {
+        return s;
+    }
+    let byte = s
+        .char_indices()
+        .nth(digits)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    match s[byte..].chars().next() {
+        Some(c @ ('、' | '.' | '．')) => &s[byte + c.len_utf8()..],
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_lists_load_with_provenance() {
+        let r = lookup(Classification::Function, "2010301").unwrap();
+        assert_eq!(r.name, "行政运行");
+        assert!(r.observed);
+        assert!(!lookup(Classification::Function, "20101").unwrap().observed);
+        assert_eq!(
+            lookup(Classification::Economic, "30213").unwrap().name,
+            "维修（护）费"
+        );
+        assert!(lookup(Classification::Economic, "2010301").is_none());
+    }
+
+    #[test]
+    fn names_compare_without_punctuation_width_spacing_or_numbering() {
+        assert_eq!(normalize_name("维修(护)费"), normalize_name("维修（护）费"));
+        assert_eq!(normalize_name(" 行政 运行 "), "行政运行");
+        assert_eq!(normalize_name("一、一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(normalize_name("（二）事业收入"), "事业收入");
+        assert_eq!(normalize_name("1、一般公共预算资金"), "一般公共预算资金");
+        assert_eq!(normalize_name("2010301行政运行"), "2010301行政运行");
+        assert_eq!(
+            obsolete("210", "医疗卫生与计划生育支出"),
+            Some("卫生健康支出")
+        );
+        assert_eq!(obsolete("210", "卫生健康支出"), None);
+    }
+}

@@ -1,0 +1,774 @@
+//! Cross-table identities: 表1 (as stated, item by item against `derive::overview`) with 表2/3;
+//! 表2 and 表3 listing the same codes with equal 合计; 表4 (as stated, against
+//! `derive::fiscal_overview`) with 表5/6/7; fiscal money within all money (表5 + 表6 + 表7 ≤
+//! 表3 per code); 表5 基本支出 = 表8 合计; 表9 机关运行经费 and 三公 against 表8; the 编制说明
+//! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
+//! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
+
+use super::codes::{self, normalize_name};
+use super::describe::{self, finding_at};
+use super::equation::{Identity, Ledger, Prose, Slot, unique_lines};
+use super::keys::{self, t9};
+use crate::derive;
+use crate::finding::{Finding, Severity};
+use crate::model::{Budget, Classification, Classified, Code, SourceMap, SplitAmounts, TableId};
+use crate::money::format_amount;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// Identities across tables plus findings for rows that cannot be paired.
+pub struct Cross {
+    /// The identities.
+    pub identities: Vec<Identity>,
+    /// Unpairable rows.
+    pub findings: Vec<Finding>,
+}
+
+/// Builds every cross-table identity of the budget.
+pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
+    let mut cx = Context {
+        budget,
+        ledger,
+        sources,
+        out: Cross {
+            identities: Vec::new(),
+            findings: Vec::new(),
+        },
+    };
+    cx.overview();
+    cx.income_expenditure_rows();
+    cx.fiscal_overview();
+    cx.fiscal_within_total();
+    cx.basic_is_economic();
+    cx.admin_running();
+    cx.three_public();
+    cx.narrative();
+    cx.out
+}
+
+/// True when the table was in the input (or has any amount).
+fn has<A>(t: &Classified<A>) -> bool {
+    t.present || !t.lines.is_empty() || t.total.is_some()
+}
+
+fn cell(key: crate::model::CellKey) -> Slot {
+    Slot::Cell(key)
+}
+
+/// Which of the canonical 表1 income items (`derive::OVERVIEW_INCOME_LABELS`) a printed label
+/// is, tolerating numbering and wording variants (e.g. 2026's `一、一般公共预算`).
+pub fn overview_income_index(label: &str) -> Option<usize> {
+    let s = normalize_name(label);
+    [
+        (0, "财政拨款"),
+        (1, "一般公共预算"),
+        (2, "政府性基金"),
+        (3, "国有资本"),
+        (5, "经营收入"),
+        (4, "事业收入"),
+        (6, "其他收入"),
+    ]
+    .into_iter()
+    .find(|(_, word)| s.contains(word))
+    .map(|(i, _)| i)
+}
+
+/// Whether a 类 name printed in 表1/表4 stands for the 类 row `code`/`name` of a coded table:
+/// the same name up to numbering, punctuation width and spacing, or the code's reference name,
+/// or an obsolete official name of that code.
+fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
+    let wanted = normalize_name(printed);
+    normalize_name(name) == wanted
+        || codes::lookup(Classification::Function, code.as_str())
+            .is_some_and(|r| normalize_name(r.name) == wanted)
+        || codes::obsolete(code.as_str(), printed).is_some()
+}
+
+struct Context<'a> {
+    budget: &'a Budget,
+    ledger: &'a Ledger,
+    sources: &'a SourceMap,
+    out: Cross,
+}
+
+impl Context<'_> {
+    fn push(&mut self, identity: Identity) {
+        self.out.identities.push(identity);
+    }
+
+    fn finding(&mut self, slot: &Slot, severity: Severity, rule: &str, message: String) {
+        let f = finding_at(self.sources, slot, severity, rule, message);
+        self.out.findings.push(f);
+    }
+
+    fn t2_total(&self, column: usize) -> Vec<Slot> {
+        self.ledger
+            .total_slots(TableId::T2, &self.budget.income, column)
+    }
+
+    fn split_total(&self, table: TableId, column: usize) -> Vec<Slot> {
+        let t = self.split(table);
+        self.ledger.total_slots(table, t, column)
+    }
+
+    fn split(&self, table: TableId) -> &Classified<SplitAmounts> {
+        match table {
+            TableId::T5 => &self.budget.general,
+            TableId::T6 => &self.budget.fund,
+            TableId::T7 => &self.budget.capital,
+            _ => &self.budget.expenditure,
+        }
+    }
+
+    /// The slots the canonical 表1 income item `index` must equal, or None when the table they
+    /// come from (表2, 表5) is missing altogether (a missing 表6/7 means zero).
+    fn overview_income_target(&self, index: usize) -> Option<(Vec<Slot>, String)> {
+        let t2 = has(&self.budget.income);
+        let t5 = has(&self.budget.general);
+        Some(match index {
+            0 if t2 => (self.t2_total(1), "表2 合计行 财政拨款收入".into()),
+            1 if t5 => (self.split_total(TableId::T5, 0), "表5 合计".into()),
+            2 => (self.split_total(TableId::T6, 0), "表6 合计".into()),
+            3 => (self.split_total(TableId::T7, 0), "表7 合计".into()),
+            4 if t2 => (self.t2_total(2), "表2 合计行 事业收入".into()),
+            5 if t2 => (self.t2_total(3), "表2 合计行 事业单位经营收入".into()),
+            6 if t2 => (self.t2_total(4), "表2 合计行 其他收入".into()),
+            _ => return None,
+        })
+    }
+
+    fn overview(&mut self) {
+        let Some(stated) = &self.budget.stated_overview else {
+            return;
+        };
+        let derived = derive::overview(self.budget);
+        let mut by_index: [Option<Slot>; 7] = Default::default();
+        for (label, _) in &stated.income {
+            let slot = cell(keys::t1_income(label));
+            match overview_income_index(label) {
+                Some(i) => {
+                    if let Some((rhs, words)) = self.overview_income_target(i) {
+                        self.push(Identity::new("t1-income", slot.clone(), rhs, words));
+                    }
+                    if let Some(entry) = by_index.get_mut(i) {
+                        entry.get_or_insert(slot);
+                    }
+                }
+                None => self.finding(
+                    &slot,
+                    Severity::Warning,
+                    "t1-income",
+                    format!("表1 财务收支预算总表 收入项目“{label}”无法识别，未核对"),
+                ),
+            }
+        }
+        for (i, (label, amount)) in derived.income.iter().enumerate() {
+            let missing = by_index.get(i).is_some_and(|s| s.is_none());
+            if missing && !amount.is_zero() {
+                let slot = cell(keys::t1_income(label));
+                self.finding(
+                    &slot,
+                    Severity::Error,
+                    "t1-income",
+                    format!(
+                        "表1 财务收支预算总表 缺少收入项目“{label}”，按表2、表5至表7应为 {}",
+                        format_amount(*amount)
+                    ),
+                );
+            }
+        }
+        let pick = |is: &[usize]| -> Vec<Slot> {
+            is.iter()
+                .filter_map(|i| by_index.get(*i).cloned().flatten())
+                .collect()
+        };
+        if let Some(fiscal) = by_index[0].clone() {
+            let parts = pick(&[1, 2, 3]);
+            self.push(Identity::new("t1-sum", fiscal, parts, "1、2、3 项之和"));
+        }
+        let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
+        let spend_total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
+        if stated.income_total.is_some() {
+            let parts = pick(&[0, 4, 5, 6]);
+            self.push(Identity::new(
+                "t1-sum",
+                income_total.clone(),
+                parts,
+                "一至四项收入之和",
+            ));
+            if has(&self.budget.income) {
+                let rhs = self.t2_total(0);
+                self.push(Identity::new(
+                    "t1-income",
+                    income_total.clone(),
+                    rhs,
+                    "表2 合计",
+                ));
+            }
+        }
+        self.overview_expenditure(stated, &derived);
+        if stated.expenditure_total.is_some() {
+            if stated.income_total.is_some() {
+                self.push(Identity::new(
+                    "t1-balance",
+                    income_total,
+                    vec![spend_total.clone()],
+                    "支出总计",
+                ));
+            }
+            if has(&self.budget.expenditure) {
+                let rhs = self.split_total(TableId::T3, 0);
+                self.push(Identity::new(
+                    "t1-expenditure",
+                    spend_total,
+                    rhs,
+                    "表3 合计",
+                ));
+            }
+        }
+    }
+
+    fn overview_expenditure(
+        &mut self,
+        stated: &crate::model::Overview,
+        derived: &crate::model::Overview,
+    ) {
+        let t3 = &self.budget.expenditure;
+        let mut matched: BTreeSet<String> = BTreeSet::new();
+        let mut items = Vec::new();
+        for (name, amount) in &stated.expenditure {
+            let slot = cell(keys::t1_expenditure(name));
+            items.push(slot.clone());
+            let lei = t3.lei_lines().find(|l| same_lei(&l.code, &l.name, name));
+            match lei {
+                Some(l) => {
+                    matched.insert(normalize_name(&l.name));
+                    let rhs = vec![cell(keys::coded(TableId::T3, &l.code, 0))];
+                    let words = format!("表3 {} {} 合计", l.code, l.name);
+                    self.push(Identity::new("t1-expenditure", slot, rhs, words));
+                }
+                None if has(t3) => self.finding(
+                    &slot,
+                    if amount.is_zero() {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
+                    "t1-expenditure",
+                    format!(
+                        "表1 财务收支预算总表 本年支出“{name}”在表3 支出预算总表中没有同名的类"
+                    ),
+                ),
+                None => {}
+            }
+        }
+        for (name, amount) in &derived.expenditure {
+            if !matched.contains(&normalize_name(name)) && !amount.is_zero() {
+                let slot = cell(keys::t1_expenditure(name));
+                self.finding(
+                    &slot,
+                    Severity::Error,
+                    "t1-expenditure",
+                    format!(
+                        "表1 财务收支预算总表 本年支出缺少“{name}”，按表3应为 {}",
+                        format_amount(*amount)
+                    ),
+                );
+            }
+        }
+        if stated.expenditure_total.is_some() {
+            let total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
+            self.push(Identity::new("t1-sum", total, items, "本年支出各项之和"));
+        }
+    }
+
+    /// 表2 and 表3 list the same codes, each row's 合计 agreeing, and equal 合计 rows.
+    fn income_expenditure_rows(&mut self) {
+        let budget = self.budget;
+        let (t2, t3) = (&budget.income, &budget.expenditure);
+        if !has(t2) || !has(t3) {
+            return;
+        }
+        let codes2: BTreeSet<&Code> = unique_lines(t2).map(|l| &l.code).collect();
+        let codes3: BTreeSet<&Code> = unique_lines(t3).map(|l| &l.code).collect();
+        for code in codes2.union(&codes3) {
+            let s2 = cell(keys::coded(TableId::T2, code, 0));
+            let s3 = cell(keys::coded(TableId::T3, code, 0));
+            match (codes2.contains(code), codes3.contains(code)) {
+                (true, true) => {
+                    let words = format!("表3 {code} 合计");
+                    self.push(Identity::new("t2-t3", s2, vec![s3], words));
+                }
+                (true, false) => self.unpaired(&s2, TableId::T2, TableId::T3),
+                _ => self.unpaired(&s3, TableId::T3, TableId::T2),
+            }
+        }
+        let lhs = self.t2_total(0);
+        let rhs = self.split_total(TableId::T3, 0);
+        self.push(
+            Identity::new("t2-t3", cell(keys::total(TableId::T2, 0)), rhs, "表3 合计")
+                .with_lhs(lhs),
+        );
+    }
+
+    /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
+    /// money, a warning for an empty row (printed for a 类 without money).
+    fn unpaired(&mut self, slot: &Slot, has_it: TableId, lacks: TableId) {
+        let row = describe::row_words(self.ledger, slot);
+        let severity = if self.ledger.value(slot).is_zero() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.finding(
+            slot,
+            severity,
+            "t2-t3-codes",
+            format!(
+                "{} 有科目 {row}，{} 没有（表2与表3应列出相同的科目）",
+                describe::table_name(has_it),
+                describe::table_name(lacks)
+            ),
+        );
+    }
+
+    /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).
+    fn lei_by_name(&self, name: &str) -> Option<Code> {
+        [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
+            .into_iter()
+            .flat_map(|t| self.split(t).lei_lines())
+            .find(|l| same_lei(&l.code, &l.name, name))
+            .map(|l| l.code.clone())
+    }
+
+    fn fiscal_overview(&mut self) {
+        let Some(stated) = &self.budget.stated_fiscal else {
+            return;
+        };
+        let funds = [(2, TableId::T5), (3, TableId::T6), (4, TableId::T7)];
+        let mut income_items = Vec::new();
+        for (label, _) in &stated.income {
+            let slot = cell(keys::t4_income(label));
+            income_items.push(slot.clone());
+            let fund = match overview_income_index(label) {
+                Some(1) => Some(TableId::T5),
+                Some(2) => Some(TableId::T6),
+                Some(3) => Some(TableId::T7),
+                _ => None,
+            };
+            match fund {
+                Some(t) => {
+                    let rhs = self.split_total(t, 0);
+                    self.push(Identity::new("t4-income", slot, rhs, format!("{t} 合计")));
+                }
+                None => self.finding(
+                    &slot,
+                    Severity::Warning,
+                    "t4-income",
+                    format!("表4 财政拨款收支预算总表 收入项目“{label}”无法识别，未核对"),
+                ),
+            }
+        }
+        let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
+        if stated.income_total.is_some() {
+            self.push(Identity::new(
+                "t4-sum",
+                income_total.clone(),
+                income_items,
+                "各项收入之和",
+            ));
+            if has(&self.budget.income) {
+                let rhs = self.t2_total(1);
+                self.push(Identity::new(
+                    "t4-income",
+                    income_total.clone(),
+                    rhs,
+                    "表2 合计行 财政拨款收入（表1 一、财政拨款收入）",
+                ));
+            }
+        }
+        let mut stated_codes: BTreeSet<Code> = BTreeSet::new();
+        for row in &stated.expenditure {
+            let Some(code) = self.lei_by_name(&row.name) else {
+                let slot = cell(keys::t4_expenditure(&row.name, 1));
+                self.finding(
+                    &slot,
+                    Severity::Error,
+                    "t4-expenditure",
+                    format!(
+                        "表4 财政拨款收支预算总表 财政拨款支出“{}”在表5至表7中没有同名的类",
+                        row.name
+                    ),
+                );
+                continue;
+            };
+            stated_codes.insert(code.clone());
+            for (column, table) in funds {
+                let slot = cell(keys::t4_expenditure(&row.name, column));
+                let source = cell(keys::coded(table, &code, 0));
+                let rhs = if self.ledger.has(&source) {
+                    vec![source]
+                } else {
+                    Vec::new()
+                };
+                let words = format!("{table} {code} 合计");
+                self.push(Identity::new("t4-expenditure", slot, rhs, words));
+            }
+        }
+        for row in derive::fiscal_overview(self.budget).expenditure {
+            let stated = self
+                .lei_by_name(&row.name)
+                .is_some_and(|c| stated_codes.contains(&c));
+            if !stated && !row.total.is_zero() {
+                let slot = cell(keys::t4_expenditure(&row.name, 1));
+                self.finding(
+                    &slot,
+                    Severity::Error,
+                    "t4-expenditure",
+                    format!(
+                        "表4 财政拨款收支预算总表 财政拨款支出缺少“{}”，按表5至表7应为 {}",
+                        row.name,
+                        format_amount(row.total)
+                    ),
+                );
+            }
+        }
+        if stated.expenditure_total.is_some() {
+            let total = |c| cell(keys::t4_expenditure(keys::EXPENDITURE_TOTAL, c));
+            for c in 1..=4 {
+                let rows = stated
+                    .expenditure
+                    .iter()
+                    .map(|r| cell(keys::t4_expenditure(&r.name, c)))
+                    .collect();
+                self.push(Identity::new("t4-sum", total(c), rows, "各类之和"));
+            }
+            if stated.income_total.is_some() {
+                self.push(Identity::new(
+                    "t4-balance",
+                    total(1),
+                    vec![income_total],
+                    "收入总计",
+                ));
+            }
+            for (column, table) in funds {
+                let rhs = self.split_total(table, 0);
+                self.push(Identity::new(
+                    "t4-expenditure",
+                    total(column),
+                    rhs,
+                    format!("{table} 合计"),
+                ));
+            }
+        }
+    }
+
+    /// For every code and column: 表5 + 表6 + 表7 ≤ 表3.
+    fn fiscal_within_total(&mut self) {
+        if !has(&self.budget.expenditure) {
+            return;
+        }
+        let funds = [TableId::T5, TableId::T6, TableId::T7];
+        let codes: BTreeSet<Code> = funds
+            .iter()
+            .flat_map(|t| unique_lines(self.split(*t)).map(|l| l.code.clone()))
+            .collect();
+        let words = "表5、表6、表7 同一科目之和";
+        for code in &codes {
+            for c in 0..3 {
+                let rhs = funds
+                    .iter()
+                    .map(|t| cell(keys::coded(*t, code, c)))
+                    .filter(|s| self.ledger.has(s))
+                    .collect();
+                let at = cell(keys::coded(TableId::T3, code, c));
+                self.push(Identity::new("fiscal-within-total", at, rhs, words).at_least());
+            }
+        }
+        if funds.iter().any(|t| has(self.split(*t))) {
+            for c in 0..3 {
+                let rhs = funds.iter().flat_map(|t| self.split_total(*t, c)).collect();
+                let lhs = self.split_total(TableId::T3, c);
+                let at = cell(keys::total(TableId::T3, c));
+                self.push(
+                    Identity::new("fiscal-within-total", at, rhs, "表5、表6、表7 合计之和")
+                        .with_lhs(lhs)
+                        .at_least(),
+                );
+            }
+        }
+    }
+
+    /// 表5 基本支出 total = 表8 合计.
+    fn basic_is_economic(&mut self) {
+        if !has(&self.budget.general) || !has(&self.budget.economic) {
+            return;
+        }
+        let lhs = self
+            .ledger
+            .total_slots(TableId::T8, &self.budget.economic, 0);
+        let rhs = self.split_total(TableId::T5, 1);
+        self.push(
+            Identity::new(
+                "t5-t8",
+                cell(keys::total(TableId::T8, 0)),
+                rhs,
+                "表5 合计行 基本支出",
+            )
+            .with_lhs(lhs),
+        );
+    }
+
+    /// 表9 机关运行经费 against 表8 公用经费, as far as the unit kind allows.
+    fn admin_running(&mut self) {
+        let t9 = &self.budget.table9;
+        if t9.admin_running.is_some() {
+            let at = cell(keys::t9(t9::ADMIN_RUNNING));
+            let public = self
+                .ledger
+                .total_slots(TableId::T8, &self.budget.economic, 2);
+            let id = match self.budget.meta.unit_kind {
+                Some(kind) if kind.has_admin_running_cost() => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（行政、参公单位）",
+                ),
+                Some(_) => {
+                    Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+                }
+                // Unknown kind: the 公用经费 of some units at most, never more than all of it.
+                None if has(&self.budget.economic) => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（单位类型未知，不应超过）",
+                )
+                .at_most(),
+                None => return,
+            };
+            self.push(id);
+        }
+    }
+
+    /// 三公 items at least the matching 表8 basic items (warnings).
+    fn three_public(&mut self) {
+        let t9 = &self.budget.table9;
+        if t9.three_public.is_none() {
+            return;
+        }
+        let pairs = [
+            (t9::OVERSEAS, "30212"),
+            (t9::RECEPTION, "30217"),
+            (t9::VEHICLE_RUNNING, "30231"),
+        ];
+        for (column, code) in pairs {
+            let Some(code) = Code::new(code) else {
+                continue;
+            };
+            let Some(line) = self.budget.economic.line(&code) else {
+                continue;
+            };
+            let words = format!("表8 {code} {} 合计（基本支出部分）", line.name);
+            let rhs = vec![cell(keys::coded(TableId::T8, &code, 0))];
+            let id = Identity::new("t9-three-public", cell(keys::t9(column)), rhs, words)
+                .at_least()
+                .warning();
+            self.push(id);
+        }
+    }
+
+    fn narrative(&mut self) {
+        let Some(n) = &self.budget.narrative else {
+            return;
+        };
+        let t1 = self.budget.stated_overview.as_ref();
+        let stated_income = |index: usize| {
+            t1.and_then(|o| {
+                o.income
+                    .iter()
+                    .find(|(l, _)| overview_income_index(l) == Some(index))
+                    .map(|(l, _)| vec![cell(keys::t1_income(l))])
+            })
+        };
+        let figures = [
+            (Prose::Income, n.income_total.is_some()),
+            (Prose::Expenditure, n.expenditure_total.is_some()),
+            (Prose::Fiscal, n.fiscal_income.is_some()),
+            (Prose::Other, n.other_income.is_some()),
+        ];
+        for (prose, stated) in figures {
+            if !stated {
+                continue;
+            }
+            let t1_or = |stated: Option<Vec<Slot>>, t1: &'static str, table: bool, other| match (
+                stated, table,
+            ) {
+                (Some(s), _) => Some((s, t1)),
+                (None, true) => Some(other),
+                (None, false) => None,
+            };
+            let t1_total = |total: Option<Decimal>, label: &str| {
+                total.map(|_| vec![cell(keys::t1_income(label))])
+            };
+            let (t2, t3) = (has(&self.budget.income), has(&self.budget.expenditure));
+            let target = match prose {
+                Prose::Income => t1_or(
+                    t1_total(t1.and_then(|o| o.income_total), keys::INCOME_TOTAL),
+                    "表1 收入总计",
+                    t2,
+                    (self.t2_total(0), "表2 合计"),
+                ),
+                Prose::Expenditure => t1_or(
+                    t1.and_then(|o| o.expenditure_total)
+                        .map(|_| vec![cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL))]),
+                    "表1 支出总计",
+                    t3,
+                    (self.split_total(TableId::T3, 0), "表3 合计"),
+                ),
+                Prose::Fiscal => t1_or(
+                    stated_income(0),
+                    "表1 一、财政拨款收入",
+                    t2,
+                    (self.t2_total(1), "表2 合计行 财政拨款收入"),
+                ),
+                Prose::Other => t1_or(
+                    stated_income(6),
+                    "表1 四、其他收入",
+                    t2,
+                    (self.t2_total(4), "表2 合计行 其他收入"),
+                ),
+            };
+            let Some((rhs, words)) = target else {
+                continue;
+            };
+            self.push(Identity::new("narrative", Slot::Prose(prose), rhs, words));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn income_labels_map_to_canonical_items() {
+        assert_eq!(overview_income_index("一、财政拨款收入"), Some(0));
+        assert_eq!(overview_income_index("1、一般公共预算资金"), Some(1));
+        assert_eq!(overview_income_index("一、一般公共预算"), Some(1));
+        assert_eq!(overview_income_index("2、政府性基金"), Some(2));
+        assert_eq!(overview_income_index("3、国有资本经营预算"), Some(3));
+        assert_eq!(overview_income_index("二、事业收入"), Some(4));
+        assert_eq!(overview_income_index("三、事业单位经营收入"), Some(5));
+        assert_eq!(overview_income_index("四、其他收入"), Some(6));
+        assert_eq!(overview_income_index("上年结转"), None);
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use crate::check::check_budget;
+    use crate::check::testing::{line, table};
+    use crate::derive;
+    use crate::model::{Budget, IncomeAmounts, MoneyUnit, SourceMap, SplitAmounts};
+    use rust_decimal::Decimal;
+
+    /// The findings apart from the missing 表8 these small budgets do without.
+    fn check(b: &Budget) -> Vec<crate::finding::Finding> {
+        let mut found = check_budget(b, &SourceMap::new());
+        found.retain(|f| f.rule != "missing-table");
+        found
+    }
+
+    fn health_only() -> Budget {
+        let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
+            line("210", "卫生健康支出", &[100, 100, 0]),
+            line("21011", "行政事业单位医疗", &[100, 100, 0]),
+        ];
+        let income: Vec<crate::model::Line<IncomeAmounts>> = vec![
+            line("210", "卫生健康支出", &[100, 100, 0, 0, 0]),
+            line("21011", "行政事业单位医疗", &[100, 100, 0, 0, 0]),
+        ];
+        let mut b = Budget {
+            income: table(MoneyUnit::Yuan, income, Some(&[100, 100, 0, 0, 0])),
+            expenditure: table(MoneyUnit::Yuan, lines.clone(), Some(&[100, 100, 0])),
+            general: table(MoneyUnit::Yuan, lines, Some(&[100, 100, 0])),
+            ..Budget::default()
+        };
+        b.stated_overview = Some(derive::overview(&b));
+        b.stated_fiscal = Some(derive::fiscal_overview(&b));
+        b
+    }
+
+    #[test]
+    fn overview_names_match_through_obsolete_names() {
+        let mut b = health_only();
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.expenditure[0].0 = "医疗卫生与计划生育支出".into();
+            o.income.retain(|(_, v)| !v.is_zero());
+        }
+        assert_eq!(check(&b), Vec::new());
+    }
+
+    #[test]
+    fn stated_fiscal_overview_is_compared_cell_by_cell() {
+        let mut b = health_only();
+        if let Some(f) = b.stated_fiscal.as_mut() {
+            f.expenditure[0].general = Decimal::from(90);
+        }
+        let found: Vec<(String, Option<String>, Option<String>)> = check(&b)
+            .into_iter()
+            .map(|f| (f.rule, f.row, f.column))
+            .collect();
+        let row = || Some("卫生健康支出".to_string());
+        assert_eq!(
+            found,
+            [
+                ("row-sum".into(), row(), Some("合计".into())),
+                ("culprit".into(), row(), Some("一般公共预算".into())),
+                ("t4-expenditure".into(), row(), Some("一般公共预算".into())),
+                (
+                    "t4-sum".into(),
+                    Some("支出总计".into()),
+                    Some("一般公共预算".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_income_table_does_not_cascade_into_table1_or_prose_errors() {
+        let mut b = health_only();
+        b.income = Default::default();
+        b.narrative = Some(crate::model::Narrative {
+            income_total: None,
+            expenditure_total: None,
+            fiscal_income: None,
+            other_income: Some(Decimal::ZERO),
+            precision: Decimal::from(10_000),
+        });
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.income.retain(|(l, _)| !l.contains("其他"));
+        }
+        let found: Vec<(String, Option<u8>)> = check_budget(&b, &SourceMap::new())
+            .into_iter()
+            .map(|f| (f.rule, f.table))
+            .collect();
+        let missing = |t| ("missing-table".to_string(), Some(t));
+        assert_eq!(found, [missing(2), missing(8)]);
+    }
+
+    #[test]
+    fn fiscal_money_above_all_money_is_an_error() {
+        let mut b = health_only();
+        b.general.lines[1].amounts.basic = Decimal::from(120);
+        b.general.lines[1].amounts.total = Decimal::from(120);
+        let found = check(&b);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == "fiscal-within-total" && f.row.as_deref() == Some("21011")),
+            "{found:#?}"
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! Pinpointing: when several failing identities share one amount cell (a 项 amount that breaks
+//! its row sum, its 款 roll-up and the 表2/表3 agreement), name that cell as the probable
+//! culprit together with the value that makes every identity hold.
+//!
+//! Method: failing error identities are grouped into connected sets (sharing any slot). For
+//! each set, the candidates are the cells every identity in it mentions; a candidate is kept
+//! when giving it the value that closes the first failing identity makes *all* identities that
+//! mention it hold (the failing ones pass, no passing one breaks). One culprit per set, usually
+//! a single cell; when the evidence cannot tell several cells apart, each of them gets a finding
+//! at its own submitted cell that names the others. Not for other wording (see `describe`).
+
+use super::describe;
+use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
+use crate::finding::{Finding, Severity};
+use crate::model::{CellKey, SourceMap};
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+
+/// The stable rule id of culprit findings.
+pub const RULE: &str = "culprit";
+
+/// One cell that, changed alone, would make every identity it takes part in hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The cell.
+    pub key: CellKey,
+    /// The value (元) that makes every identity hold.
+    pub expected: Decimal,
+    /// The value (元) found.
+    pub actual: Decimal,
+}
+
+/// The probable culprit of one connected set of failing identities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Culprit {
+    /// The cells that explain the evidence equally well, in key order (usually exactly one).
+    pub candidates: Vec<Candidate>,
+    /// How many failing identities the correction repairs.
+    pub repairs: usize,
+}
+
+/// Finds the culprits given every identity and its outcome (same order).
+pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) -> Vec<Culprit> {
+    let errors: Vec<usize> = (0..identities.len())
+        .filter(|i| identities[*i].severity == Severity::Error)
+        .collect();
+    if errors
+        .iter()
+        .all(|i| outcomes.get(*i).is_none_or(|o| o.holds))
+    {
+        return Vec::new();
+    }
+    let failing: Vec<usize> = errors
+        .iter()
+        .copied()
+        .filter(|i| outcomes.get(*i).is_some_and(|o| !o.holds))
+        .collect();
+    components(identities, &failing)
+        .into_iter()
+        .filter_map(|set| culprit_of(ledger, identities, outcomes, &errors, &set))
+        .collect()
+}
+
+/// Groups failing identities that share a slot (union-find over their slots).
+fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..failing.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<&Slot, usize> = HashMap::new();
+    for (pos, &i) in failing.iter().enumerate() {
+        for s in identities[i].slots() {
+            match owner.get(s) {
+                Some(&other) => {
+                    let (a, b) = (root(&mut parent, pos), root(&mut parent, other));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(s, pos);
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (pos, &i) in failing.iter().enumerate() {
+        let r = root(&mut parent, pos);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
+    out.sort();
+    out
+}
+
+fn culprit_of(
+    ledger: &Ledger,
+    identities: &[Identity],
+    outcomes: &[Outcome],
+    errors: &[usize],
+    set: &[usize],
+) -> Option<Culprit> {
+    let (&first, rest) = set.split_first()?;
+    let mut common: BTreeSet<&Slot> = identities[first]
+        .slots()
+        .filter(|s| matches!(s, Slot::Cell(_)))
+        .collect();
+    for &i in rest {
+        let mentioned: BTreeSet<&Slot> = identities[i].slots().collect();
+        common.retain(|s| mentioned.contains(s));
+    }
+    let pivot = set
+        .iter()
+        .copied()
+        .find(|i| identities[*i].relation == Relation::Equal)
+        .unwrap_or(first);
+    let gap = outcomes.get(pivot)?.gap;
+    let mut candidates = Vec::new();
+    for slot in common {
+        if !ledger.has(slot) {
+            continue;
+        }
+        let coefficient = identities[pivot].coefficient(slot);
+        if coefficient == 0 || set.iter().any(|i| identities[*i].coefficient(slot) == 0) {
+            continue;
+        }
+        let actual = ledger.value(slot);
+        let expected = saturating_add(actual, -(gap / Decimal::from(coefficient)));
+        let all_hold = errors
+            .iter()
+            .map(|i| &identities[*i])
+            .filter(|id| id.slots().any(|s| s == slot))
+            .all(|id| id.evaluate(ledger, Some((slot, expected))).holds);
+        if let (true, Slot::Cell(key)) = (all_hold, slot) {
+            candidates.push(Candidate {
+                key: key.clone(),
+                expected,
+                actual,
+            });
+        }
+    }
+    (!candidates.is_empty()).then_some(Culprit {
+        candidates,
+        repairs: set.len(),
+    })
+}
+
+/// The findings for one culprit, one per candidate cell so that each candidate is flagged
+/// where it was submitted: "疑似错误单元格 表3!F12（…）：应为 48,215,638，实为 48,215,683…"; when
+/// several cells explain the evidence equally, each names the others.
+pub fn findings(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Vec<Finding> {
+    let described: Vec<(Slot, String, String, String)> = culprit
+        .candidates
+        .iter()
+        .map(|c| {
+            let slot = Slot::Cell(c.key.clone());
+            let shown = describe::shown_of(ledger, &slot);
+            let place = describe::place(ledger, &slot);
+            let at = match describe::location(sources, &slot) {
+                Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
+                None => place,
+            };
+            let expected = describe::show(c.expected, shown);
+            let actual = describe::show(c.actual, shown);
+            (slot, at, expected, actual)
+        })
+        .collect();
+    let count = described.len();
+    described
+        .iter()
+        .enumerate()
+        .map(|(i, (slot, at, expected, actual))| {
+            let message = if count == 1 {
+                format!(
+                    "疑似错误单元格 {at}：应为 {expected}，实为 {actual}（改正后 {} 个不成立的等式全部成立）",
+                    culprit.repairs
+                )
+            } else {
+                let others: Vec<String> = described
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, (_, at, expected, actual))| {
+                        format!("{at} 应为 {expected}，实为 {actual}")
+                    })
+                    .collect();
+                format!(
+                    "疑似错误单元格（{count} 个可能之一，无法确定唯一）{at}：应为 {expected}，实为 {actual}；同样可能有误：{}",
+                    others.join("；")
+                )
+            };
+            describe::finding_at(sources, slot, Severity::Error, RULE, message)
+                .values(expected.clone(), actual.clone())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{line, table};
+    use crate::check::{check_budget, culprits, keys};
+    use crate::model::{Budget, Code, MoneyUnit, SourceMap, SplitAmounts, TableId};
+    use rust_decimal::Decimal;
+
+    fn two_items(first_total: i64) -> Budget {
+        let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
+            line("201", "一般公共服务支出", &[300, 200, 100]),
+            line("20103", "政府办公厅（室）及相关机构事务", &[300, 200, 100]),
+            line("2010301", "行政运行", &[first_total, 200, 0]),
+            line("2010302", "一般行政管理事务", &[100, 0, 100]),
+        ];
+        Budget {
+            expenditure: table(MoneyUnit::Yuan, lines, Some(&[300, 200, 100])),
+            ..Budget::default()
+        }
+    }
+
+    #[test]
+    fn a_cell_breaking_its_row_and_its_column_is_the_only_culprit() {
+        let found = culprits(&two_items(210));
+        assert_eq!(found.len(), 1);
+        let c = &found[0];
+        assert_eq!(c.repairs, 2);
+        assert_eq!(c.candidates.len(), 1);
+        let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+        assert_eq!(c.candidates[0].key, key);
+        assert_eq!(c.candidates[0].expected, Decimal::from(200));
+        assert_eq!(c.candidates[0].actual, Decimal::from(210));
+        assert!(culprits(&two_items(200)).is_empty());
+    }
+
+    #[test]
+    fn equally_likely_cells_are_all_listed() {
+        let lines = vec![line("201", "一般公共服务支出", &[301, 200, 100])];
+        let budget = Budget {
+            expenditure: table::<SplitAmounts>(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let found = culprits(&budget);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].candidates.len(), 3);
+        let findings = check_budget(&budget, &SourceMap::new());
+        let messages: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.rule == "culprit")
+            .map(|f| f.message.as_str())
+            .collect();
+        let place = "表3 支出预算总表 201 一般公共服务支出";
+        assert_eq!(
+            messages,
+            [
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 合计列：应为 300，实为 301；\
+                     同样可能有误：{place} 基本支出列 应为 201，实为 200；{place} 项目支出列 应为 101，实为 100"
+                ),
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 基本支出列：应为 201，实为 200；\
+                     同样可能有误：{place} 合计列 应为 300，实为 301；{place} 项目支出列 应为 101，实为 100"
+                ),
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 项目支出列：应为 101，实为 100；\
+                     同样可能有误：{place} 合计列 应为 300，实为 301；{place} 基本支出列 应为 201，实为 200"
+                ),
+            ]
+        );
+    }
+}

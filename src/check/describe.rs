@@ -1,0 +1,182 @@
+//! Wording: turns slots and evaluated identities into findings with readable Chinese
+//! messages, official table names, row and column labels, submitted locations and values
+//! shown in the unit they were entered in.
+//!
+//! Not for deciding anything: every function here only formats.
+
+use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturating_add};
+use super::keys;
+use crate::finding::{Finding, Severity};
+use crate::model::{Location, MoneyUnit, RowKey, SourceMap, TableId};
+use crate::money::{format_amount, format_fixed, format_wan};
+use rust_decimal::Decimal;
+
+/// "表3 支出预算总表".
+pub fn table_name(table: TableId) -> String {
+    format!("{table} {}", table.title_stem())
+}
+
+/// A value as the user entered it: 元 with separators, 万元 to 2 decimals, prose 万元.
+pub fn show(value: Decimal, shown: Shown) -> String {
+    match shown {
+        Shown::Unit(MoneyUnit::Yuan) => format_amount(value),
+        Shown::Unit(MoneyUnit::WanYuan) => format_wan(value),
+        Shown::Prose(precision) => {
+            let decimals = if precision >= Decimal::from(10_000) || precision.is_zero() {
+                0
+            } else {
+                2
+            };
+            format_fixed(value / Decimal::from(10_000), decimals)
+        }
+    }
+}
+
+/// How a slot's values are shown (元 when the slot is absent).
+pub fn shown_of(ledger: &Ledger, slot: &Slot) -> Shown {
+    ledger
+        .entry(slot)
+        .map(|e| e.shown)
+        .unwrap_or(Shown::Unit(unit_of_absent(slot)))
+}
+
+fn unit_of_absent(slot: &Slot) -> MoneyUnit {
+    match slot {
+        Slot::Cell(k) if k.table == TableId::T9 => MoneyUnit::WanYuan,
+        _ => MoneyUnit::Yuan,
+    }
+}
+
+/// The unit words for a message: "" for 元 (the tables say 单位：元), "（万元）" otherwise.
+fn unit_note(shown: Shown) -> &'static str {
+    match shown {
+        Shown::Unit(MoneyUnit::Yuan) => "",
+        Shown::Unit(MoneyUnit::WanYuan) | Shown::Prose(_) => "（万元）",
+    }
+}
+
+/// The row label of a finding: the code, "合计" (also 表9's single data row, keyed as its 合计
+/// row), or the printed label.
+pub fn row_field(slot: &Slot) -> Option<String> {
+    match slot {
+        Slot::Cell(k) => Some(k.row.to_string()),
+        Slot::Prose(p) => Some(p.label().to_string()),
+    }
+}
+
+/// The row in words: "2010301 行政运行", "合计行", "一、财政拨款收入".
+pub fn row_words(ledger: &Ledger, slot: &Slot) -> String {
+    match slot {
+        Slot::Cell(k) => match &k.row {
+            RowKey::Code(c) => {
+                let name = ledger
+                    .entry(slot)
+                    .map(|e| e.row_name.as_str())
+                    .unwrap_or("");
+                if name.is_empty() {
+                    c.to_string()
+                } else {
+                    format!("{c} {name}")
+                }
+            }
+            RowKey::Total if k.table == TableId::T9 => String::new(),
+            RowKey::Total => "合计行".to_string(),
+            RowKey::Label(l) if k.table == TableId::T1 && k.column == 1 => format!("本年支出 {l}"),
+            RowKey::Label(l) => l.clone(),
+        },
+        Slot::Prose(p) => p.label().to_string(),
+    }
+}
+
+/// The whole place in words: "表3 支出预算总表 2010301 行政运行 合计列".
+pub fn place(ledger: &Ledger, slot: &Slot) -> String {
+    match slot {
+        Slot::Cell(k) => {
+            let row = row_words(ledger, slot);
+            let column = keys::column_header(k.table, k.column);
+            let mut s = table_name(k.table);
+            if !row.is_empty() {
+                s.push(' ');
+                s.push_str(&row);
+            }
+            if k.table != TableId::T1 {
+                s.push(' ');
+                s.push_str(column);
+                s.push('列');
+            }
+            s
+        }
+        Slot::Prose(p) => format!("编制说明 {}", p.label()),
+    }
+}
+
+/// The submitted cell of a slot, when known.
+pub fn location(sources: &SourceMap, slot: &Slot) -> Option<Location> {
+    match slot {
+        Slot::Cell(k) => sources.get(k).cloned(),
+        Slot::Prose(_) => None,
+    }
+}
+
+/// A finding placed at `slot`: table, row, column and location filled in.
+pub fn finding_at(
+    sources: &SourceMap,
+    slot: &Slot,
+    severity: Severity,
+    rule: &str,
+    message: String,
+) -> Finding {
+    let mut f = Finding::new(severity, rule, message);
+    if let Slot::Cell(k) = slot {
+        f = f.in_table(k.table);
+        f.column = Some(keys::column_header(k.table, k.column).to_string());
+    }
+    f.row = row_field(slot);
+    f.located(location(sources, slot))
+}
+
+/// The finding for an identity that does not hold.
+pub fn identity_failure(
+    ledger: &Ledger,
+    sources: &SourceMap,
+    identity: &Identity,
+    outcome: &Outcome,
+) -> Finding {
+    let shown = shown_of(ledger, &identity.at);
+    let expected = show(outcome.rhs, shown);
+    let actual = show(outcome.lhs, shown);
+    let place = place(ledger, &identity.at);
+    let gap = format_amount(outcome.gap.abs());
+    let allowed = identity
+        .slots()
+        .map(|s| ledger.entry(s).map(|e| e.tolerance).unwrap_or_default())
+        .fold(Decimal::ZERO, saturating_add);
+    let allowance = if allowed.is_zero() {
+        String::new()
+    } else {
+        format!("，超出允许的舍入误差 {} 元", format_amount(allowed))
+    };
+    let note = unit_note(shown);
+    let message = match identity.relation {
+        Relation::Equal => format!(
+            "{place}应等于{}（{expected}），实为 {actual}{note}，相差 {gap} 元{allowance}",
+            identity.explain
+        ),
+        Relation::AtLeast => format!(
+            "{place}（{actual}）应不小于{}（{expected}）{note}，少 {gap} 元{allowance}",
+            identity.explain
+        ),
+        Relation::AtMost => format!(
+            "{place}（{actual}）应不大于{}（{expected}）{note}，多 {gap} 元{allowance}",
+            identity.explain
+        ),
+    };
+    finding_at(
+        sources,
+        &identity.at,
+        identity.severity,
+        identity.rule,
+        message,
+    )
+    .values(expected, actual)
+}

@@ -1,0 +1,141 @@
+//! Roll-ups: down every amount column of 表2/3/5/6/7/8, each 类 equals the sum of its 款, each
+//! 款 the sum of its 项, and the 合计 row the sum of the 类 rows. A parent without any child row
+//! states its amount directly and is not rolled up. Not for rows whose parent is missing (see
+//! `structure`).
+
+use super::equation::{Identity, Slot, unique_lines};
+use super::keys;
+use crate::model::{Amounts, Budget, Classified, Code, CodeLevel, TableId};
+use std::collections::HashMap;
+
+/// The stable rule id of every roll-up identity.
+pub const RULE: &str = "rollup";
+
+/// Every roll-up identity of the budget.
+pub fn identities(budget: &Budget) -> Vec<Identity> {
+    let mut out = Vec::new();
+    table(TableId::T2, &budget.income, &mut out);
+    table(TableId::T3, &budget.expenditure, &mut out);
+    table(TableId::T5, &budget.general, &mut out);
+    table(TableId::T6, &budget.fund, &mut out);
+    table(TableId::T7, &budget.capital, &mut out);
+    table(TableId::T8, &budget.economic, &mut out);
+    out
+}
+
+fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
+    let mut children: HashMap<Code, Vec<&Code>> = HashMap::new();
+    let mut parents: Vec<&Code> = Vec::new();
+    let mut leis: Vec<&Code> = Vec::new();
+    for line in unique_lines(t) {
+        match line.code.parent() {
+            Some(parent) => children.entry(parent).or_default().push(&line.code),
+            None => leis.push(&line.code),
+        }
+        parents.push(&line.code);
+    }
+    let columns = A::COLUMNS.len();
+    for parent in parents {
+        let Some(kids) = children.get(parent) else {
+            continue;
+        };
+        let words = match parent.level() {
+            CodeLevel::Lei => "其下各款之和",
+            _ => "其下各项之和",
+        };
+        for c in 0..columns {
+            let rhs = kids
+                .iter()
+                .map(|k| Slot::Cell(keys::coded(id, k, c)))
+                .collect();
+            out.push(Identity::new(
+                RULE,
+                Slot::Cell(keys::coded(id, parent, c)),
+                rhs,
+                words,
+            ));
+        }
+    }
+    let only_orphans = leis.is_empty() && !t.lines.is_empty();
+    if t.total.is_some() && !only_orphans {
+        for c in 0..columns {
+            let rhs = leis
+                .iter()
+                .map(|k| Slot::Cell(keys::coded(id, k, c)))
+                .collect();
+            out.push(Identity::new(
+                RULE,
+                Slot::Cell(keys::total(id, c)),
+                rhs,
+                "各类之和",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::equation::Ledger;
+    use crate::check::testing::{line, table};
+    use crate::model::{MoneyUnit, SplitAmounts};
+
+    fn lei_over_three_kuan(lei_total: i64) -> Budget {
+        let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
+            line("201", "一般公共服务支出", &[lei_total, lei_total, 0]),
+            line("20101", "人大事务", &[10_000, 10_000, 0]),
+            line("20102", "政协事务", &[10_000, 10_000, 0]),
+            line(
+                "20103",
+                "政府办公厅（室）及相关机构事务",
+                &[10_000, 10_000, 0],
+            ),
+        ];
+        Budget {
+            expenditure: table(MoneyUnit::WanYuan, lines, None),
+            ..Budget::default()
+        }
+    }
+
+    fn lei_rollup_holds(lei_total: i64) -> bool {
+        let budget = lei_over_three_kuan(lei_total);
+        let ledger = Ledger::new(&budget);
+        let ids = identities(&budget);
+        let at = Slot::Cell(keys::coded(TableId::T3, &Code::new("201").unwrap(), 0));
+        let id = ids.iter().find(|i| i.at == at).expect("类 roll-up");
+        assert_eq!(id.rhs.len(), 3);
+        id.evaluate(&ledger, None).holds
+    }
+
+    #[test]
+    fn wan_lei_over_three_kuan_allows_four_terms_of_fifty_yuan() {
+        assert!(lei_rollup_holds(30_000));
+        assert!(lei_rollup_holds(30_200));
+        assert!(lei_rollup_holds(29_800));
+        assert!(!lei_rollup_holds(30_201));
+        assert!(!lei_rollup_holds(29_799));
+    }
+
+    #[test]
+    fn empty_table_total_must_be_zero_and_childless_rows_are_not_rolled_up() {
+        let budget = Budget {
+            fund: table::<SplitAmounts>(MoneyUnit::Yuan, Vec::new(), Some(&[1, 0, 1])),
+            capital: table(
+                MoneyUnit::Yuan,
+                vec![line("223", "国有资本经营预算支出", &[5, 5, 0])],
+                Some(&[5, 5, 0]),
+            ),
+            ..Budget::default()
+        };
+        let ledger = Ledger::new(&budget);
+        let failing: Vec<(TableId, usize)> = identities(&budget)
+            .iter()
+            .filter(|i| !i.evaluate(&ledger, None).holds)
+            .filter_map(|i| match &i.at {
+                Slot::Cell(k) => Some((k.table, k.column)),
+                Slot::Prose(_) => None,
+            })
+            .collect();
+        assert_eq!(failing, [(TableId::T6, 0), (TableId::T6, 2)]);
+    }
+}

@@ -1,0 +1,231 @@
+//! The command line: clap parses the raw arguments, then [`Args::into_job`] validates them into
+//! a [`Job`] that knows what to run. Nothing here reads budgets or writes workbooks.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use yusuan::model::{MoneyUnit, UnitKind};
+use yusuan::write::WriteOptions;
+
+/// yusuan（预算）：把预算单位报送的预算数据转换为九张部门预算公开表，并逐项校验。
+#[derive(Debug, Parser)]
+#[command(name = "yusuan", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 读取一份报送材料（工作簿、CSV 文件夹或公开文本），校验后生成九张公开表工作簿
+    Convert {
+        /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
+        input: PathBuf,
+        /// 输出工作簿路径（.xlsx）
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// 只校验，不生成工作簿
+    Check {
+        /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
+        input: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// 批量处理一个文件夹中的各单位报送材料，生成单位工作簿、部门汇总工作簿和结果汇总
+    Batch {
+        /// 存放各单位报送材料的文件夹（可含 units.csv）
+        dir: PathBuf,
+        /// 输出文件夹
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 不显示进度
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
+    Generate {
+        /// 作为拆分来源的报送材料
+        #[arg(long, default_value = "samples/seed-disclosure.txt")]
+        from: PathBuf,
+        /// 单位个数
+        #[arg(short = 'n', long, default_value_t = 6)]
+        units: usize,
+        /// 随机种子（相同种子生成相同数据）
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// 输出文件夹
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CommonArgs {
+    /// 输出格式：text（分表列出）或 json
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// 单位类型（用于核对机关运行经费）：行政、参公或事业
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<UnitKind>,
+}
+
+#[derive(Debug, clap::Args)]
+struct RenderArgs {
+    /// 输出金额单位：元 或 万元
+    #[arg(long, default_value = "元", value_parser = parse_unit)]
+    unit: MoneyUnit,
+    /// 零值显示：blank（留空，与公开表一致）或 0
+    #[arg(long, value_enum, default_value_t = Zero::Blank)]
+    zero: Zero,
+    /// 增加封面和目录
+    #[arg(long)]
+    cover: bool,
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text grouped by table.
+    Text,
+    /// One JSON object on stdout.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Zero {
+    Blank,
+    #[value(name = "0")]
+    Digit,
+}
+
+fn parse_unit(s: &str) -> Result<MoneyUnit, String> {
+    match s.trim() {
+        "元" | "yuan" => Ok(MoneyUnit::Yuan),
+        "万元" | "wan" => Ok(MoneyUnit::WanYuan),
+        other => Err(format!("金额单位只能是“元”或“万元”，而不是“{other}”")),
+    }
+}
+
+fn parse_kind(s: &str) -> Result<UnitKind, String> {
+    UnitKind::from_label(s).ok_or_else(|| format!("单位类型只能是 行政、参公 或 事业，而不是“{s}”"))
+}
+
+/// What to run, validated.
+#[derive(Debug)]
+pub enum Job {
+    /// Read, check, write one workbook.
+    Convert {
+        /// The input file or folder.
+        input: PathBuf,
+        /// The workbook to write.
+        output: PathBuf,
+        /// Rendering options.
+        options: WriteOptions,
+        /// Findings format.
+        format: Format,
+        /// Unit kind override.
+        kind: Option<UnitKind>,
+    },
+    /// Read and check one input.
+    Check {
+        /// The input file or folder.
+        input: PathBuf,
+        /// Findings format.
+        format: Format,
+        /// Unit kind override.
+        kind: Option<UnitKind>,
+    },
+    /// A folder of units.
+    Batch {
+        /// The folder of unit submissions.
+        dir: PathBuf,
+        /// The output folder.
+        output: PathBuf,
+        /// No progress display.
+        quiet: bool,
+    },
+    /// Synthetic units for tests and benchmarks.
+    Generate {
+        /// The budget to split.
+        from: PathBuf,
+        /// How many units.
+        units: usize,
+        /// PRNG seed.
+        seed: u64,
+        /// Output folder.
+        output: PathBuf,
+    },
+}
+
+impl Args {
+    /// Validates the parsed arguments into a job, or says in Chinese why they cannot work.
+    pub fn into_job(self) -> Result<Job, String> {
+        match self.command {
+            Command::Convert {
+                input,
+                output,
+                render,
+                common,
+            } => {
+                refuse_overwriting_input(&input, &output)?;
+                Ok(Job::Convert {
+                    input,
+                    output,
+                    options: WriteOptions {
+                        unit: render.unit,
+                        zeros_as_digits: render.zero == Zero::Digit,
+                        cover: render.cover,
+                    },
+                    format: common.format,
+                    kind: common.kind,
+                })
+            }
+            Command::Check { input, common } => Ok(Job::Check {
+                input,
+                format: common.format,
+                kind: common.kind,
+            }),
+            Command::Batch { dir, output, quiet } => {
+                if !dir.is_dir() {
+                    return Err(format!("{} 不是文件夹", dir.display()));
+                }
+                Ok(Job::Batch { dir, output, quiet })
+            }
+            Command::Generate {
+                from,
+                units,
+                seed,
+                output,
+            } => {
+                if units == 0 {
+                    return Err("单位个数至少为 1".into());
+                }
+                Ok(Job::Generate {
+                    from,
+                    units,
+                    seed,
+                    output,
+                })
+            }
+        }
+    }
+}
+
+/// Refuses an output path that is the input itself (or would replace a file inside it).
+fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<(), String> {
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b || b.starts_with(&a) && a.is_dir(),
+        _ => false,
+    };
+    if same {
+        return Err(format!(
+            "输出文件 {} 会覆盖输入，请换一个输出路径",
+            output.display()
+        ));
+    }
+    Ok(())
+}

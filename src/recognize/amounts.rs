@@ -1,0 +1,194 @@
+//! Amount cells to `Decimal` 元: numbers through `money::from_float`, text through
+//! `money::parse_amount_text` (thousands separators, full-width digits, `-` for zero,
+//! `(5)` for −5), scaled exactly from 万元. A cell that cannot be read becomes an error finding
+//! (rule `unreadable-cell`) naming file, sheet, cell, table and column, and counts as 0.
+//!
+//! Not for codes or labels.
+
+use crate::finding::{Finding, Severity};
+use crate::grid::{CellValue, Grid};
+use crate::model::{MoneyUnit, TableId};
+use crate::money::{from_float, parse_amount_text, round_fen};
+use rust_decimal::Decimal;
+
+/// The rule id of findings about cells that cannot be read.
+pub const UNREADABLE: &str = "unreadable-cell";
+
+/// Which amount a cell holds, for the finding when it cannot be read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot<'a> {
+    /// The table.
+    pub table: TableId,
+    /// The row: a code, "合计" or a printed label.
+    pub row: &'a str,
+    /// The column as printed.
+    pub column: &'a str,
+}
+
+/// True when the cell holds a number (numeric cell, or text that parses as a nonzero-length
+/// number with at least one digit).
+pub(crate) fn is_numeric(value: &CellValue) -> bool {
+    match value {
+        CellValue::Number(_) => true,
+        CellValue::Text(t) => {
+            t.chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                && matches!(parse_amount_text(t), Ok(Some(_)))
+        }
+        _ => false,
+    }
+}
+
+/// The amount in (row, col) in 元; blank is zero. A cell that cannot be read gives zero and a
+/// finding.
+pub(crate) fn read(
+    grid: &Grid,
+    row: usize,
+    col: usize,
+    unit: MoneyUnit,
+    slot: Slot<'_>,
+) -> (Decimal, Option<Finding>) {
+    match value_in_unit(grid.cell(row, col), unit) {
+        Ok(v) => (v, None),
+        Err(reason) => (
+            Decimal::ZERO,
+            Some(unreadable(grid, row, col, slot, &reason)),
+        ),
+    }
+}
+
+/// The cell's value in 元, or why it cannot be read (in Chinese).
+fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> {
+    let dp = match unit {
+        MoneyUnit::Yuan => 2,
+        MoneyUnit::WanYuan => 6,
+    };
+    let raw = match value {
+        CellValue::Empty => return Ok(Decimal::ZERO),
+        CellValue::Number(f) => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
+        CellValue::Text(t) => match parse_amount_text(t) {
+            Ok(Some(v)) => v,
+            Ok(None) => Decimal::ZERO,
+            Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+        },
+        CellValue::Bool(b) => {
+            return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" }));
+        }
+        CellValue::Error(e) => return Err(format!("是错误值 {e}")),
+        CellValue::FormulaWithoutValue(f) => {
+            return Err(format!(
+                "是没有计算结果的公式 {f}（请在 Excel 中重新计算并保存）"
+            ));
+        }
+    };
+    scale(raw, unit).ok_or_else(|| "数值超出范围".to_string())
+}
+
+/// Converts an amount entered in `unit` to 元, exactly, rounded to 分 and normalised.
+pub(crate) fn scale(value: Decimal, unit: MoneyUnit) -> Option<Decimal> {
+    value
+        .checked_mul(unit.factor())
+        .map(|v| round_fen(v).normalize())
+}
+
+fn unreadable(grid: &Grid, row: usize, col: usize, slot: Slot<'_>, reason: &str) -> Finding {
+    let location = grid.location(row, col);
+    let message = format!(
+        "{} 工作表“{}”单元格 {}：{}“{}”行“{}”列的金额{}，已按 0 处理",
+        location.file, location.sheet, location.cell, slot.table, slot.row, slot.column, reason
+    );
+    Finding::new(Severity::Error, UNREADABLE, message)
+        .in_table(slot.table)
+        .at(slot.row, slot.column)
+        .located(Some(location))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn one(value: CellValue, unit: MoneyUnit) -> (Decimal, Option<Finding>) {
+        let mut g = Grid::new("in.xlsx", "表2");
+        g.set(4, 5, value);
+        let slot = Slot {
+            table: TableId::T2,
+            row: "2010301",
+            column: "财政拨款收入",
+        };
+        read(&g, 4, 5, unit, slot)
+    }
+
+    #[test]
+    fn numbers_and_text_in_every_spelling() {
+        use CellValue::*;
+        let yuan = MoneyUnit::Yuan;
+        assert_eq!(one(Number(48215638.0), yuan).0, d("48215638"));
+        assert_eq!(one(Number(0.1 + 0.2), yuan).0, d("0.3"));
+        assert_eq!(one(Text("84,281,400".into()), yuan).0, d("84281400"));
+        assert_eq!(
+            one(Text("８４，２８１，４００".into()), yuan).0,
+            d("84281400")
+        );
+        assert_eq!(one(Text("-".into()), yuan).0, d("0"));
+        assert_eq!(one(Text("0.00".into()), yuan).0, d("0"));
+        assert_eq!(one(Text("(5)".into()), yuan).0, d("-5"));
+        assert_eq!(one(Text("-5".into()), yuan).0, d("-5"));
+        assert_eq!(one(Empty, yuan), (d("0"), None));
+    }
+
+    #[test]
+    fn wan_yuan_scales_exactly() {
+        use CellValue::*;
+        let wan = MoneyUnit::WanYuan;
+        assert_eq!(one(Number(577.6), wan).0, d("5776000"));
+        assert_eq!(one(Number(1879.28), wan).0, d("18792800"));
+        assert_eq!(one(Text("1,879.28".into()), wan).0, d("18792800"));
+        assert_eq!(one(Number(0.123456), wan).0, d("1234.56"));
+    }
+
+    #[test]
+    fn unreadable_cells_become_findings_with_their_place() {
+        let (v, f) = one(CellValue::Error("#REF!".into()), MoneyUnit::Yuan);
+        assert_eq!(v, d("0"));
+        let f = f.unwrap();
+        assert_eq!(f.rule, UNREADABLE);
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.table, Some(2));
+        assert_eq!(f.row.as_deref(), Some("2010301"));
+        assert_eq!(f.column.as_deref(), Some("财政拨款收入"));
+        assert_eq!(f.location.as_ref().unwrap().cell, "F5");
+        assert_eq!(
+            f.message,
+            "in.xlsx 工作表“表2”单元格 F5：表2“2010301”行“财政拨款收入”列的金额是错误值 #REF!，已按 0 处理"
+        );
+        let (_, f) = one(
+            CellValue::FormulaWithoutValue("=SUM(F6:F9)".into()),
+            MoneyUnit::Yuan,
+        );
+        assert!(
+            f.unwrap()
+                .message
+                .contains("没有计算结果的公式 =SUM(F6:F9)")
+        );
+        let (_, f) = one(CellValue::Text("见附表".into()), MoneyUnit::Yuan);
+        assert!(f.unwrap().message.contains("“见附表”不是数字"));
+        let (v, f) = one(CellValue::Number(1e28), MoneyUnit::WanYuan);
+        assert_eq!(v, d("0"));
+        assert!(f.is_some());
+    }
+
+    #[test]
+    fn numeric_cells_are_told_from_labels() {
+        assert!(is_numeric(&CellValue::Number(0.0)));
+        assert!(is_numeric(&CellValue::Text("1,200".into())));
+        assert!(is_numeric(&CellValue::Text("201".into())));
+        assert!(!is_numeric(&CellValue::Text("-".into())));
+        assert!(!is_numeric(&CellValue::Text("合计".into())));
+        assert!(!is_numeric(&CellValue::Empty));
+    }
+}

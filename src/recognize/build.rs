@@ -1,0 +1,133 @@
+//! Puts the tables and prose facts found in all grids together into one `Submission`: each
+//! table into its place in the `Budget` (the first occurrence wins; later ones are reported),
+//! the meta data (year, entity, level, unit kind), 表9 from a printed table or else the prose.
+
+use super::Submission;
+use super::prose::ProseFacts;
+use super::reader::{Content, ReadTable};
+use crate::finding::{Finding, Severity};
+use crate::model::{Budget, Level, TableId};
+
+/// Everything the scans produced, in reading order.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Tables in the order found.
+    pub tables: Vec<ReadTable>,
+    /// Entities from `编制部门：`-style lines: name, level, and whether the label was
+    /// 编制部门/编制单位 (preferred over a cover's 预算主管部门).
+    pub entities: Vec<(String, Level, bool)>,
+    /// Facts from the prose.
+    pub prose: ProseFacts,
+}
+
+/// The submission these findings make.
+pub(crate) fn submission(found: Found) -> Submission {
+    let mut sub = Submission::default();
+    let mut placed: Vec<(TableId, String)> = Vec::new();
+    for table in &found.tables {
+        if let Some((_, first)) = placed.iter().find(|(id, _)| *id == table.id) {
+            sub.findings.push(duplicate(table, first));
+            continue;
+        }
+        placed.push((table.id, describe(table)));
+        place(&mut sub.budget, table.id, table.content.clone());
+        sub.sources.extend(table.sources.clone());
+        sub.findings.extend(table.findings.iter().cloned());
+    }
+    fill_meta(&mut sub.budget, &found);
+    fill_from_prose(&mut sub, found.prose);
+    sub
+}
+
+fn describe(table: &ReadTable) -> String {
+    format!("工作表“{}”{}", table.location.sheet, table.location.cell)
+}
+
+fn duplicate(table: &ReadTable, first: &str) -> Finding {
+    let message = format!(
+        "{} {}：{}出现了不止一次，只采用第一次出现的（{}）",
+        table.location.file,
+        describe(table),
+        table.id,
+        first
+    );
+    Finding::new(Severity::Warning, "duplicate-table", message)
+        .in_table(table.id)
+        .located(Some(table.location.clone()))
+}
+
+fn place(budget: &mut Budget, id: TableId, content: Content) {
+    match content {
+        Content::Split(t) => match id {
+            TableId::T3 => budget.expenditure = t,
+            TableId::T5 => budget.general = t,
+            TableId::T6 => budget.fund = t,
+            TableId::T7 => budget.capital = t,
+            _ => {}
+        },
+        Content::Income(t) => budget.income = t,
+        Content::Economic(t) => budget.economic = t,
+        Content::Overview(t) => budget.stated_overview = Some(t),
+        Content::Fiscal(t) => budget.stated_fiscal = Some(t),
+        Content::Table9(t) => budget.table9 = t,
+    }
+}
+
+fn fill_meta(budget: &mut Budget, found: &Found) {
+    let meta = &mut budget.meta;
+    meta.year = found
+        .tables
+        .iter()
+        .find_map(|t| t.year)
+        .or(found.prose.year);
+    // 编制部门/编制单位 lines name the entity; a cover's 预算主管部门 is the fallback.
+    let compiler = found
+        .entities
+        .iter()
+        .find(|e| e.2)
+        .or(found.entities.first());
+    if let Some((name, _, _)) = compiler {
+        meta.entity = name.clone();
+    }
+    let unit_level = found.tables.iter().any(|t| t.level == Some(Level::Unit))
+        || found.entities.iter().any(|(_, l, _)| *l == Level::Unit);
+    meta.level = if unit_level {
+        Level::Unit
+    } else {
+        Level::Department
+    };
+    meta.unit_kind = found.prose.unit_kind;
+    meta.admin_unit_count = found.prose.admin_unit_count;
+}
+
+fn fill_from_prose(sub: &mut Submission, prose: ProseFacts) {
+    sub.budget.narrative = prose.narrative;
+    let Some(stated) = prose.table9 else {
+        return;
+    };
+    let table9 = &mut sub.budget.table9;
+    let printed = table9.three_public.is_some() || table9.admin_running.is_some();
+    let mut take = |column: usize| {
+        let key = prose
+            .table9_sources
+            .keys()
+            .find(|k| k.column == column)
+            .cloned();
+        if let Some(key) = key
+            && let Some(location) = prose.table9_sources.get(&key)
+        {
+            sub.sources.insert(key, location.clone());
+        }
+    };
+    if table9.three_public.is_none() && stated.three_public.is_some() {
+        table9.three_public = stated.three_public;
+        (0..6).for_each(&mut take);
+    }
+    if table9.admin_running.is_none() && stated.admin_running.is_some() {
+        table9.admin_running = stated.admin_running;
+        take(6);
+    }
+    if !printed {
+        table9.unit = stated.unit;
+    }
+}

@@ -1,0 +1,206 @@
+//! Classification codes as submitters write them: split over 类/款/项 cells (`201`|`03`|`01`,
+//! 款 without its leading zero `2`), joined (`2010301`), spaced (`201 03 01`), bracketed
+//! (`[2010301]行政运行`) or as a prefix of the name (`2010301 行政运行`).
+//!
+//! Only turns text into a [`Code`] plus the rest of the text; whether the code exists in the
+//! reference lists is for `check` to say.
+
+use crate::model::Code;
+use crate::money::fullwidth_to_ascii;
+
+/// A code at the start of `text` and the text after it (the name, trimmed): `[2010301]行政运行`
+/// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
+/// a code.
+pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
+    let chars: Vec<char> = text.trim().chars().map(fullwidth_to_ascii).collect();
+    let mut i = 0;
+    while chars
+        .get(i)
+        .is_some_and(|c| is_open(*c) || c.is_whitespace())
+    {
+        i += 1;
+    }
+    let mut groups: Vec<String> = Vec::new();
+    loop {
+        let start = i;
+        while chars.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            break;
+        }
+        groups.push(chars.get(start..i).unwrap_or_default().iter().collect());
+        // Look past separators for another digit group.
+        let mut j = i;
+        while chars.get(j).is_some_and(|c| is_separator(*c)) {
+            j += 1;
+        }
+        if j > i && groups.len() < 3 && chars.get(j).is_some_and(char::is_ascii_digit) {
+            i = j;
+        } else {
+            break;
+        }
+    }
+    let code = assemble(&groups)?;
+    while chars
+        .get(i)
+        .is_some_and(|c| is_close(*c) || is_separator(*c) || matches!(c, ':' | '、'))
+    {
+        i += 1;
+    }
+    // The name keeps its own full-width characters: take it from the original text.
+    let rest: String = text.trim().chars().skip(i).collect();
+    Some((code, rest.trim().to_string()))
+}
+
+/// A code from the 类, 款 and 项 cells of one row (any may be blank). A blank 类 (or 类 and 款)
+/// is taken from `previous`, the last code read in the same table, as indented layouts do.
+pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
+    let parts = parts.map(|p| p.trim());
+    let filled: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+    let last = filled.last()?;
+    // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
+    if let Some((code, rest)) = code_and_rest(last)
+        && rest.is_empty()
+        && (filled.len() == 1 || code.as_str().len() > 3)
+    {
+        return Some(code);
+    }
+    if parts[0].is_empty() {
+        let previous = previous?;
+        let prefix = if parts[1].is_empty() {
+            previous.as_str().get(..5)?
+        } else {
+            previous.as_str().get(..3)?
+        };
+        let tail: Vec<&str> = parts[1..]
+            .iter()
+            .copied()
+            .filter(|p| !p.is_empty())
+            .collect();
+        let joined = format!("{prefix} {}", tail.join(" "));
+        return code_and_rest(&joined)
+            .filter(|(_, rest)| rest.is_empty())
+            .map(|(c, _)| c);
+    }
+    code_and_rest(&filled.join(" "))
+        .filter(|(_, rest)| rest.is_empty())
+        .map(|(c, _)| c)
+}
+
+fn assemble(groups: &[String]) -> Option<Code> {
+    let (first, tail) = groups.split_first()?;
+    let mut digits = first.clone();
+    let max_len = match first.len() {
+        3 => 7,
+        5 => 7,
+        7 => 7,
+        _ => return None,
+    };
+    for g in tail {
+        if g.is_empty() || g.len() > 2 || digits.len() + 2 > max_len {
+            return None;
+        }
+        digits.push_str(&format!("{g:0>2}"));
+    }
+    Code::new(&digits)
+}
+
+fn is_open(c: char) -> bool {
+    matches!(c, '[' | '【' | '(' | '〔' | '<' | '{')
+}
+
+fn is_close(c: char) -> bool {
+    matches!(c, ']' | '】' | ')' | '〕' | '>' | '}')
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '|' | '-' | '.' | '/' | '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Code {
+        Code::new(s).unwrap()
+    }
+
+    fn parse(s: &str) -> Option<(String, String)> {
+        code_and_rest(s).map(|(c, r)| (c.to_string(), r))
+    }
+
+    #[test]
+    fn joined_spaced_bracketed_and_prefixed_codes() {
+        assert_eq!(parse("2010301"), Some(("2010301".into(), "".into())));
+        assert_eq!(parse("201 03 01"), Some(("2010301".into(), "".into())));
+        assert_eq!(
+            parse("[2010301]行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            parse("【20103】政府办公厅"),
+            Some(("20103".into(), "政府办公厅".into()))
+        );
+        assert_eq!(
+            parse("2010301 行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            parse("　201　一般公共服务支出"),
+            Some(("201".into(), "一般公共服务支出".into()))
+        );
+        assert_eq!(
+            parse("２０１０３０１行政运行"),
+            Some(("2010301".into(), "行政运行".into()))
+        );
+    }
+
+    #[test]
+    fn kuan_without_leading_zero_is_padded() {
+        assert_eq!(parse("301  2"), Some(("30102".into(), "".into())));
+        assert_eq!(parse("301 | 2"), Some(("30102".into(), "".into())));
+        assert_eq!(parse("201 3 1"), Some(("2010301".into(), "".into())));
+    }
+
+    #[test]
+    fn non_codes_are_refused() {
+        assert_eq!(parse("合计"), None);
+        assert_eq!(parse("2、政府性基金"), None);
+        assert_eq!(parse("2024年"), None);
+        assert_eq!(parse("20103 123"), None);
+        assert_eq!(parse("1234"), None);
+        assert_eq!(parse(""), None);
+    }
+
+    #[test]
+    fn split_cells_join_with_padding() {
+        assert_eq!(from_parts(["201", "03", "01"], None), Some(code("2010301")));
+        assert_eq!(from_parts(["201", "", ""], None), Some(code("201")));
+        assert_eq!(from_parts(["301", "2", ""], None), Some(code("30102")));
+        assert_eq!(from_parts(["201", "20103", ""], None), Some(code("20103")));
+        assert_eq!(
+            from_parts(["201", "20103", "2010301"], None),
+            Some(code("2010301"))
+        );
+        assert_eq!(from_parts(["2010301", "", ""], None), Some(code("2010301")));
+        assert_eq!(from_parts(["", "", ""], None), None);
+        assert_eq!(from_parts(["合计", "", ""], None), None);
+    }
+
+    #[test]
+    fn blank_lei_inherits_from_the_previous_code() {
+        let prev = code("20103");
+        assert_eq!(from_parts(["", "05", ""], Some(&prev)), Some(code("20105")));
+        assert_eq!(
+            from_parts(["", "03", "02"], Some(&prev)),
+            Some(code("2010302"))
+        );
+        assert_eq!(
+            from_parts(["", "", "02"], Some(&prev)),
+            Some(code("2010302"))
+        );
+        assert_eq!(from_parts(["", "05", ""], None), None);
+        assert_eq!(from_parts(["", "", "02"], Some(&code("201"))), None);
+    }
+}

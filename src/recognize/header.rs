@@ -1,0 +1,658 @@
+//! Header blocks: finding the header rows of a table, spreading merged cells, and mapping the
+//! printed column labels onto the catalogue's columns to decide which table it is.
+//!
+//! Works on labels only; reading the data rows under a header is for the table readers.
+
+use super::norm::{cell_text, norm, year_in};
+use super::tables::{
+    CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
+    is_total_label, spec,
+};
+use crate::grid::Grid;
+use crate::model::TableId;
+
+/// The widest header looked at; columns beyond are ignored.
+const MAX_COLUMNS: usize = 200;
+/// The most header rows one table can have.
+const MAX_HEADER_ROWS: usize = 6;
+
+/// Consecutive header rows of one table.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderBlock {
+    /// First header row (absolute).
+    pub first_row: usize,
+    /// Last header row (absolute, inclusive).
+    pub last_row: usize,
+    /// Per column: the lowest label after spreading merges, normalised ("" when none).
+    pub leaves: Vec<String>,
+    /// Every label in the block as printed (trimmed), in reading order, without repeats.
+    pub printed: Vec<String>,
+    /// Every label in the block, normalised.
+    pub labels: Vec<String>,
+}
+
+/// One amount column found in a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MappedColumn {
+    /// The model column index (see `tables::ColumnSpec::index`).
+    pub index: usize,
+    /// The grid column.
+    pub col: usize,
+}
+
+/// Where the parts of a table sit in the grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// 表2/3/5/6/7/8.
+    Classified {
+        /// Amount columns.
+        amounts: Vec<MappedColumn>,
+        /// Columns of 类, 款, 项 when printed split.
+        code_cols: [Option<usize>; 3],
+        /// The name column, when labelled.
+        name_col: Option<usize>,
+        /// Columns before this one hold codes and names.
+        label_end: usize,
+    },
+    /// 表1 and 表4.
+    Sides {
+        /// Income label column.
+        income_label: usize,
+        /// Income amount column.
+        income_amount: usize,
+        /// Expenditure label column.
+        expenditure_label: usize,
+        /// Expenditure amount columns (表1: index 0 only; 表4: 0..=3 = 合计 and the three funds).
+        amounts: Vec<MappedColumn>,
+    },
+    /// 表9.
+    ThreePublic {
+        /// Amount columns, indices into `T9_COLUMNS`.
+        amounts: Vec<MappedColumn>,
+    },
+}
+
+/// What a header block turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A table we can read.
+    Table(TableId, Layout),
+    /// The header of this table, missing required columns (official labels).
+    Missing(TableId, Vec<&'static str>),
+    /// Not the header of any official table.
+    Unknown,
+}
+
+/// True when row `r` looks like a header row: at least one known label, no numbers, and not a
+/// lone 合计 (an empty table's total row).
+pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
+    let Some(row) = grid.rows.get(r) else {
+        return false;
+    };
+    let mut labels = 0;
+    let mut lone_total = false;
+    for value in row.iter().take(MAX_COLUMNS) {
+        if super::amounts::is_numeric(value) {
+            return false;
+        }
+        if let Some(text) = cell_text(value) {
+            let n = norm(&text);
+            if is_header_label(&n) {
+                labels += 1;
+                lone_total = is_total_label(&n);
+            }
+        }
+    }
+    labels >= 2 || (labels == 1 && !lone_total)
+}
+
+/// The header rows starting at `r` (which must be a header row), with merges spread.
+pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
+    let mut last = r;
+    while last + 1 < r + MAX_HEADER_ROWS && is_header_row(grid, last + 1) {
+        last += 1;
+    }
+    let width = grid
+        .rows
+        .get(r..=last)
+        .unwrap_or_default()
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMNS);
+    let mut leaves = vec![String::new(); width];
+    let mut printed = Vec::new();
+    let mut labels = Vec::new();
+    for row in r..=last {
+        for c in 0..width {
+            let (or, oc) = merge_origin(grid, row, c);
+            let Some(text) = cell_text(grid.cell(or, oc)) else {
+                continue;
+            };
+            let n = norm(&text);
+            if let Some(leaf) = leaves.get_mut(c) {
+                *leaf = n.clone();
+            }
+            if (or, oc) == (row, c) && !printed.contains(&text) {
+                printed.push(text);
+            }
+            if !labels.contains(&n) {
+                labels.push(n);
+            }
+        }
+    }
+    HeaderBlock {
+        first_row: r,
+        last_row: last,
+        leaves,
+        printed,
+        labels,
+    }
+}
+
+/// The top-left cell of the merge covering (r, c), or (r, c) itself.
+fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
+    grid.merges
+        .iter()
+        .find(|m| {
+            (m.first_row as usize..=m.last_row as usize).contains(&r)
+                && (m.first_col as usize..=m.last_col as usize).contains(&c)
+        })
+        .map(|m| (m.first_row as usize, m.first_col as usize))
+        .unwrap_or((r, c))
+}
+
+/// Decides which table a header block belongs to. `title` is the table named by the title
+/// above it (if any), `active` the table being read (a repeated header continues it).
+/// `Missing` is only ever said of the titled table.
+pub(crate) fn judge(
+    block: &HeaderBlock,
+    title: Option<TableId>,
+    active: Option<TableId>,
+) -> Verdict {
+    let fitting: Vec<(TableId, Layout)> = CATALOGUE
+        .iter()
+        .filter_map(|s| fit(s, block).ok().map(|l| (s.id, l)))
+        .collect();
+    let has_group = |id: TableId| {
+        spec(id)
+            .groups
+            .iter()
+            .any(|g| block.labels.iter().any(|l| l == g))
+    };
+    let pick =
+        |id: Option<TableId>| id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned());
+    let grouped = fitting.iter().find(|(t, _)| has_group(*t)).cloned();
+    let missing = |id: TableId| match fit(spec(id), block) {
+        Err(missing) if partly_there(spec(id), block) => Some(Verdict::Missing(id, missing)),
+        _ => None,
+    };
+    // A title that does not fit yields only to a table its group label names; otherwise its
+    // missing columns are the problem (a 表3 whose 基本支出 is split must not pass for 表8).
+    let titled = title.and_then(|id| {
+        pick(Some(id))
+            .or_else(|| grouped.clone())
+            .map(|(id, layout)| Verdict::Table(id, layout))
+            .or_else(|| missing(id))
+    });
+    if let Some(verdict) = titled {
+        return verdict;
+    }
+    if let Some((id, layout)) = grouped
+        .or_else(|| pick(active))
+        .or_else(|| fitting.first().cloned())
+    {
+        return Verdict::Table(id, layout);
+    }
+    // An untitled header that fits nothing is some other table (项目支出明细, 政府采购…): not
+    // an error, whatever group label it shares with ours.
+    Verdict::Unknown
+}
+
+/// True when some column other than 合计 (which every table has) is in the header.
+fn partly_there(spec: &TableSpec, block: &HeaderBlock) -> bool {
+    spec.columns
+        .iter()
+        .skip(1)
+        .any(|c| block.leaves.iter().any(|l| c.labels.contains(&l.as_str())))
+}
+
+/// How the block fits the table, or the official labels of the required columns it lacks.
+fn fit(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'static str>> {
+    match spec.shape {
+        Shape::Classified => fit_classified(spec, block),
+        Shape::Overview | Shape::Fiscal => fit_sides(spec, block),
+        Shape::ThreePublic => {
+            let (amounts, missing) = map_columns(spec, block, 0);
+            if missing.is_empty() {
+                Ok(Layout::ThreePublic { amounts })
+            } else {
+                Err(missing)
+            }
+        }
+    }
+}
+
+fn fit_classified(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'static str>> {
+    let (amounts, missing) = map_columns(spec, block, 0);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let label_end = amounts.iter().map(|m| m.col).min().unwrap_or(0);
+    let region = block.leaves.get(..label_end).unwrap_or_default();
+    if region.iter().all(String::is_empty) {
+        return Err(vec!["科目编码"]);
+    }
+    let find = |label: &str| region.iter().position(|l| l == label);
+    let code_cols = SPLIT_CODE_LABELS.map(find);
+    let name_col = region
+        .iter()
+        .position(|l| l.ends_with("科目名称"))
+        .or_else(|| {
+            region
+                .iter()
+                .position(|l| l.ends_with("名称") && !l.contains("单位"))
+        });
+    Ok(Layout::Classified {
+        amounts,
+        code_cols,
+        name_col,
+        label_end,
+    })
+}
+
+fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'static str>> {
+    let side_cols: Vec<usize> = block
+        .leaves
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| SIDE_LABELS.contains(&l.as_str()))
+        .map(|(c, _)| c)
+        .collect();
+    let (Some(&income_label), Some(&expenditure_label)) = (side_cols.first(), side_cols.get(1))
+    else {
+        return Err(vec!["项目"]);
+    };
+    let income_amount = (income_label + 1..expenditure_label)
+        .find(|c| block.leaves.get(*c).is_some_and(|l| is_side_amount(l)))
+        .ok_or_else(|| vec!["预算数"])?;
+    let (amounts, missing) = map_columns(spec, block, expenditure_label + 1);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    if spec.shape == Shape::Overview {
+        // A 表4 header also fits 表1's columns; its fund columns tell them apart.
+        let fiscal = spec_fits_fiscal(block, expenditure_label + 1);
+        if fiscal {
+            return Err(vec!["预算数"]);
+        }
+    }
+    Ok(Layout::Sides {
+        income_label,
+        income_amount,
+        expenditure_label,
+        amounts,
+    })
+}
+
+fn spec_fits_fiscal(block: &HeaderBlock, from: usize) -> bool {
+    map_columns(spec(TableId::T4), block, from).1.is_empty()
+}
+
+/// Maps each catalogue column to the first unused grid column at or after `from` whose leaf
+/// label is one of its labels; returns the mapping and the official labels of required
+/// columns not found.
+fn map_columns(
+    spec: &TableSpec,
+    block: &HeaderBlock,
+    from: usize,
+) -> (Vec<MappedColumn>, Vec<&'static str>) {
+    let mut mapped: Vec<MappedColumn> = Vec::new();
+    let mut missing = Vec::new();
+    for column in spec.columns {
+        let free = |c: usize| !mapped.iter().any(|m| m.col == c);
+        let leaves = || block.leaves.iter().enumerate().skip(from);
+        let found = leaves()
+            .find(|(c, leaf)| free(*c) && column.labels.contains(&leaf.as_str()))
+            .or_else(|| leaves().find(|(c, leaf)| free(*c) && flattened(spec, column, leaf)));
+        match found {
+            Some((col, _)) => mapped.push(MappedColumn {
+                index: column.index,
+                col,
+            }),
+            None if column.required => {
+                missing.push(column.labels.first().copied().unwrap_or_default())
+            }
+            None => {}
+        }
+    }
+    (mapped, missing)
+}
+
+/// True when a flat header joined a group or parent label and the column's label into one cell:
+/// `“三公”经费合计`, `公务用车购置及运行费小计`, `收入预算合计`.
+fn flattened(spec: &TableSpec, column: &super::tables::ColumnSpec, leaf: &str) -> bool {
+    column.labels.iter().any(|label| {
+        leaf.strip_suffix(label).is_some_and(|prefix| {
+            !prefix.is_empty()
+                && (spec.groups.contains(&prefix)
+                    || spec.columns.iter().any(|c| c.labels.contains(&prefix))
+                    || is_year_prefix(prefix))
+        })
+    })
+}
+
+/// `2024年` or `本年`, as in `2024年预算数`.
+fn is_year_prefix(prefix: &str) -> bool {
+    prefix == "本年" || (year_in(prefix).is_some() && prefix.chars().count() == 5)
+}
+
+/// A side table's amount label: `预算数`, `金额`, or such with a year (`2024年预算数`).
+fn is_side_amount(leaf: &str) -> bool {
+    SIDE_AMOUNTS.contains(&leaf)
+        || SIDE_AMOUNTS
+            .iter()
+            .any(|a| leaf.strip_suffix(a).is_some_and(is_year_prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{CellValue, Merge};
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let mut g = Grid::new("t.xlsx", "Sheet1");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r, c, CellValue::Text(v.to_string()));
+                }
+            }
+        }
+        g
+    }
+
+    fn amounts(pairs: &[(usize, usize)]) -> Vec<MappedColumn> {
+        pairs
+            .iter()
+            .map(|&(index, col)| MappedColumn { index, col })
+            .collect()
+    }
+
+    #[test]
+    fn seed_income_header_maps_all_columns() {
+        let g = grid(&[
+            &["项目", "", "", "收入预算"],
+            &[
+                "功能分类科目编码",
+                "",
+                "",
+                "功能分类科目名称",
+                "合计",
+                "财政拨款收入",
+                "事业收入",
+                "事业单位 经营收入",
+                "其他收入",
+            ],
+            &["类", "款", "项"],
+        ]);
+        assert!(is_header_row(&g, 0) && is_header_row(&g, 2));
+        let block = read_block(&g, 0);
+        assert_eq!(block.last_row, 2);
+        let verdict = judge(&block, None, None);
+        assert_eq!(
+            verdict,
+            Verdict::Table(
+                TableId::T2,
+                Layout::Classified {
+                    amounts: amounts(&[(0, 4), (1, 5), (2, 6), (3, 7), (4, 8)]),
+                    code_cols: [Some(0), Some(1), Some(2)],
+                    name_col: Some(3),
+                    label_end: 4,
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn group_label_tells_split_tables_apart() {
+        for (group, id) in [
+            ("支出预算", TableId::T3),
+            ("一般公共预算支出", TableId::T5),
+            ("政府性基金预算支出", TableId::T6),
+            ("国有资本经营预算支出", TableId::T7),
+        ] {
+            let g = grid(&[
+                &["项目", "", "", "", group],
+                &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ]);
+            let Verdict::Table(found, _) = judge(&read_block(&g, 0), None, None) else {
+                panic!("{group}");
+            };
+            assert_eq!(found, id, "{group}");
+        }
+        let g = grid(&[&["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]);
+        let block = read_block(&g, 0);
+        assert!(matches!(
+            judge(&block, None, None),
+            Verdict::Table(TableId::T3, _)
+        ));
+        assert!(matches!(
+            judge(&block, Some(TableId::T6), None),
+            Verdict::Table(TableId::T6, _)
+        ));
+        assert!(matches!(
+            judge(&block, None, Some(TableId::T7)),
+            Verdict::Table(TableId::T7, _)
+        ));
+    }
+
+    #[test]
+    fn merged_headers_spread_their_labels() {
+        let mut g = grid(&[
+            &["项目", "", "", "", "一般公共预算基本支出"],
+            &[
+                "部门预算经济分类科目编码",
+                "",
+                "经济分类科目名称",
+                "合计",
+                "人员经费",
+                "公用经费",
+            ],
+            &["类", "款"],
+        ]);
+        g.merges.push(Merge {
+            first_row: 1,
+            first_col: 2,
+            last_row: 2,
+            last_col: 2,
+        });
+        g.merges.push(Merge {
+            first_row: 1,
+            first_col: 3,
+            last_row: 2,
+            last_col: 3,
+        });
+        let block = read_block(&g, 0);
+        assert_eq!(
+            block.leaves.get(2).map(String::as_str),
+            Some("经济分类科目名称")
+        );
+        assert_eq!(block.leaves.get(3).map(String::as_str), Some("合计"));
+        let Verdict::Table(
+            TableId::T8,
+            Layout::Classified {
+                code_cols,
+                name_col,
+                ..
+            },
+        ) = judge(&block, None, None)
+        else {
+            panic!("not T8");
+        };
+        assert_eq!(code_cols, [Some(0), Some(1), None]);
+        assert_eq!(name_col, Some(2));
+    }
+
+    #[test]
+    fn table9_header_with_merges() {
+        let mut g = grid(&[
+            &["“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"],
+            &[
+                "合计",
+                "因公出国（境）费",
+                "公务接待费",
+                "公务用车购置及运行费",
+            ],
+            &["", "", "", "小计", "购置费", "运行费"],
+        ]);
+        for (fr, fc, lr, lc) in [
+            (0, 0, 0, 5),
+            (0, 6, 2, 6),
+            (1, 0, 2, 0),
+            (1, 1, 2, 1),
+            (1, 2, 2, 2),
+            (1, 3, 1, 5),
+        ] {
+            g.merges.push(Merge {
+                first_row: fr,
+                first_col: fc,
+                last_row: lr,
+                last_col: lc,
+            });
+        }
+        let verdict = judge(&read_block(&g, 0), None, None);
+        assert_eq!(
+            verdict,
+            Verdict::Table(
+                TableId::T9,
+                Layout::ThreePublic {
+                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn flat_table9_header_joins_group_and_leaf() {
+        let g = grid(&[&[
+            "“三公”经费合计",
+            "因公出国(境)费",
+            "公务接待费",
+            "公务用车购置及运行费小计",
+            "公务用车购置费",
+            "公务用车运行费",
+            "机关运行经费预算数",
+        ]]);
+        let verdict = judge(&read_block(&g, 0), None, None);
+        assert_eq!(
+            verdict,
+            Verdict::Table(
+                TableId::T9,
+                Layout::ThreePublic {
+                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn overview_and_fiscal_sides() {
+        let g = grid(&[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "预算数"],
+        ]);
+        assert_eq!(
+            judge(&read_block(&g, 0), None, None),
+            Verdict::Table(
+                TableId::T1,
+                Layout::Sides {
+                    income_label: 0,
+                    income_amount: 1,
+                    expenditure_label: 2,
+                    amounts: amounts(&[(0, 3)])
+                }
+            )
+        );
+        let g = grid(&[
+            &["财政拨款收入", "", "财政拨款支出"],
+            &[
+                "项目",
+                "预算数",
+                "项目",
+                "合计",
+                "一般公共预算",
+                "政府性基金预算",
+                "国有资本经营预算",
+            ],
+        ]);
+        let Verdict::Table(TableId::T4, Layout::Sides { amounts: a, .. }) =
+            judge(&read_block(&g, 0), None, None)
+        else {
+            panic!("not T4");
+        };
+        assert_eq!(a, amounts(&[(0, 3), (1, 4), (2, 5), (3, 6)]));
+        // The unit-level 表1: 合计 | 基本支出 (人员经费, 公用经费) | 项目支出.
+        let g = grid(&[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "", "人员经费", "公用经费"],
+        ]);
+        let Verdict::Table(TableId::T1, Layout::Sides { amounts: a, .. }) =
+            judge(&read_block(&g, 0), None, None)
+        else {
+            panic!("not T1");
+        };
+        assert_eq!(a, amounts(&[(0, 3)]));
+    }
+
+    #[test]
+    fn missing_required_column_is_named() {
+        let g = grid(&[&["科目编码", "科目名称", "合计", "基本支出"]]);
+        let block = read_block(&g, 0);
+        assert_eq!(judge(&block, None, None), Verdict::Unknown);
+        assert_eq!(
+            judge(&block, Some(TableId::T3), None),
+            Verdict::Missing(TableId::T3, vec!["项目支出"])
+        );
+    }
+
+    #[test]
+    fn a_title_that_does_not_fit_is_not_taken_for_another_table() {
+        // 表3 with 基本支出 split into 人员经费/公用经费 also fits 表8's columns.
+        let g = grid(&[
+            &["项目", "", "支出预算"],
+            &["科目编码", "科目名称", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "人员经费", "公用经费"],
+        ]);
+        let block = read_block(&g, 0);
+        assert_eq!(
+            judge(&block, Some(TableId::T3), None),
+            Verdict::Missing(TableId::T3, vec!["基本支出"])
+        );
+        // A group label naming another table overrides a stale title.
+        let g = grid(&[
+            &["项目", "", "一般公共预算支出"],
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T2), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T5, _)));
+        // A stale title (from a 目录) sharing only 合计 with the header does not block it.
+        let g = grid(&[&["科目编码", "科目名称", "合计", "人员经费", "公用经费"]]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T9), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T8, _)));
+    }
+
+    #[test]
+    fn lone_total_and_data_rows_are_not_headers() {
+        let g = grid(&[
+            &["合计"],
+            &["201", "", "", "一般公共服务支出", "100"],
+            &["其他相关情况说明"],
+        ]);
+        assert!(!is_header_row(&g, 0));
+        assert!(!is_header_row(&g, 1));
+        assert!(!is_header_row(&g, 2));
+    }
+}

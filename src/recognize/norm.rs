@@ -1,0 +1,172 @@
+//! Text normalisation for matching labels, titles and prose: full-width forms to ASCII, no
+//! whitespace, no quotation marks. Used only to *compare* text; names and labels kept in the
+//! model are the submitted text, trimmed.
+//!
+//! Not for amounts (see `amounts`) or codes (see `codes`).
+
+use crate::grid::CellValue;
+use crate::money::fullwidth_to_ascii;
+
+/// The comparable form of a label: full-width ASCII variants mapped to ASCII (`（）：０`),
+/// all whitespace (including U+3000) and quotation marks (`“”‘’"'「」`) removed.
+pub(crate) fn norm(s: &str) -> String {
+    s.chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace() && !is_quote(*c))
+        .collect()
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '〝' | '〞'
+    )
+}
+
+/// The text of a cell for label matching: text trimmed, whole numbers without decimals
+/// (codes typed as numbers), nothing for other kinds.
+pub(crate) fn cell_text(value: &CellValue) -> Option<String> {
+    match value {
+        CellValue::Text(t) => {
+            let t = t.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        CellValue::Number(f) => whole_number_text(*f),
+        _ => None,
+    }
+}
+
+/// `201.0` → "201"; None for fractions, negatives and huge values.
+pub(crate) fn whole_number_text(f: f64) -> Option<String> {
+    let whole = (0.0..1e12).contains(&f) && f.fract() == 0.0;
+    whole.then(|| format!("{}", f as u64))
+}
+
+/// The first plausible budget year written as `2024年` in the text.
+pub(crate) fn year_in(text: &str) -> Option<u16> {
+    let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '年' || i < 4 {
+            continue;
+        }
+        let digits = chars.get(i - 4..i)?;
+        let before_ok = i == 4 || !chars.get(i - 5).is_some_and(|c| c.is_ascii_digit());
+        if before_ok && digits.iter().all(|d| d.is_ascii_digit()) {
+            let year: String = digits.iter().collect();
+            if let Ok(y) = year.parse::<u16>()
+                && (1990..=2100).contains(&y)
+            {
+                return Some(y);
+            }
+        }
+    }
+    None
+}
+
+/// Strips list numbering from a printed label: `一、`, `1、`, `1.`, `（一）`, `(1)`.
+pub(crate) fn strip_numbering(label: &str) -> String {
+    let t = label.trim();
+    let chars: Vec<char> = t.chars().collect();
+    let is_num =
+        |c: &char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(*c);
+    // (一) / （一）
+    if matches!(chars.first(), Some('(' | '（')) {
+        let close = chars.iter().position(|c| matches!(c, ')' | '）'));
+        if let Some(close) = close
+            && close > 1
+            && chars.get(1..close).is_some_and(|s| s.iter().all(is_num))
+        {
+            return chars
+                .get(close + 1..)
+                .unwrap_or_default()
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string();
+        }
+        return t.to_string();
+    }
+    let digits = chars.iter().take_while(|c| is_num(c)).count();
+    if digits > 0
+        && let Some(sep) = chars.get(digits)
+        && matches!(sep, '、' | '.' | '．' | ')' | '）' | ',' | '，')
+    {
+        return chars
+            .get(digits + 1..)
+            .unwrap_or_default()
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string();
+    }
+    t.to_string()
+}
+
+/// True for a note or signature line, which ends a table: `注：…`, `说明：…`, `单位负责人：…`.
+pub(crate) fn is_note(normalised: &str) -> bool {
+    const STARTS: [&str; 12] = [
+        "注:",
+        "注1",
+        "注2",
+        "注:",
+        "注、",
+        "备注",
+        "说明:",
+        "单位负责人",
+        "财务负责人",
+        "制表人",
+        "填表人",
+        "审核人",
+    ];
+    STARTS.iter().any(|s| normalised.starts_with(s)) || normalised == "注"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_compare_without_width_space_or_quotes() {
+        assert_eq!(norm("事业单位 经营收入"), "事业单位经营收入");
+        assert_eq!(norm("部门“三公”经费"), "部门三公经费");
+        assert_eq!(norm("因公出国（境）费"), "因公出国(境)费");
+        assert_eq!(norm("单位：万元"), "单位:万元");
+        assert_eq!(norm("\u{3000}合\u{3000}计 "), "合计");
+    }
+
+    #[test]
+    fn years_come_from_four_digits_before_nian() {
+        assert_eq!(year_in("2024年部门收入预算总表"), Some(2024));
+        assert_eq!(year_in("上海市２０２６年市级部门预算"), Some(2026));
+        assert_eq!(year_in("12024年"), None);
+        assert_eq!(year_in("部门收入预算总表"), None);
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering("一、一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(strip_numbering("十二、住房保障支出"), "住房保障支出");
+        assert_eq!(strip_numbering("1、一般公共预算资金"), "一般公共预算资金");
+        assert_eq!(strip_numbering("（一）因公出国"), "因公出国");
+        assert_eq!(strip_numbering("住房保障支出"), "住房保障支出");
+        assert_eq!(strip_numbering("一般公共服务支出"), "一般公共服务支出");
+    }
+
+    #[test]
+    fn notes_and_signatures_are_recognised() {
+        assert!(is_note(&norm("注：本部门无政府性基金")));
+        assert!(is_note(&norm("单位负责人：张三")));
+        assert!(!is_note(&norm("住房保障支出")));
+    }
+
+    #[test]
+    fn cells_give_text_or_whole_numbers() {
+        assert_eq!(cell_text(&CellValue::Number(201.0)), Some("201".into()));
+        assert_eq!(cell_text(&CellValue::Number(2.5)), None);
+        assert_eq!(
+            cell_text(&CellValue::Text("  行政运行 ".into())),
+            Some("行政运行".into())
+        );
+        assert_eq!(cell_text(&CellValue::Text("  ".into())), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! The reader of 表1 and 表4, which print an income list beside an expenditure list:
+//! `项目 | 预算数 | 项目 | 预算数…`, padding rows, then `收入总计 | N | 支出总计 | N…`.
+//!
+//! Income items known to the official lists (`derive`) are keyed by their official label even
+//! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
+//!
+//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
+//! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
+//! (1). 表4 likewise with the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`,
+//! `国有资本经营预算`).
+
+use super::amounts::{self, Slot};
+use super::header::{Layout, MappedColumn};
+use super::norm::{cell_text, norm, strip_numbering};
+use super::reader::{Content, Feed, TableReader};
+use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
+use crate::finding::Finding;
+use crate::grid::Grid;
+use crate::model::{
+    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
+};
+use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
+use rust_decimal::Decimal;
+
+/// Longer single texts in the label column are prose, not items.
+const MAX_LABEL_CHARS: usize = 30;
+
+/// Income labels printed differently from the official ones (2026: `一、一般公共预算` for
+/// `一、一般公共预算资金`), as (printed, official) without numbering.
+const INCOME_ALIASES: [(&str, &str); 4] = [
+    ("一般公共预算", "一般公共预算资金"),
+    ("政府性基金预算", "政府性基金"),
+    ("政府性基金预算资金", "政府性基金"),
+    ("国有资本经营预算资金", "国有资本经营预算"),
+];
+
+/// The official label (`derive::OVERVIEW_INCOME_LABELS` / `FISCAL_INCOME_LABELS`) of an income
+/// item printed with other numbering or a 2026 variant; other labels as printed (trimmed).
+fn canonical_income_label(id: TableId, printed: &str) -> String {
+    let official: &[&str] = if id == TableId::T4 {
+        &FISCAL_INCOME_LABELS
+    } else {
+        &OVERVIEW_INCOME_LABELS
+    };
+    let bare = norm(&strip_numbering(printed));
+    let bare = INCOME_ALIASES
+        .iter()
+        .find(|(variant, _)| *variant == bare)
+        .map_or(bare.as_str(), |(_, official)| official);
+    official
+        .iter()
+        .find(|label| norm(&strip_numbering(label)) == bare)
+        .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
+}
+
+#[derive(Debug, Clone)]
+struct Columns {
+    income_label: usize,
+    income_amount: usize,
+    expenditure_label: usize,
+    amounts: Vec<MappedColumn>,
+}
+
+/// Reads 表1 (`TableId::T1`) or 表4 (`TableId::T4`).
+pub(crate) struct SidesReader {
+    id: TableId,
+    unit: MoneyUnit,
+    columns: Columns,
+    income: Vec<(String, Decimal)>,
+    income_total: Option<Decimal>,
+    expenditure: Vec<(String, [Decimal; 4])>,
+    expenditure_total: Option<[Decimal; 4]>,
+    sources: SourceMap,
+    findings: Vec<Finding>,
+}
+
+fn columns_of(layout: Layout) -> Option<Columns> {
+    match layout {
+        Layout::Sides {
+            income_label,
+            income_amount,
+            expenditure_label,
+            amounts,
+        } => Some(Columns {
+            income_label,
+            income_amount,
+            expenditure_label,
+            amounts,
+        }),
+        _ => None,
+    }
+}
+
+impl SidesReader {
+    /// A reader for 表1 or 表4 laid out as `layout` (must be `Layout::Sides`).
+    pub(crate) fn new(id: TableId, layout: Layout, unit: MoneyUnit) -> Option<SidesReader> {
+        Some(SidesReader {
+            id,
+            unit,
+            columns: columns_of(layout)?,
+            income: Vec::new(),
+            income_total: None,
+            expenditure: Vec::new(),
+            expenditure_total: None,
+            sources: SourceMap::new(),
+            findings: Vec::new(),
+        })
+    }
+
+    fn amount(&mut self, grid: &Grid, r: usize, col: usize, key: CellKey, column: &str) -> Decimal {
+        let row = key.row.to_string();
+        let slot = Slot {
+            table: self.id,
+            row: &row,
+            column,
+        };
+        let (value, finding) = amounts::read(grid, r, col, self.unit, slot);
+        self.findings.extend(finding);
+        self.sources.insert(key, grid.location(r, col));
+        value
+    }
+
+    fn key(&self, label: &str, column: usize) -> CellKey {
+        CellKey {
+            table: self.id,
+            row: RowKey::Label(label.to_string()),
+            column,
+        }
+    }
+
+    /// The income side of row `r`; true when it was the total.
+    fn income_side(&mut self, grid: &Grid, r: usize, label: &str) -> bool {
+        let n = norm(label);
+        let is_total = n.contains("总计");
+        if n.ends_with("合计") && !is_total {
+            return false;
+        }
+        let canonical = canonical_income_label(self.id, label);
+        let label = canonical.as_str();
+        let key_label = if is_total { INCOME_TOTAL } else { label };
+        let key = self.key(key_label, 0);
+        let value = self.amount(grid, r, self.columns.income_amount, key, "预算数");
+        if is_total {
+            self.income_total = Some(value);
+        } else {
+            self.income.push((label.to_string(), value));
+        }
+        is_total
+    }
+
+    /// The expenditure side of row `r`; true when it was the total.
+    fn expenditure_side(&mut self, grid: &Grid, r: usize, label: &str) -> bool {
+        let n = norm(label);
+        let is_total = n.contains("总计");
+        if n.ends_with("合计") && !is_total {
+            return false;
+        }
+        let name = if is_total {
+            EXPENDITURE_TOTAL.to_string()
+        } else {
+            strip_numbering(label)
+        };
+        let mut values = [Decimal::ZERO; 4];
+        for m in self.columns.amounts.clone() {
+            let column = if self.id == TableId::T4 {
+                T4_COLUMNS.get(m.index + 1).copied().unwrap_or_default()
+            } else {
+                "预算数"
+            };
+            let key = self.key(&name, m.index + 1);
+            if let Some(slot) = values.get_mut(m.index) {
+                *slot = self.amount(grid, r, m.col, key, column);
+            }
+        }
+        if is_total {
+            self.expenditure_total = Some(values);
+        } else {
+            self.expenditure.push((name, values));
+        }
+        is_total
+    }
+
+    fn overview(self) -> Overview {
+        Overview {
+            income: self.income,
+            income_total: self.income_total,
+            expenditure: self
+                .expenditure
+                .into_iter()
+                .map(|(name, v)| (name, v[0]))
+                .collect(),
+            expenditure_total: self.expenditure_total.map(|v| v[0]),
+            unit: self.unit,
+        }
+    }
+
+    fn fiscal(self) -> FiscalOverview {
+        let row = |name: String, v: [Decimal; 4]| FiscalRow {
+            name,
+            total: v[0],
+            general: v[1],
+            fund: v[2],
+            capital: v[3],
+        };
+        FiscalOverview {
+            income: self.income,
+            income_total: self.income_total,
+            expenditure: self
+                .expenditure
+                .into_iter()
+                .map(|(name, v)| row(name, v))
+                .collect(),
+            // Named "合计" like `derive::fiscal_overview`.
+            expenditure_total: self.expenditure_total.map(|v| row("合计".to_string(), v)),
+            unit: self.unit,
+        }
+    }
+}
+
+impl TableReader for SidesReader {
+    fn id(&self) -> TableId {
+        self.id
+    }
+
+    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
+        let income = cell_text(grid.cell(r, self.columns.income_label));
+        let expenditure = cell_text(grid.cell(r, self.columns.expenditure_label));
+        let prose = |t: &Option<String>| {
+            t.as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_LABEL_CHARS)
+        };
+        if prose(&income) || prose(&expenditure) {
+            return Feed::End;
+        }
+        let mut total = false;
+        if let Some(label) = income {
+            total |= self.income_side(grid, r, &label);
+        }
+        if let Some(label) = expenditure {
+            total |= self.expenditure_side(grid, r, &label);
+        }
+        if total { Feed::TookLast } else { Feed::Took }
+    }
+
+    fn relayout(&mut self, layout: Layout) {
+        if let Some(columns) = columns_of(layout) {
+            self.columns = columns;
+        }
+    }
+
+    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
+        let this = *self;
+        let sources = this.sources.clone();
+        let findings = this.findings.clone();
+        let content = if this.id == TableId::T4 {
+            Content::Fiscal(this.fiscal())
+        } else {
+            Content::Overview(this.overview())
+        };
+        (content, sources, findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn income_labels_2026_map_to_the_official_ones() {
+        assert_eq!(
+            canonical_income_label(TableId::T1, "1、一般公共预算"),
+            "1、一般公共预算资金"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T4, "一、一般公共预算"),
+            "一、一般公共预算资金"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T1, " 四、其他收入 "),
+            "四、其他收入"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T1, "五、上年结转"),
+            "五、上年结转"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T4, "二、政府性基金预算"),
+            "二、政府性基金"
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! The catalogue of the nine official tables as data: title stems, group-header labels and
+//! column labels (with the variants seen in real submissions) mapped to the column index of the
+//! model (`Amounts::COLUMNS`, or the role lists of 表1/4/9 below).
+//!
+//! All labels are in normalised form (see `norm::norm`): no spaces, no quotes, ASCII brackets
+//! and colons. Nothing here reads a grid.
+
+use crate::model::TableId;
+
+/// How a table's rows are laid out, which decides the reader used for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Coded rows (类/款/项) plus 合计: 表2, 3, 5, 6, 7, 8.
+    Classified,
+    /// Income list beside an expenditure list: 表1 (one amount per side).
+    Overview,
+    /// Income list beside an expenditure list with fund columns: 表4.
+    Fiscal,
+    /// One unlabelled data row: 表9.
+    ThreePublic,
+}
+
+/// One amount column: the model's column index and the labels it is printed with.
+#[derive(Debug)]
+pub(crate) struct ColumnSpec {
+    /// Index into the model's columns (`Amounts::COLUMNS`; for 表4 合计 and the three funds;
+    /// for 表9 `model::T9_COLUMNS`).
+    pub index: usize,
+    /// The official label first, then variants.
+    pub labels: &'static [&'static str],
+    /// A table missing this column cannot be read.
+    pub required: bool,
+}
+
+/// One official table as the recogniser knows it.
+#[derive(Debug)]
+pub(crate) struct TableSpec {
+    /// Which table.
+    pub id: TableId,
+    /// Row layout.
+    pub shape: Shape,
+    /// Title stems (after year and 部门/预算单位), official first.
+    pub titles: &'static [&'static str],
+    /// Group-header labels that single this table out among tables with the same columns.
+    pub groups: &'static [&'static str],
+    /// Amount columns (for 表1/4: the expenditure side's columns).
+    pub columns: &'static [ColumnSpec],
+}
+
+const fn col(index: usize, labels: &'static [&'static str], required: bool) -> ColumnSpec {
+    ColumnSpec {
+        index,
+        labels,
+        required,
+    }
+}
+
+const TOTAL: &[&str] = &["合计", "总计", "小计", "合计数"];
+const SPLIT: &[ColumnSpec] = &[
+    col(0, TOTAL, true),
+    col(1, &["基本支出"], true),
+    col(2, &["项目支出"], true),
+];
+
+/// Labels of the label columns of 表1/4 (`项目`).
+pub(crate) const SIDE_LABELS: &[&str] = &["项目", "收入项目", "支出项目", "科目", "科目名称"];
+/// Labels of the single amount column of each side of 表1/4.
+pub(crate) const SIDE_AMOUNTS: &[&str] = &["预算数", "金额", "预算金额", "合计", "预算"];
+
+/// Labels of code columns: split (`类`, `款`, `项`) or whole.
+pub(crate) const SPLIT_CODE_LABELS: [&str; 3] = ["类", "款", "项"];
+
+/// The nine tables in official order.
+pub(crate) static CATALOGUE: [TableSpec; 9] = [
+    TableSpec {
+        id: TableId::T1,
+        shape: Shape::Overview,
+        titles: &["财务收支预算总表", "收支预算总表"],
+        groups: &["本年收入", "本年支出"],
+        columns: &[col(0, &["预算数", "合计", "金额", "预算金额"], true)],
+    },
+    TableSpec {
+        id: TableId::T2,
+        shape: Shape::Classified,
+        titles: &["收入预算总表", "收入预算表"],
+        groups: &["收入预算", "收入预算数"],
+        columns: &[
+            col(0, TOTAL, true),
+            col(1, &["财政拨款收入", "财政拨款", "财政拨款资金"], true),
+            col(2, &["事业收入"], false),
+            col(3, &["事业单位经营收入", "经营收入"], false),
+            col(4, &["其他收入"], false),
+        ],
+    },
+    TableSpec {
+        id: TableId::T3,
+        shape: Shape::Classified,
+        titles: &["支出预算总表", "支出预算表"],
+        groups: &["支出预算", "支出预算数"],
+        columns: SPLIT,
+    },
+    TableSpec {
+        id: TableId::T4,
+        shape: Shape::Fiscal,
+        titles: &["财政拨款收支预算总表", "财政拨款收支总表"],
+        groups: &["财政拨款收入", "财政拨款支出"],
+        columns: &[
+            col(0, TOTAL, true),
+            col(
+                1,
+                &["一般公共预算", "一般公共预算资金", "一般公共预算财政拨款"],
+                true,
+            ),
+            col(
+                2,
+                &["政府性基金预算", "政府性基金", "政府性基金预算财政拨款"],
+                true,
+            ),
+            col(3, &["国有资本经营预算", "国有资本经营预算财政拨款"], true),
+        ],
+    },
+    TableSpec {
+        id: TableId::T5,
+        shape: Shape::Classified,
+        titles: &[
+            "一般公共预算支出功能分类预算表",
+            "一般公共预算支出预算表",
+            "一般公共预算财政拨款支出预算表",
+        ],
+        groups: &[
+            "一般公共预算支出",
+            "一般公共预算财政拨款支出",
+            "一般公共预算拨款支出",
+        ],
+        columns: SPLIT,
+    },
+    TableSpec {
+        id: TableId::T6,
+        shape: Shape::Classified,
+        titles: &[
+            "政府性基金预算支出功能分类预算表",
+            "政府性基金预算支出预算表",
+            "政府性基金预算财政拨款支出预算表",
+        ],
+        groups: &[
+            "政府性基金预算支出",
+            "政府性基金预算财政拨款支出",
+            "政府性基金支出",
+        ],
+        columns: SPLIT,
+    },
+    TableSpec {
+        id: TableId::T7,
+        shape: Shape::Classified,
+        titles: &[
+            "国有资本经营预算支出功能分类预算表",
+            "国有资本经营预算支出预算表",
+            "国有资本经营预算财政拨款支出预算表",
+        ],
+        groups: &["国有资本经营预算支出", "国有资本经营预算财政拨款支出"],
+        columns: SPLIT,
+    },
+    TableSpec {
+        id: TableId::T8,
+        shape: Shape::Classified,
+        titles: &[
+            "一般公共预算基本支出部门预算经济分类预算表",
+            "一般公共预算基本支出经济分类预算表",
+            "一般公共预算基本支出预算表",
+        ],
+        groups: &["一般公共预算基本支出"],
+        columns: &[
+            col(0, TOTAL, true),
+            col(1, &["人员经费", "人员经费支出", "人员支出"], true),
+            col(
+                2,
+                &["公用经费", "日常公用经费", "公用经费支出", "公用支出"],
+                true,
+            ),
+        ],
+    },
+    TableSpec {
+        id: TableId::T9,
+        shape: Shape::ThreePublic,
+        titles: &[
+            "三公经费和机关运行经费预算表",
+            "三公经费及机关运行经费预算表",
+            "三公经费和机关运行经费预算情况表",
+        ],
+        groups: &["三公经费预算数", "三公经费", "三公经费预算"],
+        columns: &[
+            col(0, &["合计", "小计合计"], true),
+            col(
+                1,
+                &[
+                    "因公出国(境)费",
+                    "因公出国(境)费用",
+                    "因公出国(境)经费",
+                    "因公出国费",
+                ],
+                true,
+            ),
+            col(2, &["公务接待费", "公务接待费用"], true),
+            col(
+                3,
+                &["小计", "公务用车购置及运行费", "公务用车购置及运行维护费"],
+                false,
+            ),
+            col(4, &["购置费", "公务用车购置费", "车辆购置费"], false),
+            col(
+                5,
+                &[
+                    "运行费",
+                    "公务用车运行费",
+                    "运行维护费",
+                    "公务用车运行维护费",
+                ],
+                false,
+            ),
+            col(
+                6,
+                &["机关运行经费预算数", "机关运行经费", "机关运行经费预算"],
+                false,
+            ),
+        ],
+    },
+];
+
+/// The catalogue entry of a table.
+pub(crate) fn spec(id: TableId) -> &'static TableSpec {
+    CATALOGUE
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or(&CATALOGUE[0])
+}
+
+/// The table whose title stem the normalised text contains (longest stem wins), if the text is
+/// short enough to be a title.
+pub(crate) fn title_table(normalised: &str) -> Option<TableId> {
+    let mut best: Option<(usize, TableId)> = None;
+    for spec in &CATALOGUE {
+        for stem in spec.titles {
+            let len = stem.chars().count();
+            if normalised.contains(stem) && best.is_none_or(|(l, _)| len > l) {
+                best = Some((len, spec.id));
+            }
+        }
+    }
+    let (len, id) = best?;
+    (normalised.chars().count() <= len + 40).then_some(id)
+}
+
+/// True when the normalised text is a label some table prints in its header.
+pub(crate) fn is_header_label(label: &str) -> bool {
+    const STRUCTURAL: &[&str] = &[
+        "项目",
+        "类",
+        "款",
+        "项",
+        "科目编码",
+        "编码",
+        "科目代码",
+        "科目名称",
+        "科目",
+        "预算数",
+        "金额",
+        "本年收入",
+        "本年支出",
+        "财政拨款收入",
+        "财政拨款支出",
+        "基本支出",
+        "功能分类科目",
+        "经济分类科目",
+    ];
+    if STRUCTURAL.contains(&label)
+        || label.ends_with("科目编码")
+        || label.ends_with("科目名称")
+        || label.ends_with("科目代码")
+    {
+        return true;
+    }
+    CATALOGUE
+        .iter()
+        .any(|s| s.groups.contains(&label) || s.columns.iter().any(|c| c.labels.contains(&label)))
+}
+
+/// True for the labels of a total row.
+pub(crate) fn is_total_label(label: &str) -> bool {
+    let label = label.trim_end_matches(':');
+    matches!(
+        label,
+        "合计" | "总计" | "合计数" | "总合计" | "支出合计" | "收入合计"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::norm::norm;
+
+    #[test]
+    fn titles_pick_the_longest_stem() {
+        assert_eq!(
+            title_table(&norm("2024年部门收入预算总表")),
+            Some(TableId::T2)
+        );
+        assert_eq!(
+            title_table(&norm("2024年部门财政拨款收支预算总表")),
+            Some(TableId::T4)
+        );
+        assert_eq!(
+            title_table(&norm("2024年部门财务收支预算总表")),
+            Some(TableId::T1)
+        );
+        assert_eq!(
+            title_table(&norm("部门“三公”经费和机关运行经费预算表")),
+            Some(TableId::T9)
+        );
+        assert_eq!(
+            title_table(&norm(
+                "2024年预算单位一般公共预算基本支出部门预算经济分类预算表"
+            )),
+            Some(TableId::T8)
+        );
+        assert_eq!(title_table(&norm("2024年部门预算编制说明")), None);
+        assert_eq!(
+            title_table(&norm(
+                "注：本部门2024年无政府性基金预算财政拨款安排的预算，故本表为空表。"
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn every_table_is_catalogued_once_in_order() {
+        for (spec, id) in CATALOGUE.iter().zip(TableId::ALL) {
+            assert_eq!(spec.id, id);
+            assert_eq!(self::spec(id).id, id);
+            assert!(
+                spec.titles
+                    .iter()
+                    .any(|t| id.title_stem().replace(['“', '”'], "") == *t)
+            );
+        }
+    }
+
+    #[test]
+    fn header_labels_are_known() {
+        for label in [
+            "合计",
+            "财政拨款收入",
+            "类",
+            "部门预算经济分类科目编码",
+            "小计",
+            "收入预算",
+        ] {
+            assert!(is_header_label(label), "{label}");
+        }
+        assert!(!is_header_label("一般公共服务支出"));
+        assert!(!is_header_label("一、财政拨款收入"));
+    }
+}

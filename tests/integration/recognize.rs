@@ -1,0 +1,213 @@
+//! Story: the recogniser reads the published seed text (tables split over pages, repeated
+//! headers, empty 表6/7, 表9 only as prose) into exactly the committed canonical model, and
+//! remembers the submitted cell of every amount.
+
+use crate::common::{repo_path, seed_budget};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use yusuan::derive;
+use yusuan::model::{Budget, CellKey, Code, Level, RowKey, TableId};
+use yusuan::read::text::disclosure_text;
+use yusuan::recognize::{Submission, recognize};
+use yusuan::synth::{Shape, as_rendered, example_budget, render, split_units};
+
+fn seed() -> Submission {
+    let path = repo_path("samples/seed-disclosure.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let grid = disclosure_text("seed-disclosure.txt", &text);
+    recognize(&[grid]).unwrap()
+}
+
+fn cell(sub: &Submission, table: TableId, row: RowKey, column: usize) -> String {
+    let key = CellKey { table, row, column };
+    sub.sources
+        .get(&key)
+        .map(|l| format!("{}!{}", l.sheet, l.cell))
+        .unwrap_or_else(|| panic!("no source for {key:?}"))
+}
+
+fn code(s: &str) -> RowKey {
+    RowKey::Code(Code::new(s).unwrap())
+}
+
+#[test]
+fn seed_text_recognises_to_the_committed_model() {
+    let sub = seed();
+    assert_eq!(sub.budget, seed_budget());
+    assert_eq!(sub.findings, vec![]);
+}
+
+#[test]
+fn seed_key_figures() {
+    let b = seed().budget;
+    let yuan = Decimal::from;
+    let t2 = b.income.total.unwrap();
+    assert_eq!(
+        (t2.total, t2.fiscal, t2.other),
+        (yuan(84_281_400), yuan(84_081_400), yuan(200_000))
+    );
+    let t3 = b.expenditure.total.unwrap();
+    assert_eq!(
+        (t3.total, t3.basic, t3.project),
+        (yuan(84_281_400), yuan(67_268_757), yuan(17_012_643))
+    );
+    assert_eq!(b.general.total.unwrap().total, yuan(84_081_400));
+    let t8 = b.economic.total.unwrap();
+    assert_eq!(
+        (t8.total, t8.personnel, t8.public),
+        (yuan(67_268_757), yuan(48_475_981), yuan(18_792_776))
+    );
+    assert_eq!(
+        [
+            b.income.lines.len(),
+            b.expenditure.lines.len(),
+            b.general.lines.len(),
+            b.economic.lines.len()
+        ],
+        [21, 21, 21, 39]
+    );
+    assert!(b.fund.present && b.fund.lines.is_empty() && b.fund.total.unwrap().total.is_zero());
+    assert!(b.capital.present && b.capital.lines.is_empty());
+    assert_eq!(b.table9.admin_running, Some(yuan(18_792_800)));
+    assert_eq!(b.table9.three_public.unwrap().total, yuan(5_776_000));
+    assert_eq!(b.stated_fiscal, None);
+}
+
+#[test]
+fn seed_sources_name_the_printed_cells() {
+    let sub = seed();
+    // 2 tables × 22 rows … : T2 110 + T3 66 + T5 66 + T6 3 + T7 3 + T8 120 + T1 13 + T9 7.
+    assert_eq!(sub.sources.len(), 388);
+    // Line 113 of the text: `201→03→01→行政运行→48,215,638→48,015,638→→→200,000`.
+    assert_eq!(cell(&sub, TableId::T2, code("2010301"), 0), "正文!E113");
+    assert_eq!(cell(&sub, TableId::T2, code("2010301"), 4), "正文!I113");
+    // The second page of 表2 (after the repeated header) and its 合计 row.
+    assert_eq!(cell(&sub, TableId::T2, code("2210203"), 1), "正文!F135");
+    assert_eq!(cell(&sub, TableId::T2, RowKey::Total, 0), "正文!E136");
+    // 表8's 合计 row prints its amounts from column D.
+    assert_eq!(cell(&sub, TableId::T8, RowKey::Total, 2), "正文!F288");
+    // Empty 表6: the blank 合计 row is still the submitted cell.
+    assert!(sub.sources.contains_key(&CellKey {
+        table: TableId::T6,
+        row: RowKey::Total,
+        column: 2
+    }));
+    // 表1 items by label; 表9 figures from the prose sentences.
+    assert_eq!(
+        cell(&sub, TableId::T1, RowKey::Label("四、其他收入".into()), 0),
+        "正文!B99"
+    );
+    assert_eq!(
+        cell(&sub, TableId::T1, RowKey::Label("住房保障支出".into()), 1),
+        "正文!D96"
+    );
+    assert_eq!(
+        cell(&sub, TableId::T1, RowKey::Label("支出总计".into()), 1),
+        "正文!D100"
+    );
+    assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 1), "正文!A296");
+    assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 6), "正文!A304");
+}
+
+/// Writes a rendered shape under `dir` and returns the path to load (file or folder).
+fn write_shape(dir: &std::path::Path, shape: Shape, files: &[(String, Vec<u8>)]) -> PathBuf {
+    let root = dir.join(shape.name());
+    for (name, bytes) in files {
+        let path = if shape.is_folder() {
+            root.join(name)
+        } else {
+            dir.join(name)
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        if !shape.is_folder() {
+            return path;
+        }
+    }
+    root
+}
+
+#[test]
+fn every_synthetic_shape_recognises_to_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for budget in [example_budget(), with_stated_tables(example_budget())] {
+        for shape in Shape::ALL {
+            let files = render(&budget, shape);
+            let path = write_shape(dir.path(), shape, &files);
+            let got = match yusuan::load(&path) {
+                Ok(sub) => sub,
+                Err(e) => {
+                    failures.push(format!("{shape}: {e}"));
+                    continue;
+                }
+            };
+            let want = as_rendered(&budget, shape);
+            if got.budget != want {
+                failures.push(format!("{shape}: {}", first_difference(&got.budget, &want)));
+            }
+            if !got.findings.is_empty() {
+                failures.push(format!("{shape}: findings {:?}", got.findings));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The budget with stated 表1 and 表4 (as derived), so that every table is rendered.
+fn with_stated_tables(mut b: Budget) -> Budget {
+    b.stated_overview = Some(derive::overview(&b));
+    b.stated_fiscal = Some(derive::fiscal_overview(&b));
+    b
+}
+
+fn first_difference(got: &Budget, want: &Budget) -> String {
+    let got = serde_json::to_value(got).unwrap();
+    let want = serde_json::to_value(want).unwrap();
+    fn walk(path: String, a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
+        use serde_json::Value::*;
+        match (a, b) {
+            (Object(x), Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
+                walk(
+                    format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&Null),
+                    y.get(k).unwrap_or(&Null),
+                )
+            }),
+            (Array(x), Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| walk(format!("{path}[{i}]"), p, q)),
+            _ if a == b => None,
+            _ => Some(format!("{path}: got {a} want {b}")),
+        }
+    }
+    walk(String::new(), &got, &want).unwrap_or_default()
+}
+
+#[test]
+fn unit_level_submissions_recognise_in_every_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = split_units(&with_stated_tables(example_budget()), 3, 7);
+    let mut failures = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        assert_eq!(unit.meta.level, Level::Unit);
+        for shape in Shape::ALL {
+            let sub_dir = dir.path().join(format!("u{i}"));
+            std::fs::create_dir_all(&sub_dir).unwrap();
+            let path = write_shape(&sub_dir, shape, &render(unit, shape));
+            match yusuan::load(&path) {
+                Ok(sub) => {
+                    let want = as_rendered(unit, shape);
+                    if sub.budget != want {
+                        let diff = first_difference(&sub.budget, &want);
+                        failures.push(format!("unit {i} {shape}: {diff}"));
+                    }
+                }
+                Err(e) => failures.push(format!("unit {i} {shape}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
