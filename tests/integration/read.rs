@@ -766,3 +766,20 @@ fn absurd_declared_sizes_are_refused_before_calamine_allocates() {
         "单位.xlsx：文件已损坏或不完整（共享字符串表声明了 4000000000 个字符串，超出文件实际能容纳的数量）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
     );
 }
+
+#[test]
+fn opendocument_text_is_not_a_spreadsheet() {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.text")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(b"<office:document-content/>").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert_eq!(
+        error_text("说明.ods", &bytes),
+        "说明.ods：不是电子表格文件（看起来是OpenDocument 文本或演示文稿）。请提供 .xlsx、.xls 或 .csv 文件"
+    );
+}
