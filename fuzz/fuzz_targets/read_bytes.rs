@@ -13,7 +13,10 @@
 //! ```
 //!
 //! The first input byte picks the file name (and so the extension the reader sees); the rest
-//! is the file's content.
+//! is the file's content. `read_bytes` catches parser panics and reports them as damaged
+//! files, but libfuzzer-sys installs a panic hook that aborts, so the fuzzer still reports
+//! every panic inside calamine (worth sending upstream) as a crash. Allocation failures abort
+//! in any case: the guards in `src/read/guard.rs` are there to prevent them.
 
 #![no_main]
 

@@ -8,7 +8,7 @@
 
 use super::{ReadError, sniff::has_extension};
 use crate::grid::{CellValue, Grid};
-use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
+use encoding_rs::{BIG5, Encoding, GB18030};
 use std::borrow::Cow;
 
 /// How many leading bytes the encoding detector looks at; plenty for any real submission.
@@ -42,11 +42,9 @@ fn decode_legacy(bytes: &[u8]) -> Option<Cow<'_, str>> {
     let sample = bytes.get(..DETECT_BYTES).unwrap_or(bytes);
     detector.feed(sample, sample.len() == bytes.len());
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
+    // Big5 when the detector is sure of it; otherwise GB18030, also for other guesses: short
+    // Chinese text is sometimes misdetected, and a strict decode rejects what is not GB18030.
     let encoding = if guess == BIG5 { BIG5 } else { GB18030 };
-    if guess != GBK && guess != GB18030 && guess != BIG5 && guess != UTF_8 {
-        // Short Chinese text is sometimes misdetected; accept it only if it decodes cleanly.
-        return GB18030.decode_without_bom_handling_and_without_replacement(bytes);
-    }
     encoding.decode_without_bom_handling_and_without_replacement(bytes)
 }
 
@@ -202,7 +200,7 @@ mod tests {
 
     #[test]
     fn decodes_gbk_and_rejects_binary() {
-        let (gbk, _, _) = GBK.encode("项目,金额\n一般公共服务支出,100\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode("项目,金额\n一般公共服务支出,100\n");
         assert_eq!(
             decode("a.csv", &gbk).unwrap(),
             "项目,金额\n一般公共服务支出,100\n"

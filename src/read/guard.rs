@@ -134,42 +134,61 @@ impl Area {
 
     fn cells(&self) -> u64 {
         match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1),
+            (Some((r0, r1)), Some((c0, c1))) => {
+                (u64::from(r1) - u64::from(r0) + 1) * (u64::from(c1) - u64::from(c0) + 1)
+            }
             _ => 0,
         }
     }
 }
 
 /// Refuses an xlsx whose shared string table claims more entries than its size can hold
-/// (each `<si>` takes at least ten bytes).
+/// (each `<si>` takes at least ten bytes). Every part named like a shared string table is
+/// checked, since calamine finds it relative to the workbook and ignoring case.
 pub fn xlsx_shared_strings(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
-    let Ok(entry) = archive.by_name("xl/sharedStrings.xml") else {
-        return Ok(());
-    };
-    let room = entry.size() / 10 + 16;
-    let mut head = Vec::with_capacity(1024);
-    if entry.take(1024).read_to_end(&mut head).is_err() {
-        return Ok(());
+    for index in 0..archive.len() {
+        let Ok(entry) = archive.by_index(index) else {
+            continue;
+        };
+        let is_sst = entry
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+        if !is_sst {
+            continue;
+        }
+        let room = entry.size() / 10 + 16;
+        match declared_unique_count(entry) {
+            Some(n) if n > room => {
+                return Err(ReadError::Corrupt {
+                    file: file.into(),
+                    detail: format!("共享字符串表声明了 {n} 个字符串，超出文件实际能容纳的数量"),
+                });
+            }
+            _ => {}
+        }
     }
-    let head = String::from_utf8_lossy(&head);
-    let claimed = head
-        .find("uniqueCount=")
-        .and_then(|at| head.get(at + "uniqueCount=".len() + 1..))
-        .map(|rest| {
-            rest.chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-        })
-        .and_then(|digits| digits.parse::<u64>().ok());
-    match claimed {
-        Some(n) if n > room => Err(ReadError::Corrupt {
-            file: file.into(),
-            detail: format!("共享字符串表声明了 {n} 个字符串，超出文件实际能容纳的数量"),
-        }),
-        _ => Ok(()),
+    Ok(())
+}
+
+/// The `uniqueCount` of the first `<sst>` element, read as far as that element only.
+fn declared_unique_count(part: impl Read) -> Option<u64> {
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                if e.local_name().as_ref() != "sst" {
+                    return None;
+                }
+                return super::merges::attr(&e, "uniqueCount")?.trim().parse().ok();
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
     }
 }
 
@@ -211,5 +230,7 @@ mod tests {
         a.add(5, 2);
         a.add(9, 0);
         assert_eq!(a.cells(), 15);
+        a.add(u16::MAX, u16::MAX);
+        assert_eq!(a.cells(), 65_531 * 65_536);
     }
 }

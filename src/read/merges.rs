@@ -96,7 +96,7 @@ fn targets(rels: &[u8]) -> Option<HashMap<String, String>> {
 }
 
 /// An attribute's unescaped value, matched on its local name (so `r:id` matches `id`).
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
@@ -248,7 +248,9 @@ impl Span {
     }
     fn area(&self) -> u64 {
         match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
+                .saturating_add(1)
+                .saturating_mul((c1 - c0).saturating_add(1)),
             _ => 0,
         }
     }

@@ -8,8 +8,16 @@
 //! says what to do. Input files are only ever read.
 //!
 //! Cell values are exact: numbers as `CellValue::Number` (the recogniser converts them), text
-//! as stored (CSV fields are always text), cached formula results, `Error("#REF!")`, and
-//! `FormulaWithoutValue` for a formula that was never calculated (xlsx, xls, ods).
+//! as stored (CSV fields are always text), cached formula results, `Error("#REF!")`,
+//! `FormulaWithoutValue` for a formula that was never calculated (xlsx, xls, ods), and dates as
+//! ISO text ("2024-01-31"). Merges come from xlsx, xls and ods (not xlsb).
+//!
+//! Hostile or damaged files: the zip directory's declared size is capped (500 MB), a workbook
+//! expands to at most four million grid cells, sizes calamine would reserve from the file's own
+//! claims are checked first (`guard`), and a panic inside a parser becomes a `Corrupt` error.
+//!
+//! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `merges` and `guard`) or
+//! `csv` (decoding, delimiters) or [`text`] (disclosure documents); `folder` for directories.
 
 mod csv;
 mod folder;

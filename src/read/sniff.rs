@@ -5,7 +5,7 @@
 //! Not for reading cell data: that is the job of `sheet`, `csv` and `text`.
 
 use super::ReadError;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 /// The largest total uncompressed size a workbook archive may declare (500 MB). Real budget
 /// workbooks are a few hundred KB; anything near this is corrupt or hostile.
@@ -104,7 +104,7 @@ fn has_ole_stream(bytes: &[u8], name: &str) -> bool {
 
 /// Zip archives: xlsx/xlsm, xlsb, ods, or something else (Word, WPS, plain zip).
 fn sniff_zip(file: &str, bytes: &[u8]) -> Result<Kind, ReadError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt {
         file: file.into(),
         detail: zip_detail(&e),
     })?;
@@ -120,7 +120,7 @@ fn sniff_zip(file: &str, bytes: &[u8]) -> Result<Kind, ReadError> {
         return Ok(Kind::Xlsb);
     }
     if has("content.xml") && has("mimetype") {
-        if is_ods_mimetype(bytes) {
+        if is_ods_mimetype(&mut archive) {
             return Ok(Kind::Ods);
         }
         return Err(ReadError::NotSpreadsheet {
@@ -144,13 +144,13 @@ fn sniff_zip(file: &str, bytes: &[u8]) -> Result<Kind, ReadError> {
     })
 }
 
-/// An ODS file stores its mimetype uncompressed as the first entry, so its text follows the
-/// first local header's name ("mimetype") directly.
-fn is_ods_mimetype(bytes: &[u8]) -> bool {
-    bytes
-        .get(30..)
-        .and_then(|rest| rest.strip_prefix(b"mimetype"))
-        .is_some_and(|rest| rest.starts_with(ODS_MIME))
+/// Whether the `mimetype` entry names an OpenDocument spreadsheet (or its template).
+fn is_ods_mimetype(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    let Ok(entry) = archive.by_name("mimetype") else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(64);
+    entry.take(64).read_to_end(&mut head).is_ok() && head.starts_with(ODS_MIME)
 }
 
 /// Refuses archives whose declared uncompressed size is absurd (the zip crate bounds each

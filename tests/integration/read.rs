@@ -214,6 +214,26 @@ fn xlsx_merges_agree_with_calamine() {
 }
 
 #[test]
+fn uncalculated_shared_formulas_are_expanded_per_cell() {
+    // D5:E5 as one shared formula, never calculated (no <v>), as some generators write.
+    let bytes = strip_cached_value(
+        &sample_xlsx(),
+        r#"<c r="D5"><f>SUM(D4:D4)</f><v>64079020.5</v></c><c r="E5"><f>SUM(E4:E4)</f></c>"#,
+        r#"<c r="D5"><f t="shared" ref="D5:E5" si="0">SUM(D4:D4)</f></c><c r="E5"><f t="shared" si="0"/></c>"#,
+    );
+    let grids = read_bytes("a.xlsx", &bytes).unwrap();
+    let g = sheet(&grids, "表2");
+    assert_eq!(
+        at(g, "D5"),
+        &CellValue::FormulaWithoutValue("SUM(D4:D4)".into())
+    );
+    assert_eq!(
+        at(g, "E5"),
+        &CellValue::FormulaWithoutValue("SUM(E4:E4)".into())
+    );
+}
+
+#[test]
 fn xlsx_is_sniffed_whatever_the_extension() {
     // An xlsx saved as .xls or with no extension is still read as xlsx; .xlsm likewise.
     for name in ["a.xls", "a", "a.xlsm", "a.csv"] {
@@ -744,5 +764,22 @@ fn absurd_declared_sizes_are_refused_before_calamine_allocates() {
     assert_eq!(
         error_text("单位.xlsx", &xlsx),
         "单位.xlsx：文件已损坏或不完整（共享字符串表声明了 4000000000 个字符串，超出文件实际能容纳的数量）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+    );
+}
+
+#[test]
+fn opendocument_text_is_not_a_spreadsheet() {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.text")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(b"<office:document-content/>").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert_eq!(
+        error_text("说明.ods", &bytes),
+        "说明.ods：不是电子表格文件（看起来是OpenDocument 文本或演示文稿）。请提供 .xlsx、.xls 或 .csv 文件"
     );
 }
