@@ -47,7 +47,7 @@ pub struct BatchPlan {
     pub quiet: bool,
     /// How unit and department workbooks are rendered.
     pub options: WriteOptions,
-    /// Worker threads; `None` uses rayon's default (one per core).
+    /// Worker threads; `None` means [`default_jobs`].
     pub jobs: Option<usize>,
 }
 
@@ -62,6 +62,14 @@ impl BatchPlan {
             jobs: None,
         }
     }
+}
+
+/// The default number of worker threads: twice the cores. Saving a workbook waits for the
+/// disk (`save_atomically` syncs every file, ~4 ms each), and with twice the threads the cores
+/// keep converting other units meanwhile (measured: 1,000 units on 2 cores, 7.8 s with 2
+/// threads, 6.6 s with 4).
+pub fn default_jobs() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Why a batch could not run at all (a bad unit is never one of these).
@@ -291,14 +299,11 @@ pub fn run_with(
                 },
             )
     };
-    let (mut outcomes, consolidation) = match plan.jobs {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| BatchError::Pool(e.to_string()))?
-            .install(work),
-        None => work(),
-    };
+    let (mut outcomes, consolidation) = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.unwrap_or_else(default_jobs))
+        .build()
+        .map_err(|e| BatchError::Pool(e.to_string()))?
+        .install(work);
     outcomes.extend(
         missing
             .iter()
