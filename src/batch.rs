@@ -249,6 +249,42 @@ pub fn run_with(
     progress: &dyn Progress,
     pipeline: &Pipeline<'_>,
 ) -> Result<BatchReport, BatchError> {
+    let units_dir = prepare_output(plan)?;
+    let (mut units, ignored) = find_units(&plan.input_dir, Some(&plan.output_dir))?;
+    let listing = plan.input_dir.join("units.csv");
+    let list = if listing.is_file() {
+        read_units_csv(&listing)?
+    } else {
+        UnitsList::default()
+    };
+    let missing = apply_units_list(&mut units, &list);
+    if units.is_empty() && missing.is_empty() {
+        return Err(BatchError::NoUnits {
+            dir: plan.input_dir.display().to_string(),
+        });
+    }
+    progress.start(units.len());
+    let (mut outcomes, consolidation) = convert_all(&units, plan, pipeline, progress, &units_dir)?;
+    outcomes.extend(
+        missing
+            .iter()
+            .map(|file| failed_outcome(file, file, format!("units.csv 列出的文件 {file} 不存在"))),
+    );
+    outcomes.sort_by(|a, b| a.file.cmp(&b.file));
+    let name = department_name(&list, &outcomes, &plan.input_dir);
+    let department = department(&name, consolidation, pipeline, &plan.output_dir);
+    let report = BatchReport {
+        units: outcomes,
+        department,
+        ignored,
+    };
+    write_summary(&report, &plan.output_dir)?;
+    progress.finish();
+    Ok(report)
+}
+
+/// Checks the folders and creates `OUTDIR/units`; returns that folder.
+fn prepare_output(plan: &BatchPlan) -> Result<PathBuf, BatchError> {
     let input = &plan.input_dir;
     if !input.is_dir() {
         return Err(BatchError::NotADirectory {
@@ -265,25 +301,28 @@ pub fn run_with(
         path: units_dir.display().to_string(),
         reason: e.to_string(),
     })?;
-    let (mut units, ignored) = find_units(input, Some(&plan.output_dir))?;
-    let listing = input.join("units.csv");
-    let list = if listing.is_file() {
-        read_units_csv(&listing)?
-    } else {
-        UnitsList::default()
-    };
-    let missing = apply_units_list(&mut units, &list);
-    if units.is_empty() && missing.is_empty() {
-        return Err(BatchError::NoUnits {
-            dir: input.display().to_string(),
-        });
-    }
-    progress.start(units.len());
-    let work = || {
+    Ok(units_dir)
+}
+
+/// Converts every unit on the worker pool: outcomes in unit order and the consolidation of the
+/// converted units, folded in unit order (so names and results never depend on scheduling, and
+/// no more than a few budgets are alive at once).
+fn convert_all(
+    units: &[UnitInput],
+    plan: &BatchPlan,
+    pipeline: &Pipeline<'_>,
+    progress: &dyn Progress,
+    units_dir: &Path,
+) -> Result<(Vec<UnitOutcome>, Consolidation), BatchError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.unwrap_or_else(default_jobs))
+        .build()
+        .map_err(|e| BatchError::Pool(e.to_string()))?;
+    Ok(pool.install(|| {
         units
             .par_iter()
             .map(|unit| {
-                let (outcome, budget) = process(unit, pipeline, &units_dir);
+                let (outcome, budget) = process(unit, pipeline, units_dir);
                 progress.unit_done(&outcome.unit, outcome.status);
                 let mut c = Consolidation::new();
                 if let Some((budget, kind)) = budget {
@@ -298,36 +337,18 @@ pub fn run_with(
                     (a, ca.merge(cb))
                 },
             )
-    };
-    let (mut outcomes, consolidation) = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.jobs.unwrap_or_else(default_jobs))
-        .build()
-        .map_err(|e| BatchError::Pool(e.to_string()))?
-        .install(work);
-    outcomes.extend(
-        missing
-            .iter()
-            .map(|file| failed_outcome(file, file, format!("units.csv 列出的文件 {file} 不存在"))),
-    );
-    outcomes.sort_by(|a, b| a.file.cmp(&b.file));
-    let name = department_name(&list, &outcomes, input);
-    let department = department(&name, consolidation, pipeline, &plan.output_dir);
-    let report = BatchReport {
-        units: outcomes,
-        department,
-        ignored,
-    };
-    save(
-        &plan.output_dir.join("summary.json"),
-        &summary::json(&report),
-    )?;
-    let xlsx = summary::xlsx(&report).map_err(|e| BatchError::Io {
-        path: "summary.xlsx".into(),
+    }))
+}
+
+/// Writes summary.json and summary.xlsx.
+fn write_summary(report: &BatchReport, output_dir: &Path) -> Result<(), BatchError> {
+    save(&output_dir.join("summary.json"), &summary::json(report))?;
+    let path = output_dir.join("summary.xlsx");
+    let xlsx = summary::xlsx(report).map_err(|e| BatchError::Io {
+        path: path.display().to_string(),
         reason: e.to_string(),
     })?;
-    save(&plan.output_dir.join("summary.xlsx"), &xlsx)?;
-    progress.finish();
-    Ok(report)
+    save(&path, &xlsx)
 }
 
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
