@@ -612,5 +612,35 @@ impl fmt::Display for RowKey {
     }
 }
 
+/// 表1 amount columns of a `CellKey`: 本年收入 预算数 (0) and 本年支出 预算数 (1).
+pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
+
+/// 表4 amount columns of a `CellKey`: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1),
+/// 一般公共预算 (2), 政府性基金预算 (3), 国有资本经营预算 (4).
+pub const T4_COLUMNS: [&str; 5] = [
+    "预算数",
+    "合计",
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+];
+
+/// 表9 columns in printed order; `CellKey { table: T9, row: RowKey::Total, column }` indexes
+/// this list.
+pub const T9_COLUMNS: [&str; 7] = [
+    "合计",
+    "因公出国(境)费",
+    "公务接待费",
+    "公务用车购置及运行费小计",
+    "公务用车购置费",
+    "公务用车运行费",
+    "机关运行经费预算数",
+];
+
+/// The `RowKey::Label` of the 收入总计 row of 表1/表4.
+pub const INCOME_TOTAL: &str = "收入总计";
+/// The `RowKey::Label` of the 支出总计 row of 表1/表4.
+pub const EXPENDITURE_TOTAL: &str = "支出总计";
+
 /// Where each amount of the model was read from, for findings that name the submitted cell.
 pub type SourceMap = std::collections::BTreeMap<CellKey, Location>;

@@ -13,6 +13,7 @@ use crate::derive;
 use crate::finding::{Finding, Severity};
 use crate::model::{Budget, Classification, Classified, Code, SourceMap, SplitAmounts, TableId};
 use crate::money::format_amount;
+use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 /// Identities across tables plus findings for rows that cannot be paired.
@@ -39,7 +40,8 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
     cx.fiscal_overview();
     cx.fiscal_within_total();
     cx.basic_is_economic();
-    cx.table9();
+    cx.admin_running();
+    cx.three_public();
     cx.narrative();
     cx.out
 }
@@ -118,17 +120,21 @@ impl Context<'_> {
         }
     }
 
-    /// The slots the canonical 表1 income item `index` must equal.
-    fn overview_income_target(&self, index: usize) -> (Vec<Slot>, String) {
-        match index {
-            0 => (self.t2_total(1), "表2 合计行 财政拨款收入".into()),
-            1 => (self.split_total(TableId::T5, 0), "表5 合计".into()),
+    /// The slots the canonical 表1 income item `index` must equal, or None when the table they
+    /// come from (表2, 表5) is missing altogether (a missing 表6/7 means zero).
+    fn overview_income_target(&self, index: usize) -> Option<(Vec<Slot>, String)> {
+        let t2 = has(&self.budget.income);
+        let t5 = has(&self.budget.general);
+        Some(match index {
+            0 if t2 => (self.t2_total(1), "表2 合计行 财政拨款收入".into()),
+            1 if t5 => (self.split_total(TableId::T5, 0), "表5 合计".into()),
             2 => (self.split_total(TableId::T6, 0), "表6 合计".into()),
             3 => (self.split_total(TableId::T7, 0), "表7 合计".into()),
-            4 => (self.t2_total(2), "表2 合计行 事业收入".into()),
-            5 => (self.t2_total(3), "表2 合计行 事业单位经营收入".into()),
-            _ => (self.t2_total(4), "表2 合计行 其他收入".into()),
-        }
+            4 if t2 => (self.t2_total(2), "表2 合计行 事业收入".into()),
+            5 if t2 => (self.t2_total(3), "表2 合计行 事业单位经营收入".into()),
+            6 if t2 => (self.t2_total(4), "表2 合计行 其他收入".into()),
+            _ => return None,
+        })
     }
 
     fn overview(&mut self) {
@@ -141,8 +147,9 @@ impl Context<'_> {
             let slot = cell(keys::t1_income(label));
             match overview_income_index(label) {
                 Some(i) => {
-                    let (rhs, words) = self.overview_income_target(i);
-                    self.push(Identity::new("t1-income", slot.clone(), rhs, words));
+                    if let Some((rhs, words)) = self.overview_income_target(i) {
+                        self.push(Identity::new("t1-income", slot.clone(), rhs, words));
+                    }
                     if let Some(entry) = by_index.get_mut(i) {
                         entry.get_or_insert(slot);
                     }
@@ -512,22 +519,41 @@ impl Context<'_> {
         );
     }
 
-    fn table9(&mut self) {
+    /// 表9 机关运行经费 against 表8 公用经费, as far as the unit kind allows.
+    fn admin_running(&mut self) {
         let t9 = &self.budget.table9;
-        if t9.admin_running.is_some()
-            && let Some(kind) = self.budget.meta.unit_kind
-        {
+        if t9.admin_running.is_some() {
             let at = cell(keys::t9(t9::ADMIN_RUNNING));
-            let id = if kind.has_admin_running_cost() {
-                let rhs = self
-                    .ledger
-                    .total_slots(TableId::T8, &self.budget.economic, 2);
-                Identity::new("t9-admin", at, rhs, "表8 合计行 公用经费（行政、参公单位）")
-            } else {
-                Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+            let public = self
+                .ledger
+                .total_slots(TableId::T8, &self.budget.economic, 2);
+            let id = match self.budget.meta.unit_kind {
+                Some(kind) if kind.has_admin_running_cost() => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（行政、参公单位）",
+                ),
+                Some(_) => {
+                    Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+                }
+                // Unknown kind: the 公用经费 of some units at most, never more than all of it.
+                None if has(&self.budget.economic) => Identity::new(
+                    "t9-admin",
+                    at,
+                    public,
+                    "表8 合计行 公用经费（单位类型未知，不应超过）",
+                )
+                .at_most(),
+                None => return,
             };
             self.push(id);
         }
+    }
+
+    /// 三公 items at least the matching 表8 basic items (warnings).
+    fn three_public(&mut self) {
+        let t9 = &self.budget.table9;
         if t9.three_public.is_none() {
             return;
         }
@@ -575,29 +601,46 @@ impl Context<'_> {
             if !stated {
                 continue;
             }
-            let (rhs, words) = match prose {
-                Prose::Income => match t1.and_then(|o| o.income_total) {
-                    Some(_) => (
-                        vec![cell(keys::t1_income(keys::INCOME_TOTAL))],
-                        "表1 收入总计",
-                    ),
-                    None => (self.t2_total(0), "表2 合计"),
-                },
-                Prose::Expenditure => match t1.and_then(|o| o.expenditure_total) {
-                    Some(_) => (
-                        vec![cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL))],
-                        "表1 支出总计",
-                    ),
-                    None => (self.split_total(TableId::T3, 0), "表3 合计"),
-                },
-                Prose::Fiscal => match stated_income(0) {
-                    Some(s) => (s, "表1 一、财政拨款收入"),
-                    None => (self.t2_total(1), "表2 合计行 财政拨款收入"),
-                },
-                Prose::Other => match stated_income(6) {
-                    Some(s) => (s, "表1 四、其他收入"),
-                    None => (self.t2_total(4), "表2 合计行 其他收入"),
-                },
+            let t1_or = |stated: Option<Vec<Slot>>, t1: &'static str, table: bool, other| match (
+                stated, table,
+            ) {
+                (Some(s), _) => Some((s, t1)),
+                (None, true) => Some(other),
+                (None, false) => None,
+            };
+            let t1_total = |total: Option<Decimal>, label: &str| {
+                total.map(|_| vec![cell(keys::t1_income(label))])
+            };
+            let (t2, t3) = (has(&self.budget.income), has(&self.budget.expenditure));
+            let target = match prose {
+                Prose::Income => t1_or(
+                    t1_total(t1.and_then(|o| o.income_total), keys::INCOME_TOTAL),
+                    "表1 收入总计",
+                    t2,
+                    (self.t2_total(0), "表2 合计"),
+                ),
+                Prose::Expenditure => t1_or(
+                    t1.and_then(|o| o.expenditure_total)
+                        .map(|_| vec![cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL))]),
+                    "表1 支出总计",
+                    t3,
+                    (self.split_total(TableId::T3, 0), "表3 合计"),
+                ),
+                Prose::Fiscal => t1_or(
+                    stated_income(0),
+                    "表1 一、财政拨款收入",
+                    t2,
+                    (self.t2_total(1), "表2 合计行 财政拨款收入"),
+                ),
+                Prose::Other => t1_or(
+                    stated_income(6),
+                    "表1 四、其他收入",
+                    t2,
+                    (self.t2_total(4), "表2 合计行 其他收入"),
+                ),
+            };
+            let Some((rhs, words)) = target else {
+                continue;
             };
             self.push(Identity::new("narrative", Slot::Prose(prose), rhs, words));
         }
@@ -630,6 +673,13 @@ mod budget_tests {
     use crate::model::{Budget, IncomeAmounts, MoneyUnit, SourceMap, SplitAmounts};
     use rust_decimal::Decimal;
 
+    /// The findings apart from the missing 表8 these small budgets do without.
+    fn check(b: &Budget) -> Vec<crate::finding::Finding> {
+        let mut found = check_budget(b, &SourceMap::new());
+        found.retain(|f| f.rule != "missing-table");
+        found
+    }
+
     fn health_only() -> Budget {
         let lines: Vec<crate::model::Line<SplitAmounts>> = vec![
             line("210", "卫生健康支出", &[100, 100, 0]),
@@ -657,7 +707,7 @@ mod budget_tests {
             o.expenditure[0].0 = "医疗卫生与计划生育支出".into();
             o.income.retain(|(_, v)| !v.is_zero());
         }
-        assert_eq!(check_budget(&b, &SourceMap::new()), Vec::new());
+        assert_eq!(check(&b), Vec::new());
     }
 
     #[test]
@@ -666,11 +716,10 @@ mod budget_tests {
         if let Some(f) = b.stated_fiscal.as_mut() {
             f.expenditure[0].general = Decimal::from(90);
         }
-        let found: Vec<(String, Option<String>, Option<String>)> =
-            check_budget(&b, &SourceMap::new())
-                .into_iter()
-                .map(|f| (f.rule, f.row, f.column))
-                .collect();
+        let found: Vec<(String, Option<String>, Option<String>)> = check(&b)
+            .into_iter()
+            .map(|f| (f.rule, f.row, f.column))
+            .collect();
         let row = || Some("卫生健康支出".to_string());
         assert_eq!(
             found,
@@ -688,11 +737,33 @@ mod budget_tests {
     }
 
     #[test]
+    fn a_missing_income_table_does_not_cascade_into_table1_or_prose_errors() {
+        let mut b = health_only();
+        b.income = Default::default();
+        b.narrative = Some(crate::model::Narrative {
+            income_total: None,
+            expenditure_total: None,
+            fiscal_income: None,
+            other_income: Some(Decimal::ZERO),
+            precision: Decimal::from(10_000),
+        });
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.income.retain(|(l, _)| !l.contains("其他"));
+        }
+        let found: Vec<(String, Option<u8>)> = check_budget(&b, &SourceMap::new())
+            .into_iter()
+            .map(|f| (f.rule, f.table))
+            .collect();
+        let missing = |t| ("missing-table".to_string(), Some(t));
+        assert_eq!(found, [missing(2), missing(8)]);
+    }
+
+    #[test]
     fn fiscal_money_above_all_money_is_an_error() {
         let mut b = health_only();
         b.general.lines[1].amounts.basic = Decimal::from(120);
         b.general.lines[1].amounts.total = Decimal::from(120);
-        let found = check_budget(&b, &SourceMap::new());
+        let found = check(&b);
         assert!(
             found
                 .iter()

@@ -5,12 +5,12 @@
 //! Method: failing error identities are grouped into connected sets (sharing any slot). For
 //! each set, the candidates are the cells every identity in it mentions; a candidate is kept
 //! when giving it the value that closes the first failing identity makes *all* identities that
-//! mention it hold (the failing ones pass, no passing one breaks). One culprit per set; several
-//! candidates are listed when the evidence cannot tell them apart. Not for wording beyond the
-//! one culprit finding (see `describe`).
+//! mention it hold (the failing ones pass, no passing one breaks). One culprit per set, usually
+//! a single cell; when the evidence cannot tell several cells apart, each of them gets a finding
+//! at its own submitted cell that names the others. Not for other wording (see `describe`).
 
 use super::describe;
-use super::equation::{Identity, Ledger, Outcome, Relation, Slot};
+use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellKey, SourceMap};
 use rust_decimal::Decimal;
@@ -44,14 +44,11 @@ pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) 
     let errors: Vec<usize> = (0..identities.len())
         .filter(|i| identities[*i].severity == Severity::Error)
         .collect();
-    let mut by_slot: HashMap<&Slot, Vec<usize>> = HashMap::new();
-    for &i in &errors {
-        for s in identities[i].slots() {
-            let list = by_slot.entry(s).or_default();
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
-        }
+    if errors
+        .iter()
+        .all(|i| outcomes.get(*i).is_none_or(|o| o.holds))
+    {
+        return Vec::new();
     }
     let failing: Vec<usize> = errors
         .iter()
@@ -60,7 +57,7 @@ pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) 
         .collect();
     components(identities, &failing)
         .into_iter()
-        .filter_map(|set| culprit_of(ledger, identities, outcomes, &by_slot, &set))
+        .filter_map(|set| culprit_of(ledger, identities, outcomes, &errors, &set))
         .collect()
 }
 
@@ -102,7 +99,7 @@ fn culprit_of(
     ledger: &Ledger,
     identities: &[Identity],
     outcomes: &[Outcome],
-    by_slot: &HashMap<&Slot, Vec<usize>>,
+    errors: &[usize],
     set: &[usize],
 ) -> Option<Culprit> {
     let (&first, rest) = set.split_first()?;
@@ -122,19 +119,20 @@ fn culprit_of(
     let gap = outcomes.get(pivot)?.gap;
     let mut candidates = Vec::new();
     for slot in common {
+        if !ledger.has(slot) {
+            continue;
+        }
         let coefficient = identities[pivot].coefficient(slot);
         if coefficient == 0 || set.iter().any(|i| identities[*i].coefficient(slot) == 0) {
             continue;
         }
         let actual = ledger.value(slot);
-        let expected = actual - gap / Decimal::from(coefficient);
-        let all_hold = by_slot.get(slot).is_some_and(|ids| {
-            ids.iter().all(|i| {
-                identities[*i]
-                    .evaluate(ledger, Some((slot, expected)))
-                    .holds
-            })
-        });
+        let expected = saturating_add(actual, -(gap / Decimal::from(coefficient)));
+        let all_hold = errors
+            .iter()
+            .map(|i| &identities[*i])
+            .filter(|id| id.slots().any(|s| s == slot))
+            .all(|id| id.evaluate(ledger, Some((slot, expected))).holds);
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
                 key: key.clone(),
@@ -149,47 +147,54 @@ fn culprit_of(
     })
 }
 
-/// The finding for one culprit: "疑似错误单元格 表3!F12：应为 48,215,638，实为 48,215,683".
-pub fn finding(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Option<Finding> {
-    let first = culprit.candidates.first()?;
-    let describe_one = |c: &Candidate| {
-        let slot = Slot::Cell(c.key.clone());
-        let shown = describe::shown_of(ledger, &slot);
-        let place = describe::place(ledger, &slot);
-        let at = match describe::location(sources, &slot) {
-            Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
-            None => place,
-        };
-        let expected = describe::show(c.expected, shown);
-        let actual = describe::show(c.actual, shown);
-        (at, expected, actual)
-    };
-    let (at, expected, actual) = describe_one(first);
-    let message = if culprit.candidates.len() == 1 {
-        format!(
-            "疑似错误单元格 {at}：应为 {expected}，实为 {actual}（改正后 {} 个不成立的等式全部成立）",
-            culprit.repairs
-        )
-    } else {
-        let list: Vec<String> = culprit
-            .candidates
-            .iter()
-            .map(|c| {
-                let (at, expected, actual) = describe_one(c);
-                format!("{at} 应为 {expected}，实为 {actual}")
-            })
-            .collect();
-        format!(
-            "无法确定唯一的错误单元格，以下 {} 个单元格之一有误：{}",
-            list.len(),
-            list.join("；")
-        )
-    };
-    let slot = Slot::Cell(first.key.clone());
-    Some(
-        describe::finding_at(sources, &slot, Severity::Error, RULE, message)
-            .values(expected, actual),
-    )
+/// The findings for one culprit, one per candidate cell so that each candidate is flagged
+/// where it was submitted: "疑似错误单元格 表3!F12（…）：应为 48,215,638，实为 48,215,683…"; when
+/// several cells explain the evidence equally, each names the others.
+pub fn findings(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Vec<Finding> {
+    let described: Vec<(Slot, String, String, String)> = culprit
+        .candidates
+        .iter()
+        .map(|c| {
+            let slot = Slot::Cell(c.key.clone());
+            let shown = describe::shown_of(ledger, &slot);
+            let place = describe::place(ledger, &slot);
+            let at = match describe::location(sources, &slot) {
+                Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
+                None => place,
+            };
+            let expected = describe::show(c.expected, shown);
+            let actual = describe::show(c.actual, shown);
+            (slot, at, expected, actual)
+        })
+        .collect();
+    let count = described.len();
+    described
+        .iter()
+        .enumerate()
+        .map(|(i, (slot, at, expected, actual))| {
+            let message = if count == 1 {
+                format!(
+                    "疑似错误单元格 {at}：应为 {expected}，实为 {actual}（改正后 {} 个不成立的等式全部成立）",
+                    culprit.repairs
+                )
+            } else {
+                let others: Vec<String> = described
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, (_, at, expected, actual))| {
+                        format!("{at} 应为 {expected}，实为 {actual}")
+                    })
+                    .collect();
+                format!(
+                    "疑似错误单元格（{count} 个可能之一，无法确定唯一）{at}：应为 {expected}，实为 {actual}；同样可能有误：{}",
+                    others.join("；")
+                )
+            };
+            describe::finding_at(sources, slot, Severity::Error, RULE, message)
+                .values(expected.clone(), actual.clone())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -237,13 +242,28 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].candidates.len(), 3);
         let findings = check_budget(&budget, &SourceMap::new());
-        let f = findings.iter().find(|f| f.rule == "culprit").unwrap();
+        let messages: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.rule == "culprit")
+            .map(|f| f.message.as_str())
+            .collect();
+        let place = "表3 支出预算总表 201 一般公共服务支出";
         assert_eq!(
-            f.message,
-            "无法确定唯一的错误单元格，以下 3 个单元格之一有误：\
-             表3 支出预算总表 201 一般公共服务支出 合计列 应为 300，实为 301；\
-             表3 支出预算总表 201 一般公共服务支出 基本支出列 应为 201，实为 200；\
-             表3 支出预算总表 201 一般公共服务支出 项目支出列 应为 101，实为 100"
+            messages,
+            [
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 合计列：应为 300，实为 301；\
+                     同样可能有误：{place} 基本支出列 应为 201，实为 200；{place} 项目支出列 应为 101，实为 100"
+                ),
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 基本支出列：应为 201，实为 200；\
+                     同样可能有误：{place} 合计列 应为 300，实为 301；{place} 项目支出列 应为 101，实为 100"
+                ),
+                format!(
+                    "疑似错误单元格（3 个可能之一，无法确定唯一）{place} 项目支出列：应为 101，实为 100；\
+                     同样可能有误：{place} 合计列 应为 300，实为 301；{place} 基本支出列 应为 201，实为 200"
+                ),
+            ]
         );
     }
 }

@@ -4,10 +4,10 @@
 //!
 //! Not for deciding anything: every function here only formats.
 
-use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot};
+use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturating_add};
 use super::keys;
 use crate::finding::{Finding, Severity};
-use crate::model::{CellKey, Location, MoneyUnit, RowKey, SourceMap, TableId};
+use crate::model::{Location, MoneyUnit, RowKey, SourceMap, TableId};
 use crate::money::{format_amount, format_fixed, format_wan};
 use rust_decimal::Decimal;
 
@@ -55,10 +55,10 @@ fn unit_note(shown: Shown) -> &'static str {
     }
 }
 
-/// The row label of a finding: the code, "合计", or the printed label.
+/// The row label of a finding: the code, "合计" (also 表9's single data row, keyed as its 合计
+/// row), or the printed label.
 pub fn row_field(slot: &Slot) -> Option<String> {
     match slot {
-        Slot::Cell(k) if k.table == TableId::T9 => None,
         Slot::Cell(k) => Some(k.row.to_string()),
         Slot::Prose(p) => Some(p.label().to_string()),
     }
@@ -118,14 +118,6 @@ pub fn location(sources: &SourceMap, slot: &Slot) -> Option<Location> {
     }
 }
 
-/// "表3!F12" (sheet as submitted), or the place in words when the cell is unknown.
-pub fn cell_ref(ledger: &Ledger, sources: &SourceMap, slot: &Slot) -> String {
-    match location(sources, slot) {
-        Some(l) => format!("{}!{}", l.sheet, l.cell),
-        None => place(ledger, slot),
-    }
-}
-
 /// A finding placed at `slot`: table, row, column and location filled in.
 pub fn finding_at(
     sources: &SourceMap,
@@ -155,10 +147,10 @@ pub fn identity_failure(
     let actual = show(outcome.lhs, shown);
     let place = place(ledger, &identity.at);
     let gap = format_amount(outcome.gap.abs());
-    let allowed: Decimal = identity
+    let allowed = identity
         .slots()
         .map(|s| ledger.entry(s).map(|e| e.tolerance).unwrap_or_default())
-        .sum();
+        .fold(Decimal::ZERO, saturating_add);
     let allowance = if allowed.is_zero() {
         String::new()
     } else {
@@ -174,6 +166,10 @@ pub fn identity_failure(
             "{place}（{actual}）应不小于{}（{expected}）{note}，少 {gap} 元{allowance}",
             identity.explain
         ),
+        Relation::AtMost => format!(
+            "{place}（{actual}）应不大于{}（{expected}）{note}，多 {gap} 元{allowance}",
+            identity.explain
+        ),
     };
     finding_at(
         sources,
@@ -183,12 +179,4 @@ pub fn identity_failure(
         message,
     )
     .values(expected, actual)
-}
-
-/// The key of a cell slot.
-pub fn key_of(slot: &Slot) -> Option<&CellKey> {
-    match slot {
-        Slot::Cell(k) => Some(k),
-        Slot::Prose(_) => None,
-    }
 }

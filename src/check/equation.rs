@@ -9,7 +9,7 @@
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, RowKey, TableId};
+use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, TableId};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -111,15 +111,6 @@ impl Ledger {
     /// All slots with their entries.
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
         self.entries.iter()
-    }
-
-    /// A copy with one slot's value replaced (for tests and what-if evaluation).
-    pub fn with_value(&self, slot: &Slot, value: Decimal) -> Ledger {
-        let mut copy = self.clone();
-        if let Some(e) = copy.entries.get_mut(slot) {
-            e.value = value;
-        }
-        copy
     }
 
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &str) {
@@ -256,6 +247,8 @@ pub enum Relation {
     Equal,
     /// Σ lhs ≥ Σ rhs.
     AtLeast,
+    /// Σ lhs ≤ Σ rhs.
+    AtMost,
 }
 
 /// One identity the tables must satisfy.
@@ -265,7 +258,7 @@ pub struct Identity {
     pub rule: &'static str,
     /// Error, or warning for identities that legitimately fail at times.
     pub severity: Severity,
-    /// =, or ≥.
+    /// =, ≥ or ≤.
     pub relation: Relation,
     /// The cell the finding is reported at (the checked cell; may be a 合计 the table did not
     /// print, then `lhs` holds its 类 rows instead).
@@ -295,6 +288,12 @@ impl Identity {
     /// The same identity as "lhs ≥ rhs".
     pub fn at_least(mut self) -> Self {
         self.relation = Relation::AtLeast;
+        self
+    }
+
+    /// The same identity as "lhs ≤ rhs".
+    pub fn at_most(mut self) -> Self {
+        self.relation = Relation::AtMost;
         self
     }
 
@@ -328,20 +327,22 @@ impl Identity {
             let mut total = Decimal::ZERO;
             for s in side {
                 let entry = ledger.entry(s);
-                allowed += entry.map(|e| e.tolerance).unwrap_or_default();
-                total += match over {
+                allowed = saturating_add(allowed, entry.map(|e| e.tolerance).unwrap_or_default());
+                let value = match over {
                     Some((o, v)) if o == s => v,
                     _ => entry.map(|e| e.value).unwrap_or_default(),
                 };
+                total = saturating_add(total, value);
             }
             total
         };
         let lhs = sum(&self.lhs);
         let rhs = sum(&self.rhs);
-        let gap = lhs - rhs;
+        let gap = saturating_add(lhs, -rhs);
         let holds = match self.relation {
             Relation::Equal => gap.abs() <= allowed,
             Relation::AtLeast => gap >= -allowed,
+            Relation::AtMost => gap <= allowed,
         };
         Outcome {
             lhs,
@@ -350,6 +351,15 @@ impl Identity {
             holds,
         }
     }
+}
+
+/// Adds without panicking on absurd input amounts (beyond `Decimal`'s range).
+pub fn saturating_add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
 }
 
 /// The result of evaluating an identity.
@@ -370,14 +380,6 @@ pub struct Outcome {
 pub fn unique_lines<A>(t: &Classified<A>) -> impl Iterator<Item = &Line<A>> {
     let mut seen = HashSet::new();
     t.lines.iter().filter(move |l| seen.insert(&l.code))
-}
-
-/// The row key of a slot, for labelled tables.
-pub fn row_of(slot: &Slot) -> Option<&RowKey> {
-    match slot {
-        Slot::Cell(k) => Some(&k.row),
-        Slot::Prose(_) => None,
-    }
 }
 
 #[cfg(test)]

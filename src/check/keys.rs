@@ -1,6 +1,7 @@
-//! The cell-key conventions of the labelled tables (表1, 表4, 表9) and the official column
-//! headers of every table, shared by the checks, the recogniser (which fills
-//! `Submission.sources` with these keys) and the reports.
+//! Cell keys and column headers: how the checks address every amount of the model, following
+//! the conventions the recogniser uses for `Submission::sources` (see `recognize`, "Sources":
+//! 表1 income items column 0 and expenditure items column 1 by label; 表4 expenditure columns
+//! 1..=4; 表9 as its 合计 row), so that a finding's cell key finds the submitted cell.
 //!
 //! Not for values: this module only names cells; it reads no amounts.
 
@@ -8,27 +9,7 @@ use crate::model::{
     Amounts, CellKey, Code, EconomicAmounts, IncomeAmounts, RowKey, SplitAmounts, TableId,
 };
 
-/// 表1 amount columns: 本年收入 预算数 (0) and 本年支出 预算数 (1).
-pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
-/// 表4 amount columns: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1), 一般公共预算 (2),
-/// 政府性基金预算 (3), 国有资本经营预算 (4).
-pub const T4_COLUMNS: [&str; 5] = [
-    "预算数",
-    "合计",
-    "一般公共预算",
-    "政府性基金预算",
-    "国有资本经营预算",
-];
-/// 表9 amount columns of its single data row, in printed order.
-pub const T9_COLUMNS: [&str; 7] = [
-    "合计",
-    "因公出国(境)费",
-    "公务接待费",
-    "小计",
-    "购置费",
-    "运行费",
-    "机关运行经费预算数",
-];
+pub use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS, T9_COLUMNS};
 /// 表9 column indices, named.
 pub mod t9 {
     /// 三公 合计.
@@ -46,11 +27,6 @@ pub mod t9 {
     /// 机关运行经费预算数.
     pub const ADMIN_RUNNING: usize = 6;
 }
-
-/// The label of the 收入总计 row of 表1/表4.
-pub const INCOME_TOTAL: &str = "收入总计";
-/// The label of the 支出总计 row of 表1/表4.
-pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// The official column headers of a table's amount columns.
 pub fn columns(table: TableId) -> &'static [&'static str] {
@@ -108,7 +84,7 @@ pub fn t4_expenditure(name: &str, column: usize) -> CellKey {
     labelled(TableId::T4, name, column)
 }
 
-/// A 表9 cell: its single data row is keyed as the 合计 row; `column` per [`t9`].
+/// A 表9 cell: its single data row is keyed as the 合计 row; `column` per [`mod@t9`].
 pub fn t9(column: usize) -> CellKey {
     total(TableId::T9, column)
 }

@@ -6,6 +6,21 @@
 //! those cells ([`row_sums`], [`rollups`], [`cross`]); every identity is evaluated, each failure
 //! becomes a finding, and [`culprit`] names the single cell that explains a group of failures.
 //! [`structure`] adds findings about codes and rows that are not identities.
+//!
+//! Rule ids (stable; `Finding::rule`), errors unless marked:
+//! - `row-sum` 合计 = its parts within a row; `rollup` 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类.
+//! - `t1-income`, `t1-expenditure`, `t1-sum`, `t1-balance`: a stated 表1 against 表2/3/5/6/7
+//!   and itself (an unrecognised income label is a warning).
+//! - `t2-t3` equal 合计 per code and in total; `t2-t3-codes` a code only one of them lists
+//!   (a warning when that row is empty).
+//! - `t4-income`, `t4-expenditure`, `t4-sum`, `t4-balance`: a stated 表4 against 表2/5/6/7.
+//! - `fiscal-within-total` 表5 + 表6 + 表7 ≤ 表3; `t5-t8` 表5 基本支出 = 表8 合计.
+//! - `t9-admin` 机关运行经费 = 表8 公用经费 (unit kind known); `t9-three-public` (warning)
+//!   三公 items at least the matching 表8 basic items.
+//! - `narrative` 编制说明 figures = 表1 within their rounding.
+//! - `culprit` the single cell that explains a group of failures.
+//! - `duplicate-code`, `missing-parent`, `nesting` (a warning when only the print order is
+//!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
 
 pub mod codes;
 pub mod cross;
@@ -51,7 +66,7 @@ pub fn check_budget(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     findings.extend(
         culprits
             .iter()
-            .filter_map(|c| culprit::finding(&checked.ledger, sources, c)),
+            .flat_map(|c| culprit::findings(&checked.ledger, sources, c)),
     );
     findings.extend(structure::findings(budget, sources));
     sort(&mut findings);

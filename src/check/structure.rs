@@ -1,8 +1,9 @@
 //! Structure of the coded tables (表2/3/5/6/7/8): a 款 whose 类 row is missing, a 项 whose 款
 //! row is missing, duplicated codes, rows printed outside their parent's block or at a level
-//! the classification does not have, negative amounts, and codes or names that differ from
-//! the reference lists (obsolete 类 names included). Reference differences are warnings only:
-//! the submission's own code and name win. Not for amounts adding up (see the identity rules).
+//! the classification does not have, negative amounts, codes or names that differ from the
+//! reference lists (obsolete 类 names included), and base tables (表2/3/5/8) missing from the
+//! input. Reference differences are warnings only: the submission's own code and name win.
+//! Not for amounts adding up (see the identity rules).
 
 use super::codes;
 use super::describe::table_name;
@@ -17,14 +18,62 @@ use std::collections::HashSet;
 /// Every structure finding of the budget.
 pub fn findings(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut named = HashSet::new();
     let f = Classification::Function;
-    table(TableId::T2, &budget.income, f, sources, &mut out);
-    table(TableId::T3, &budget.expenditure, f, sources, &mut out);
-    table(TableId::T5, &budget.general, f, sources, &mut out);
-    table(TableId::T6, &budget.fund, f, sources, &mut out);
-    table(TableId::T7, &budget.capital, f, sources, &mut out);
+    table(
+        TableId::T2,
+        &budget.income,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(
+        TableId::T3,
+        &budget.expenditure,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(
+        TableId::T5,
+        &budget.general,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    table(TableId::T6, &budget.fund, f, sources, &mut named, &mut out);
+    table(
+        TableId::T7,
+        &budget.capital,
+        f,
+        sources,
+        &mut named,
+        &mut out,
+    );
     let e = Classification::Economic;
-    table(TableId::T8, &budget.economic, e, sources, &mut out);
+    table(
+        TableId::T8,
+        &budget.economic,
+        e,
+        sources,
+        &mut named,
+        &mut out,
+    );
+    let base = [
+        (TableId::T2, budget.income.present),
+        (TableId::T3, budget.expenditure.present),
+        (TableId::T5, budget.general.present),
+        (TableId::T8, budget.economic.present),
+    ];
+    for (id, present) in base {
+        if !present {
+            let message = format!("输入中没有{}，与之相关的核对无法进行", table_name(id));
+            out.push(Finding::new(Severity::Warning, "missing-table", message).in_table(id));
+        }
+    }
     out
 }
 
@@ -46,6 +95,7 @@ fn table<A: Amounts>(
     t: &Classified<A>,
     classification: Classification,
     sources: &SourceMap,
+    named: &mut HashSet<(Code, String)>,
     out: &mut Vec<Finding>,
 ) {
     let codes: HashSet<&Code> = t.lines.iter().map(|l| &l.code).collect();
@@ -99,7 +149,10 @@ fn table<A: Amounts>(
             CodeLevel::Kuan => current[1] = Some(&line.code),
             CodeLevel::Xiang => {}
         }
-        reference(&name, &row, line, classification, &mut push);
+        // Each code and name is compared with the reference list once, where it first appears.
+        if named.insert((line.code.clone(), codes::normalize_name(&line.name))) {
+            reference(&name, &row, line, classification, &mut push);
+        }
         for (c, header) in A::COLUMNS.iter().enumerate() {
             let v = line.amounts.get(c);
             if v.is_sign_negative() && !v.is_zero() {
@@ -201,6 +254,7 @@ mod tests {
         };
         let found: Vec<(Severity, String, Option<String>)> = findings(&budget, &SourceMap::new())
             .into_iter()
+            .filter(|f| f.rule != "missing-table")
             .map(|f| (f.severity, f.rule, f.row))
             .collect();
         assert_eq!(
@@ -209,6 +263,44 @@ mod tests {
                 Severity::Warning,
                 "nesting".to_string(),
                 Some("20805".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn a_code_is_compared_with_the_reference_once() {
+        let lines: Vec<Line<SplitAmounts>> = vec![line("299", "其他支出（测试）", &[1, 1, 0])];
+        let budget = Budget {
+            expenditure: table(MoneyUnit::Yuan, lines.clone(), None),
+            general: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let found: Vec<(Option<u8>, String)> = findings(&budget, &SourceMap::new())
+            .into_iter()
+            .filter(|f| f.rule != "missing-table")
+            .map(|f| (f.table, f.rule))
+            .collect();
+        assert_eq!(found, [(Some(3), "unknown-code".to_string())]);
+    }
+
+    #[test]
+    fn missing_base_tables_are_named() {
+        let budget = Budget {
+            income: table(MoneyUnit::Yuan, Vec::new(), None),
+            expenditure: table(MoneyUnit::Yuan, Vec::new(), None),
+            general: table(MoneyUnit::Yuan, Vec::new(), None),
+            ..Budget::default()
+        };
+        let found: Vec<(Option<u8>, String)> = findings(&budget, &SourceMap::new())
+            .into_iter()
+            .map(|f| (f.table, f.message))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Some(8),
+                "输入中没有表8 一般公共预算基本支出部门预算经济分类预算表，与之相关的核对无法进行"
+                    .to_string()
             )]
         );
     }
@@ -226,6 +318,7 @@ mod tests {
         };
         let rules: Vec<String> = findings(&budget, &SourceMap::new())
             .into_iter()
+            .filter(|f| f.rule != "missing-table")
             .map(|f| format!("{:?} {} {}", f.severity, f.rule, f.row.unwrap_or_default()))
             .collect();
         assert_eq!(

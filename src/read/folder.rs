@@ -35,10 +35,8 @@ pub fn read_folder(folder: &Path) -> Result<Vec<Grid>, ReadError> {
         let file = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
         let mut found = read_bytes(&file, &bytes)?;
-        if let [only] = found.as_mut_slice() {
-            if let Some(stem) = path.file_stem() {
-                only.sheet = stem.to_string_lossy().into_owned();
-            }
+        if let ([only], Some(stem)) = (found.as_mut_slice(), path.file_stem()) {
+            only.sheet = stem.to_string_lossy().into_owned();
         }
         grids.append(&mut found);
     }

@@ -13,6 +13,8 @@
 
 mod csv;
 mod folder;
+mod guard;
+mod merges;
 mod sheet;
 mod sniff;
 pub mod text;
@@ -92,7 +94,7 @@ pub enum ReadError {
     },
     /// A sheet whose used area is absurdly large.
     #[error(
-        "{file} 的工作表「{sheet}」数据范围过大（超过 1000 万个单元格），请删除多余的行列后另存为 .xlsx"
+        "{file} 的工作表「{sheet}」数据范围过大（超过 400 万个单元格），请删除多余的行列后另存为 .xlsx"
     )]
     TooManyCells {
         /// The path as given.
@@ -142,8 +144,21 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
 
 /// Reads one file's bytes into grids; `file_name` names the file in grids and errors, and its
 /// extension and stem are used only where the bytes cannot decide (text shape, CSV sheet name,
-/// WPS wording). Never panics, whatever the bytes.
+/// WPS wording). Never panics, whatever the bytes: calamine does panic on some malformed
+/// workbooks (e.g. xls records shorter than they claim), so a panic in a parser is caught and
+/// reported as a damaged file. The process's panic hook still sees it (the CLI may install a
+/// quiet one); with `panic = "abort"` this protection is lost.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    std::panic::catch_unwind(|| dispatch(file_name, bytes)).unwrap_or_else(|_| {
+        Err(ReadError::Corrupt {
+            file: file_name.into(),
+            detail: "内部结构异常，解析器无法处理".into(),
+        })
+    })
+}
+
+/// The one dispatch point: the sniffed kind decides the reader.
+fn dispatch(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     match sniff(file_name, bytes)? {
         Kind::Xlsx => sheet::xlsx(file_name, bytes),
         Kind::Xlsb => sheet::xlsb(file_name, bytes),
@@ -198,13 +213,16 @@ fn file_stem(file: &str) -> &str {
 
 /// An I/O error worded for the user.
 fn io_error(file: &str, e: &std::io::Error) -> ReadError {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        ReadError::NotFound { file: file.into() }
-    } else {
-        ReadError::Io {
-            file: file.into(),
-            reason: e.to_string(),
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => return ReadError::NotFound { file: file.into() },
+        std::io::ErrorKind::PermissionDenied => {
+            "没有读取权限，请检查文件权限或先关闭占用它的程序".into()
         }
+        _ => e.to_string(),
+    };
+    ReadError::Io {
+        file: file.into(),
+        reason,
     }
 }
 

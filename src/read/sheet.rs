@@ -6,6 +6,8 @@
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
 use super::ReadError;
+use super::guard;
+use super::merges::{self, XlsxParts};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
     Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls,
@@ -14,9 +16,9 @@ use calamine::{
 use std::collections::HashMap;
 use std::io::Cursor;
 
-/// The most cells (counting the blanks a dense grid needs) one workbook may expand to: ten
-/// million, about 320 MB of grid. Budget workbooks use a few thousand.
-pub const MAX_CELLS: usize = 10_000_000;
+/// The most cells (counting the blanks a dense grid needs) one workbook may expand to: four
+/// million, about 128 MB of grid. Budget workbooks use a few thousand.
+pub const MAX_CELLS: usize = 4_000_000;
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
@@ -46,25 +48,30 @@ fn put(
     Ok(())
 }
 
-/// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas, plus the
-/// merge list.
+/// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas; merges
+/// from a scan of the sheet's tail (calamine's merge reader is the fallback).
 pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    guard::xlsx_shared_strings(file, bytes)?;
     let mut book: Xlsx<Bytes> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
+    let mut parts = XlsxParts::new(bytes);
     let mut grids = Vec::with_capacity(sheets.len());
     for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let mut grid = Grid::new(file, sheet.name.as_str());
         grid.hidden = sheet.visible != SheetVisible::Visible;
         xlsx_cells(&mut book, &mut grid, &mut budget)
             .map_err(|e| e.into_error(file, &sheet.name))?;
-        grid.merges = book
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
-            .iter()
-            .map(merge_of)
-            .collect();
+        grid.merges = match parts.as_mut().and_then(|p| p.merges(&sheet.name)) {
+            Some(merges) => merges,
+            None => book
+                .merge_cells_by_sheet_name(&sheet.name)
+                .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
+                .iter()
+                .map(merge_of)
+                .collect(),
+        };
         grids.push(grid);
     }
     Ok(grids)
@@ -159,39 +166,72 @@ fn formula_text(
 
 /// Reads an xls workbook (already parsed whole by calamine when opened).
 pub fn xls(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    guard::xls(file, bytes)?;
     let book: Xls<Bytes> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => ReadError::Encrypted { file: file.into() },
         e => book_error(file, &e.to_string()),
     })?;
-    generic(file, book, true, |book, name| {
+    generic(file, book, |book, name| {
         book.merge_cells_by_sheet_name(name)
+            .map(|dims| dims.iter().map(merge_of).collect())
             .map_err(|e| e.to_string())
     })
 }
 
-/// Reads an ods workbook (calamine does not report ods merges).
+/// Reads an ods workbook (merges from content.xml, which calamine does not report).
 pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let scan = merges::ods_scan(bytes).unwrap_or_default();
+    if scan.largest_area > MAX_CELLS as u64 {
+        return Err(ReadError::Corrupt {
+            file: file.into(),
+            detail: "某个工作表使用的数据范围超过 400 万个单元格；如确为正常文件，请删除多余的行列后另存为 .xlsx".into(),
+        });
+    }
+    let merges = scan.merges;
     let book: Ods<Bytes> =
         Ods::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
-    generic(file, book, true, |_, _| Ok(Vec::new()))
+    generic(file, book, |_, name| {
+        Ok(merges.get(name).cloned().unwrap_or_default())
+    })
 }
 
-/// Reads an xlsb workbook (calamine does not report xlsb merges; xlsb always stores formula
-/// results, so formulas are not read).
+/// Reads an xlsb workbook, streaming each sheet's cells (calamine does not report xlsb merges;
+/// xlsb always stores formula results, so formulas are not read).
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
-    let book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+    let mut book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsbError::Password => ReadError::Encrypted { file: file.into() },
         e => book_error(file, &e.to_string()),
     })?;
-    generic(file, book, false, |_, _| Ok(Vec::new()))
+    let mut budget = Budget(MAX_CELLS);
+    let sheets = book.sheets_metadata().to_vec();
+    let mut grids = Vec::with_capacity(sheets.len());
+    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let name = sheet.name.as_str();
+        let mut grid = Grid::new(file, name);
+        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let mut reader = book
+            .worksheet_cells_reader(name)
+            .map_err(|e| sheet_error(file, name, &e.to_string()))?;
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| sheet_error(file, name, &e.to_string()))?
+        {
+            let pos = cell.get_position();
+            match cell_of_ref(cell.get_value().clone()) {
+                CellValue::Empty => {}
+                value => put(&mut grid, &mut budget, pos, value)?,
+            }
+        }
+        grids.push(grid);
+    }
+    Ok(grids)
 }
 
-/// The range-based path shared by xls, ods and xlsb.
+/// The range-based path shared by xls and ods (both parsed whole when opened).
 fn generic<'a, R>(
     file: &str,
     mut book: R,
-    with_formulas: bool,
-    merges: impl Fn(&R, &str) -> Result<Vec<Dimensions>, String>,
+    merges: impl Fn(&R, &str) -> Result<Vec<Merge>, String>,
 ) -> Result<Vec<Grid>, ReadError>
 where
     R: Reader<Bytes<'a>>,
@@ -208,17 +248,11 @@ where
             .worksheet_range(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
         fill_from_range(&mut grid, &mut budget, &range)?;
-        if with_formulas {
-            let formulas = book
-                .worksheet_formula(name)
-                .map_err(|e| sheet_error(file, name, &e.to_string()))?;
-            mark_uncalculated(&mut grid, &mut budget, &formulas)?;
-        }
-        grid.merges = merges(&book, name)
-            .map_err(|detail| sheet_error(file, name, &detail))?
-            .iter()
-            .map(merge_of)
-            .collect();
+        let formulas = book
+            .worksheet_formula(name)
+            .map_err(|e| sheet_error(file, name, &e.to_string()))?;
+        mark_uncalculated(&mut grid, &mut budget, &formulas)?;
+        grid.merges = merges(&book, name).map_err(|detail| sheet_error(file, name, &detail))?;
         grids.push(grid);
     }
     Ok(grids)

@@ -104,13 +104,13 @@ impl<A: Amounts> ClassifiedReader<A> {
                         .collect::<Vec<_>>()
                         .join(" ")
                 } else {
-                    named.to_string()
+                    without_code(named, &code)
                 };
                 return Some((code, name.trim().to_string()));
             }
         }
         let joined: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
-        let (code, rest) = code_and_rest(&joined.join(" "))?;
+        let (code, rest) = code_and_rest(&joined.join(" ")).or_else(|| code_in_any_cell(labels))?;
         let name = if named.is_empty() || code_and_rest(named).is_some() {
             rest
         } else {
@@ -163,6 +163,27 @@ impl<A: Amounts> ClassifiedReader<A> {
                 .located(Some(location)),
         );
     }
+}
+
+/// The name without a repeat of its own code (`2010301 行政运行` under split code cells).
+fn without_code(name: &str, code: &Code) -> String {
+    match code_and_rest(name) {
+        Some((c, rest)) if &c == code => rest,
+        _ => name.to_string(),
+    }
+}
+
+/// The first label cell that starts with a code (an extra leading column such as 单位名称 may
+/// precede it); the name is the rest of that cell, or the label cells after it.
+fn code_in_any_cell(labels: &[(usize, String)]) -> Option<(Code, String)> {
+    labels.iter().enumerate().find_map(|(i, (_, text))| {
+        let (code, rest) = code_and_rest(text)?;
+        if !rest.is_empty() {
+            return Some((code, rest));
+        }
+        let after: Vec<&str> = labels.iter().skip(i + 1).map(|(_, t)| t.as_str()).collect();
+        Some((code, after.join(" ")))
+    })
 }
 
 impl<A: Amounts> TableReader for ClassifiedReader<A> {

@@ -48,7 +48,8 @@ pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
     {
         i += 1;
     }
-    let rest: String = chars.get(i..).unwrap_or_default().iter().collect();
+    // The name keeps its own full-width characters: take it from the original text.
+    let rest: String = text.trim().chars().skip(i).collect();
     Some((code, rest.trim().to_string()))
 }
 

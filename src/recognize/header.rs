@@ -3,7 +3,7 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_text, norm};
+use super::norm::{cell_text, norm, year_in};
 use super::tables::{
     CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
     is_total_label, spec,
@@ -62,7 +62,7 @@ pub(crate) enum Layout {
         income_amount: usize,
         /// Expenditure label column.
         expenditure_label: usize,
-        /// Expenditure amount columns (表1: index 0 only; 表4: 0..=3 as `FISCAL_COLUMNS`).
+        /// Expenditure amount columns (表1: index 0 only; 表4: 0..=3 = 合计 and the three funds).
         amounts: Vec<MappedColumn>,
     },
     /// 表9.
@@ -165,6 +165,7 @@ fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
 
 /// Decides which table a header block belongs to. `title` is the table named by the title
 /// above it (if any), `active` the table being read (a repeated header continues it).
+/// `Missing` is only ever said of the titled table.
 pub(crate) fn judge(
     block: &HeaderBlock,
     title: Option<TableId>,
@@ -183,28 +184,37 @@ pub(crate) fn judge(
     let pick =
         |id: Option<TableId>| id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned());
     let grouped = fitting.iter().find(|(t, _)| has_group(*t)).cloned();
-    if let Some((id, layout)) = pick(title)
-        .or(grouped)
+    let missing = |id: TableId| match fit(spec(id), block) {
+        Err(missing) if partly_there(spec(id), block) => Some(Verdict::Missing(id, missing)),
+        _ => None,
+    };
+    // A title that does not fit yields only to a table its group label names; otherwise its
+    // missing columns are the problem (a 表3 whose 基本支出 is split must not pass for 表8).
+    let titled = title.and_then(|id| {
+        pick(Some(id))
+            .or_else(|| grouped.clone())
+            .map(|(id, layout)| Verdict::Table(id, layout))
+            .or_else(|| missing(id))
+    });
+    if let Some(verdict) = titled {
+        return verdict;
+    }
+    if let Some((id, layout)) = grouped
         .or_else(|| pick(active))
         .or_else(|| fitting.first().cloned())
     {
         return Verdict::Table(id, layout);
     }
-    // Nothing fits: name the table the title or a group label points at, if its columns
-    // are partly there.
-    let named = title.or_else(|| TableId::ALL.into_iter().find(|id| has_group(*id)));
-    match named {
-        Some(id) => match fit(spec(id), block) {
-            Err(missing) if partly_there(spec(id), block) => Verdict::Missing(id, missing),
-            _ => Verdict::Unknown,
-        },
-        None => Verdict::Unknown,
-    }
+    // An untitled header that fits nothing is some other table (项目支出明细, 政府采购…): not
+    // an error, whatever group label it shares with ours.
+    Verdict::Unknown
 }
 
+/// True when some column other than 合计 (which every table has) is in the header.
 fn partly_there(spec: &TableSpec, block: &HeaderBlock) -> bool {
     spec.columns
         .iter()
+        .skip(1)
         .any(|c| block.leaves.iter().any(|l| c.labels.contains(&l.as_str())))
 }
 
@@ -236,7 +246,14 @@ fn fit_classified(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&
     }
     let find = |label: &str| region.iter().position(|l| l == label);
     let code_cols = SPLIT_CODE_LABELS.map(find);
-    let name_col = region.iter().position(|l| l.ends_with("名称"));
+    let name_col = region
+        .iter()
+        .position(|l| l.ends_with("科目名称"))
+        .or_else(|| {
+            region
+                .iter()
+                .position(|l| l.ends_with("名称") && !l.contains("单位"))
+        });
     Ok(Layout::Classified {
         amounts,
         code_cols,
@@ -258,12 +275,7 @@ fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'stat
         return Err(vec!["项目"]);
     };
     let income_amount = (income_label + 1..expenditure_label)
-        .find(|c| {
-            block
-                .leaves
-                .get(*c)
-                .is_some_and(|l| SIDE_AMOUNTS.contains(&l.as_str()))
-        })
+        .find(|c| block.leaves.get(*c).is_some_and(|l| is_side_amount(l)))
         .ok_or_else(|| vec!["预算数"])?;
     let (amounts, missing) = map_columns(spec, block, expenditure_label + 1);
     if !missing.is_empty() {
@@ -299,14 +311,11 @@ fn map_columns(
     let mut mapped: Vec<MappedColumn> = Vec::new();
     let mut missing = Vec::new();
     for column in spec.columns {
-        let found = block
-            .leaves
-            .iter()
-            .enumerate()
-            .skip(from)
-            .find(|(c, leaf)| {
-                column.labels.contains(&leaf.as_str()) && !mapped.iter().any(|m| m.col == *c)
-            });
+        let free = |c: usize| !mapped.iter().any(|m| m.col == c);
+        let leaves = || block.leaves.iter().enumerate().skip(from);
+        let found = leaves()
+            .find(|(c, leaf)| free(*c) && column.labels.contains(&leaf.as_str()))
+            .or_else(|| leaves().find(|(c, leaf)| free(*c) && flattened(spec, column, leaf)));
         match found {
             Some((col, _)) => mapped.push(MappedColumn {
                 index: column.index,
@@ -319,6 +328,32 @@ fn map_columns(
         }
     }
     (mapped, missing)
+}
+
+/// True when a flat header joined a group or parent label and the column's label into one cell:
+/// `“三公”经费合计`, `公务用车购置及运行费小计`, `收入预算合计`.
+fn flattened(spec: &TableSpec, column: &super::tables::ColumnSpec, leaf: &str) -> bool {
+    column.labels.iter().any(|label| {
+        leaf.strip_suffix(label).is_some_and(|prefix| {
+            !prefix.is_empty()
+                && (spec.groups.contains(&prefix)
+                    || spec.columns.iter().any(|c| c.labels.contains(&prefix))
+                    || is_year_prefix(prefix))
+        })
+    })
+}
+
+/// `2024年` or `本年`, as in `2024年预算数`.
+fn is_year_prefix(prefix: &str) -> bool {
+    prefix == "本年" || (year_in(prefix).is_some() && prefix.chars().count() == 5)
+}
+
+/// A side table's amount label: `预算数`, `金额`, or such with a year (`2024年预算数`).
+fn is_side_amount(leaf: &str) -> bool {
+    SIDE_AMOUNTS.contains(&leaf)
+        || SIDE_AMOUNTS
+            .iter()
+            .any(|a| leaf.strip_suffix(a).is_some_and(is_year_prefix))
 }
 
 #[cfg(test)]
@@ -500,6 +535,29 @@ mod tests {
     }
 
     #[test]
+    fn flat_table9_header_joins_group_and_leaf() {
+        let g = grid(&[&[
+            "“三公”经费合计",
+            "因公出国(境)费",
+            "公务接待费",
+            "公务用车购置及运行费小计",
+            "公务用车购置费",
+            "公务用车运行费",
+            "机关运行经费预算数",
+        ]]);
+        let verdict = judge(&read_block(&g, 0), None, None);
+        assert_eq!(
+            verdict,
+            Verdict::Table(
+                TableId::T9,
+                Layout::ThreePublic {
+                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
+                }
+            )
+        );
+    }
+
+    #[test]
     fn overview_and_fiscal_sides() {
         let g = grid(&[
             &["本年收入", "", "本年支出"],
@@ -558,6 +616,32 @@ mod tests {
             judge(&block, Some(TableId::T3), None),
             Verdict::Missing(TableId::T3, vec!["项目支出"])
         );
+    }
+
+    #[test]
+    fn a_title_that_does_not_fit_is_not_taken_for_another_table() {
+        // 表3 with 基本支出 split into 人员经费/公用经费 also fits 表8's columns.
+        let g = grid(&[
+            &["项目", "", "支出预算"],
+            &["科目编码", "科目名称", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "人员经费", "公用经费"],
+        ]);
+        let block = read_block(&g, 0);
+        assert_eq!(
+            judge(&block, Some(TableId::T3), None),
+            Verdict::Missing(TableId::T3, vec!["基本支出"])
+        );
+        // A group label naming another table overrides a stale title.
+        let g = grid(&[
+            &["项目", "", "一般公共预算支出"],
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T2), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T5, _)));
+        // A stale title (from a 目录) sharing only 合计 with the header does not block it.
+        let g = grid(&[&["科目编码", "科目名称", "合计", "人员经费", "公用经费"]]);
+        let verdict = judge(&read_block(&g, 0), Some(TableId::T9), None);
+        assert!(matches!(verdict, Verdict::Table(TableId::T8, _)));
     }
 
     #[test]

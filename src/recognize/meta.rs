@@ -37,10 +37,24 @@ pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     if row.iter().any(is_numeric) {
         return None;
     }
-    let texts: Vec<String> = row.iter().filter_map(cell_text).collect();
+    // `表2 | 2024年部门收入预算总表 | 单位：元`: the unit part is not part of the title.
+    let texts: Vec<String> = row
+        .iter()
+        .filter_map(cell_text)
+        .filter(|t| unit_in(&norm(t)).is_none())
+        .collect();
     if texts.is_empty() || texts.len() > 2 {
         return None;
     }
+    title_in(&texts)
+}
+
+/// The title a sheet's name gives (`5.2预算单位收入预算总表`, `表3 部门支出预算总表`).
+pub(crate) fn sheet_title(sheet: &str) -> Option<Title> {
+    title_in(&[sheet.to_string()])
+}
+
+fn title_in(texts: &[String]) -> Option<Title> {
     let n = norm(&texts.concat());
     let id = title_table(&n)?;
     let stem_at = CATALOGUE
@@ -176,6 +190,11 @@ mod tests {
         assert_eq!((t.id, t.level), (TableId::T9, Level::Unit));
         assert_eq!(title(&row(&["2024年部门收入预算总表", "100"]), 0), None);
         assert_eq!(title(&row(&["合计"]), 0), None);
+        let t = title(&row(&["表3", "2024年部门支出预算总表", "单位：元"]), 0).unwrap();
+        assert_eq!((t.id, t.year), (TableId::T3, Some(2024)));
+        let t = sheet_title("5.2预算单位收入预算总表").unwrap();
+        assert_eq!((t.id, t.year, t.level), (TableId::T2, None, Level::Unit));
+        assert_eq!(sheet_title("Sheet1"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Recognition: finds the official tables in grids and normalises them into the canonical
 //! [`Budget`], remembering where every amount came from.
 //!
-//! The pipeline inside: [`scan`](self) walks each grid and cuts it into tables and prose
+//! The pipeline inside: `scan` walks each grid and cuts it into tables and prose
 //! (titles, `编制部门：`/`单位：` lines, header blocks judged against the table catalogue in
 //! `tables`, data rows read by `classified`, `sides` or `table9`); `prose` reads the figures
 //! stated in text; `build` puts it all into one [`Submission`].
@@ -11,19 +11,29 @@
 //! text that is not a number) become findings with rule [`UNREADABLE`].
 //!
 //! # Sources
-//! `Submission::sources` holds the submitted cell of every amount read:
+//! `Submission::sources` holds the submitted cell of every amount read, keyed as
+//! [`crate::check::keys`] names them:
 //! - 表2/3/5/6/7/8: `RowKey::Code(code)` or `RowKey::Total`, column = `Amounts::COLUMNS` index;
-//! - 表1: `RowKey::Label(label)`: income items as printed in column 0, expenditure items (类
-//!   name without numbering) in column 1, totals as `收入总计` (0) and `支出总计` (1);
-//! - 表4: as 表1, expenditure columns 1..=4 = [`FISCAL_COLUMNS`];
-//! - 表9: `RowKey::Total`, column = index in [`T9_COLUMNS`] (from the table, or the prose
+//! - 表1: `RowKey::Label(label)`: income items in column 0 (the official label of
+//!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
+//!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
+//!   1, totals as `收入总计` (0) and `支出总计` (1);
+//! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
+//! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
 //!   sentence that stated the figure).
 //!
 //! # Conventions
 //! - An empty table (header and a blank 合计 row, like 表6/7 of the seed) is `present: true`,
 //!   no lines, `total: Some(zero)`: the 合计 row was submitted, it is just blank.
 //! - A 表9 printed without a data row gives `three_public: None`.
-//! - The level is `Unit` when any title says 预算单位/单位 or an entity line says 编制单位.
+//! - The level is `Unit` when any title (or a sheet name used as title) says 预算单位/单位, or
+//!   an entity line says 编制单位.
+//! - A sheet named after a table (`5.2预算单位收入预算总表`) titles an untitled table on it.
+//! - Sheets named 封面, 目录 and 校验结果 are skipped; hidden sheets are read after visible ones.
+//! - 表9 figures come from a printed 表9; the prose of 六 (“三公”经费预算数为…万元) fills what
+//!   it lacks. A 表9 without a 单位 line is taken as 万元, every other table as 元.
+//! - Errors are only for inputs without any table and for a titled table missing a required
+//!   column; an untitled header that fits no table is some other table and is ignored.
 
 mod amounts;
 mod build;
@@ -40,8 +50,6 @@ mod table9;
 mod tables;
 
 pub use amounts::UNREADABLE;
-pub use sides::{EXPENDITURE_TOTAL, INCOME_TOTAL};
-pub use tables::{FISCAL_COLUMNS, T9_COLUMNS};
 
 use crate::finding::Finding;
 use crate::grid::Grid;
@@ -72,7 +80,7 @@ pub enum RecognizeError {
         /// Some short texts seen near the top of the sheets, joined.
         labels: String,
     },
-    /// A table was found (by its title or group header) but lacks a required column.
+    /// A titled table (title row or sheet name) lacks a required column.
     #[error("{0}")]
     MissingColumn(Box<MissingColumn>),
 }

@@ -6,8 +6,8 @@
 //! right after it (as in 名词解释) is skipped. Not for tables.
 
 use super::amounts::scale;
-use super::norm::{norm, year_in};
-use super::tables::T9_COLUMNS;
+use super::norm::{is_note, norm, year_in};
+use crate::model::T9_COLUMNS;
 use crate::model::{
     CellKey, Location, MoneyUnit, Narrative, RowKey, SourceMap, Table9, TableId, ThreePublic,
     UnitKind,
@@ -71,9 +71,14 @@ pub(crate) fn facts(lines: &[ProseLine]) -> ProseFacts {
         admin_unit_count,
         year: normalised
             .iter()
-            .filter(|(t, _)| t.contains("预算"))
+            .filter(|(t, _)| is_heading(t) && t.contains("预算"))
             .find_map(|(t, _)| year_in(t)),
     }
+}
+
+/// A short line that is not a note: a cover or section heading such as `上海市2024年市级部门预算`.
+fn is_heading(normalised: &str) -> bool {
+    normalised.chars().count() <= 30 && !is_note(normalised) && !normalised.contains('元')
 }
 
 /// The first figure after one of `keys` in any line.
@@ -97,13 +102,14 @@ fn first_figure(lines: &[(String, &Location)], keys: &[&str], excluded: &[&str])
     })
 }
 
-/// `为1,879.28万元…` → (1879.28, 万元, 2). At most a few filler characters (为, 是, 预算数, :)
+/// `为1,879.28万元…` → (1879.28, 万元, 2). At most a few filler characters (为, 是, 预算数, :,
+/// 财政拨款)
 /// may stand between the key and the number.
 fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
-    const FILLER: &str = "为是:共计合预算数约达";
+    const FILLER: &str = "为是:共计合预算数约达财政拨款安排总额的";
     let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
     let mut i = 0;
-    while i < 6 && chars.get(i).is_some_and(|c| FILLER.contains(*c)) {
+    while i < 10 && chars.get(i).is_some_and(|c| FILLER.contains(*c)) {
         i += 1;
     }
     let start = i;
@@ -368,6 +374,17 @@ mod tests {
     }
 
     #[test]
+    fn three_public_with_fiscal_wording() {
+        let f = facts(&lines(&[
+            "2025年“三公”经费财政拨款预算为12.34万元。",
+            "机关运行经费财政拨款预算数为5.00万元。",
+        ]));
+        let t9 = f.table9.unwrap();
+        assert_eq!(t9.three_public.unwrap().total, d("123400"));
+        assert_eq!(t9.admin_running, Some(d("50000")));
+    }
+
+    #[test]
     fn unit_kinds_from_counts() {
         let kind = |t: &str| facts(&lines(&[t])).unit_kind;
         assert_eq!(kind("本部门中，行政单位1家，事业单位3家"), None);
@@ -396,7 +413,7 @@ mod tests {
         assert_eq!(n.precision, d("1000"));
         assert_eq!(n.income_total, None);
         assert!(f.table9.is_none());
-        let f = facts(&lines(&["收入预算1,234,567.89元"]));
+        let f = facts(&lines(&["本单位收入预算总额为1,234,567.89元"]));
         assert_eq!(f.narrative.unwrap().precision, d("0.01"));
     }
 }

@@ -7,14 +7,14 @@
 
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
-use super::meta::{Title, entity_in, title, unit_in};
+use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{cell_text, is_note, norm};
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
 use super::table9::Table9Reader;
 use super::{MissingColumn, RecognizeError};
-use crate::grid::Grid;
+use crate::grid::{CellValue, Grid};
 use crate::model::{
     EconomicAmounts, IncomeAmounts, Level, Location, MoneyUnit, SplitAmounts, TableId,
 };
@@ -186,65 +186,133 @@ impl Scanner {
         if cells.iter().all(|c| c.is_blank()) {
             return Ok(r + 1);
         }
-        let joined = norm(
-            &cells
-                .iter()
-                .filter_map(cell_text)
-                .collect::<Vec<_>>()
-                .concat(),
-        );
-        if let Some(t) = title(grid, r) {
-            self.end_table();
-            // A unit may share the title's row: `…预算总表 | （单位：万元）`.
-            self.unit_hint = unit_in(&joined);
-            self.pending = Some(Pending {
-                title: t,
-                location: grid.location(r, 0),
-                age: 0,
-            });
+        let texts: Vec<String> = cells.iter().filter_map(cell_text).collect();
+        let joined = norm(&texts.concat());
+        if self.title_row(grid, r, &joined) {
             return Ok(r + 1);
         }
-        let is_header = is_header_row(grid, r);
-        let unit = unit_in(&joined);
-        if !is_header {
-            let entity = entity_in(grid, r);
-            if entity.is_some() || unit.is_some() {
-                self.end_table();
-                self.out.entities.extend(entity);
-                self.unit_hint = unit.or(self.unit_hint);
-                return Ok(r + 1);
-            }
-        } else {
-            self.unit_hint = unit.or(self.unit_hint);
-            let block = read_block(grid, r);
-            if let Some(next) = self.header(grid, &block)? {
+        if is_header_row(grid, r) {
+            if let Some(next) = self.header_rows(grid, r, &joined)? {
                 return Ok(next);
             }
-        }
-        if is_note(&joined) {
-            self.end_table();
-            self.prose(grid, r);
+        } else if self.entity_or_unit_row(grid, r, &joined) {
             return Ok(r + 1);
         }
-        if let Some(active) = self.active.as_mut() {
-            match active.reader.feed(grid, r) {
-                Feed::Took => return Ok(r + 1),
-                Feed::TookLast => {
-                    self.end_table();
-                    return Ok(r + 1);
-                }
-                Feed::End => self.end_table(),
-            }
+        let skipped = self.active.is_some() && is_column_numbering(cells);
+        if is_note(&joined) {
+            self.end_table();
+        } else if skipped || self.data_row(grid, r) {
+            return Ok(r + 1);
         }
         self.prose(grid, r);
         Ok(r + 1)
     }
+
+    /// A title ends the table being read and names the next one.
+    fn title_row(&mut self, grid: &Grid, r: usize, joined: &str) -> bool {
+        let Some(t) = title(grid, r) else {
+            return false;
+        };
+        self.end_table();
+        // A unit may share the title's row: `…预算总表 | （单位：万元）`.
+        self.unit_hint = unit_in(joined);
+        self.pending = Some(Pending {
+            title: t,
+            location: grid.location(r, 0),
+            age: 0,
+        });
+        true
+    }
+
+    /// `编制部门：X` and `单位：元` lines end the table being read and describe the next.
+    fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, joined: &str) -> bool {
+        let entity = entity_in(grid, r);
+        let unit = unit_in(joined);
+        if entity.is_none() && unit.is_none() {
+            return false;
+        }
+        self.end_table();
+        self.out.entities.extend(entity);
+        self.unit_hint = unit.or(self.unit_hint);
+        true
+    }
+
+    /// Header rows from `r`: start or continue a table; returns the row after them, or None
+    /// when they are to be read as ordinary rows.
+    fn header_rows(
+        &mut self,
+        grid: &Grid,
+        r: usize,
+        joined: &str,
+    ) -> Result<Option<usize>, RecognizeError> {
+        self.unit_hint = unit_in(joined).or(self.unit_hint);
+        let block = read_block(grid, r);
+        if let Some(next) = self.header(grid, &block)? {
+            return Ok(Some(next));
+        }
+        // Stray header rows inside a coded table (a partial repeat after a page break) do not
+        // end it; in 表1/4 a label row may be an income item, so it is read.
+        let coded = self
+            .active
+            .as_ref()
+            .is_some_and(|a| !matches!(a.reader.id(), TableId::T1 | TableId::T4));
+        Ok(coded.then_some(block.last_row + 1))
+    }
+
+    /// Offers the row to the table being read; false when there is none or the row ended it.
+    fn data_row(&mut self, grid: &Grid, r: usize) -> bool {
+        let Some(active) = self.active.as_mut() else {
+            return false;
+        };
+        match active.reader.feed(grid, r) {
+            Feed::Took => true,
+            Feed::TookLast => {
+                self.end_table();
+                true
+            }
+            Feed::End => {
+                self.end_table();
+                false
+            }
+        }
+    }
 }
 
-/// Cuts one grid into tables and prose. Fails only when a titled (or group-labelled) table
-/// lacks a required column.
+/// True for the column-numbering row some forms print under the header: `栏次 | 1 | 2 | 3`,
+/// `甲 | 乙 | 1 | 2`.
+fn is_column_numbering(cells: &[CellValue]) -> bool {
+    let mut next = 1;
+    let mut numbers = 0;
+    for value in cells {
+        let Some(text) = cell_text(value) else {
+            if value.is_blank() {
+                continue;
+            }
+            return false;
+        };
+        let t = norm(&text);
+        if t == next.to_string() {
+            next += 1;
+            numbers += 1;
+        } else if !matches!(t.as_str(), "栏次" | "甲" | "乙" | "丙" | "丁" | "行次") {
+            return false;
+        }
+    }
+    numbers >= 2
+}
+
+/// Cuts one grid into tables and prose. Fails only when a titled table lacks a required
+/// column.
 pub(crate) fn scan(grid: &Grid) -> Result<GridScan, RecognizeError> {
-    let mut scanner = Scanner::default();
+    // A sheet named after a table titles an untitled table at its top.
+    let mut scanner = Scanner {
+        pending: sheet_title(&grid.sheet).map(|title| Pending {
+            title,
+            location: grid.location(0, 0),
+            age: 0,
+        }),
+        ..Scanner::default()
+    };
     let mut r = 0;
     while r < grid.rows.len() {
         r = scanner.row(grid, r)?.max(r + 1);

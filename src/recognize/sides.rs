@@ -1,7 +1,10 @@
 //! The reader of 表1 and 表4, which print an income list beside an expenditure list:
 //! `项目 | 预算数 | 项目 | 预算数…`, padding rows, then `收入总计 | N | 支出总计 | N…`.
 //!
-//! Sources: 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
+//! Income items known to the official lists (`derive`) are keyed by their official label even
+//! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
+//!
+//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
 //! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
 //! (1). 表4 likewise with the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`,
 //! `国有资本经营预算`).
@@ -10,21 +13,45 @@ use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader};
-use super::tables::FISCAL_COLUMNS;
+use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::{
     CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
 };
+use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
 use rust_decimal::Decimal;
-
-/// The row label of the income total.
-pub const INCOME_TOTAL: &str = "收入总计";
-/// The row label of the expenditure total.
-pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// Longer single texts in the label column are prose, not items.
 const MAX_LABEL_CHARS: usize = 30;
+
+/// Income labels printed differently from the official ones (2026: `一、一般公共预算` for
+/// `一、一般公共预算资金`), as (printed, official) without numbering.
+const INCOME_ALIASES: [(&str, &str); 4] = [
+    ("一般公共预算", "一般公共预算资金"),
+    ("政府性基金预算", "政府性基金"),
+    ("政府性基金预算资金", "政府性基金"),
+    ("国有资本经营预算资金", "国有资本经营预算"),
+];
+
+/// The official label (`derive::OVERVIEW_INCOME_LABELS` / `FISCAL_INCOME_LABELS`) of an income
+/// item printed with other numbering or a 2026 variant; other labels as printed (trimmed).
+fn canonical_income_label(id: TableId, printed: &str) -> String {
+    let official: &[&str] = if id == TableId::T4 {
+        &FISCAL_INCOME_LABELS
+    } else {
+        &OVERVIEW_INCOME_LABELS
+    };
+    let bare = norm(&strip_numbering(printed));
+    let bare = INCOME_ALIASES
+        .iter()
+        .find(|(variant, _)| *variant == bare)
+        .map_or(bare.as_str(), |(_, official)| official);
+    official
+        .iter()
+        .find(|label| norm(&strip_numbering(label)) == bare)
+        .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
+}
 
 #[derive(Debug, Clone)]
 struct Columns {
@@ -108,6 +135,8 @@ impl SidesReader {
         if n.ends_with("合计") && !is_total {
             return false;
         }
+        let canonical = canonical_income_label(self.id, label);
+        let label = canonical.as_str();
         let key_label = if is_total { INCOME_TOTAL } else { label };
         let key = self.key(key_label, 0);
         let value = self.amount(grid, r, self.columns.income_amount, key, "预算数");
@@ -134,7 +163,7 @@ impl SidesReader {
         let mut values = [Decimal::ZERO; 4];
         for m in self.columns.amounts.clone() {
             let column = if self.id == TableId::T4 {
-                FISCAL_COLUMNS.get(m.index).copied().unwrap_or_default()
+                T4_COLUMNS.get(m.index + 1).copied().unwrap_or_default()
             } else {
                 "预算数"
             };
@@ -229,5 +258,34 @@ impl TableReader for SidesReader {
             Content::Overview(this.overview())
         };
         (content, sources, findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn income_labels_2026_map_to_the_official_ones() {
+        assert_eq!(
+            canonical_income_label(TableId::T1, "1、一般公共预算"),
+            "1、一般公共预算资金"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T4, "一、一般公共预算"),
+            "一、一般公共预算资金"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T1, " 四、其他收入 "),
+            "四、其他收入"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T1, "五、上年结转"),
+            "五、上年结转"
+        );
+        assert_eq!(
+            canonical_income_label(TableId::T4, "二、政府性基金预算"),
+            "二、政府性基金"
+        );
     }
 }

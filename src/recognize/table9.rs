@@ -1,13 +1,15 @@
 //! The reader of 表9 “三公”经费和机关运行经费预算表: one unlabelled data row under a three-row
-//! header, printed in 万元. Sources are keyed `RowKey::Total` with the column index of
-//! `tables::T9_COLUMNS`.
+//! header, printed in 万元 (when a department lists its units as well, the row labelled 合计). Sources are keyed `RowKey::Total` with the column index of
+//! `model::T9_COLUMNS`.
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
+use super::norm::{cell_text, norm};
 use super::reader::{Content, Feed, TableReader};
-use super::tables::T9_COLUMNS;
+use super::tables::is_total_label;
 use crate::finding::Finding;
 use crate::grid::Grid;
+use crate::model::T9_COLUMNS;
 use crate::model::{CellKey, MoneyUnit, RowKey, SourceMap, Table9, TableId, ThreePublic};
 use rust_decimal::Decimal;
 
@@ -36,15 +38,17 @@ impl Table9Reader {
     }
 }
 
-impl TableReader for Table9Reader {
-    fn id(&self) -> TableId {
-        TableId::T9
+impl Table9Reader {
+    /// True when a cell outside the amount columns says 合计.
+    fn is_total_row(&self, grid: &Grid, r: usize) -> bool {
+        let row = grid.rows.get(r).map(Vec::as_slice).unwrap_or_default();
+        row.iter().enumerate().any(|(c, value)| {
+            !self.amounts.iter().any(|m| m.col == c)
+                && cell_text(value).is_some_and(|t| is_total_label(&norm(&t)))
+        })
     }
 
-    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
-        if self.amounts.iter().all(|m| grid.cell(r, m.col).is_blank()) {
-            return Feed::End;
-        }
+    fn read_row(&mut self, grid: &Grid, r: usize) {
         let mut values = [Decimal::ZERO; 7];
         for m in &self.amounts {
             let column = T9_COLUMNS.get(m.index).copied().unwrap_or_default();
@@ -66,7 +70,28 @@ impl TableReader for Table9Reader {
             self.sources.insert(key, grid.location(r, m.col));
         }
         self.values = Some(values);
-        Feed::TookLast
+    }
+}
+
+impl TableReader for Table9Reader {
+    fn id(&self) -> TableId {
+        TableId::T9
+    }
+
+    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
+        if self.amounts.iter().all(|m| grid.cell(r, m.col).is_blank()) {
+            return Feed::End;
+        }
+        // A department's 表9 may list its units too: the 合计 row wins, else the first row.
+        let total_row = self.is_total_row(grid, r);
+        if self.values.is_none() || total_row {
+            self.read_row(grid, r);
+        }
+        if total_row {
+            Feed::TookLast
+        } else {
+            Feed::Took
+        }
     }
 
     fn relayout(&mut self, layout: Layout) {

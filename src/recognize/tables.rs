@@ -23,7 +23,8 @@ pub(crate) enum Shape {
 /// One amount column: the model's column index and the labels it is printed with.
 #[derive(Debug)]
 pub(crate) struct ColumnSpec {
-    /// Index into the model's columns (`Amounts::COLUMNS`, `FISCAL_COLUMNS`, `T9_COLUMNS`).
+    /// Index into the model's columns (`Amounts::COLUMNS`; for 表4 合计 and the three funds;
+    /// for 表9 `model::T9_COLUMNS`).
     pub index: usize,
     /// The official label first, then variants.
     pub labels: &'static [&'static str],
@@ -59,23 +60,6 @@ const SPLIT: &[ColumnSpec] = &[
     col(0, TOTAL, true),
     col(1, &["基本支出"], true),
     col(2, &["项目支出"], true),
-];
-
-/// The printed labels of 表4's expenditure amount columns (CellKey columns 1..=4; 0 is the
-/// income side's 预算数).
-pub const FISCAL_COLUMNS: [&str; 4] =
-    ["合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"];
-
-/// The columns of 表9 in printed order; `CellKey { table: T9, row: RowKey::Total, column }`
-/// indexes this list.
-pub const T9_COLUMNS: [&str; 7] = [
-    "合计",
-    "因公出国(境)费",
-    "公务接待费",
-    "公务用车购置及运行费小计",
-    "公务用车购置费",
-    "公务用车运行费",
-    "机关运行经费预算数",
 ];
 
 /// Labels of the label columns of 表1/4 (`项目`).
@@ -302,7 +286,11 @@ pub(crate) fn is_header_label(label: &str) -> bool {
 
 /// True for the labels of a total row.
 pub(crate) fn is_total_label(label: &str) -> bool {
-    matches!(label, "合计" | "总计" | "合计数" | "总合计")
+    let label = label.trim_end_matches(':');
+    matches!(
+        label,
+        "合计" | "总计" | "合计数" | "总合计" | "支出合计" | "收入合计"
+    )
 }
 
 #[cfg(test)]

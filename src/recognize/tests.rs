@@ -229,6 +229,35 @@ fn official_layout_with_extra_sheets() {
 }
 
 #[test]
+fn table9_listing_units_takes_its_total_row() {
+    let g = sheet(
+        "表9",
+        &[
+            &["2024年部门“三公”经费和机关运行经费预算表"],
+            &["单位：万元"],
+            &[
+                "单位名称",
+                "合计",
+                "因公出国（境）费",
+                "公务接待费",
+                "公务用车购置及运行费",
+                "机关运行经费",
+            ],
+            &["上海市某某局本部", "=1", "=1", "", "", "=2"],
+            &["上海市某某中心", "=2", "", "=2", "", ""],
+            &["合计", "=3", "=1", "=2", "", "=2"],
+            &["注：单位为万元。"],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    let t9 = &sub.budget.table9;
+    assert_eq!(t9.three_public.as_ref().map(|t| t.total), Some(d("30000")));
+    assert_eq!(t9.admin_running, Some(d("20000")));
+    assert_eq!(source(&sub, TableId::T9, RowKey::Total, 0), "表9!B6");
+    assert_eq!(source(&sub, TableId::T9, RowKey::Total, 3), "表9!E6");
+}
+
+#[test]
 fn overview_and_fiscal_tables_are_stated() {
     let t1 = sheet(
         "表1",
@@ -278,7 +307,8 @@ fn overview_and_fiscal_tables_are_stated() {
         o.income,
         vec![
             ("一、财政拨款收入".to_string(), d("300")),
-            ("1、一般公共预算".to_string(), d("300")),
+            // The 2026 label is read as the official one.
+            ("1、一般公共预算资金".to_string(), d("300")),
             ("2、政府性基金".to_string(), d("0")),
         ]
     );
@@ -481,6 +511,7 @@ fn code_spellings_and_indented_names() {
                 "",
             ],
             &["", "=3", "=1", "行政运行", "=3", "=3", ""],
+            &["201", "03", "02", "2010302 一般行政管理事务", "", "", ""],
         ],
     );
     let b = recognize(&[g]).unwrap().budget;
@@ -490,7 +521,49 @@ fn code_spellings_and_indented_names() {
         .iter()
         .map(|l| l.code.to_string())
         .collect();
-    assert_eq!(codes, ["201", "20103", "2010301"]);
+    assert_eq!(codes, ["201", "20103", "2010301", "2010302"]);
+    assert_eq!(b.expenditure.lines[3].name, "一般行政管理事务");
+}
+
+#[test]
+fn a_leading_unit_column_does_not_hide_the_code() {
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年预算单位支出预算总表"],
+            &[
+                "单位名称",
+                "科目编码",
+                "科目名称",
+                "合计",
+                "基本支出",
+                "项目支出",
+            ],
+            &["上海市某某中心", "2010301", "行政运行", "=1", "=1", ""],
+            &[
+                "上海市某某中心",
+                "2010302 一般行政管理事务",
+                "",
+                "=2",
+                "",
+                "=2",
+            ],
+        ],
+    );
+    let b = recognize(&[g]).unwrap().budget;
+    let got: Vec<(String, String)> = b
+        .expenditure
+        .lines
+        .iter()
+        .map(|l| (l.code.to_string(), l.name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2010301".to_string(), "行政运行".to_string()),
+            ("2010302".to_string(), "一般行政管理事务".to_string())
+        ]
+    );
 }
 
 #[test]
@@ -596,6 +669,7 @@ fn repeated_headers_padding_notes_and_prose_end_tables() {
                 "=3",
                 "",
             ],
+            &["项目", "", "", "支出预算"],
             &["", ""],
             &["合计", "", "", "", "=3", "=3", ""],
             &["注：本表按功能分类列示。"],
@@ -649,6 +723,36 @@ fn empty_tables_are_present_with_a_zero_total() {
     assert!(fund.lines.is_empty());
     assert_eq!(fund.total, Some(split("0", "0", "0")));
     assert_eq!(source(&sub, TableId::T6, RowKey::Total, 1), "正文!F7");
+}
+
+#[test]
+fn the_sheet_name_titles_an_untitled_table() {
+    let g = sheet(
+        "5.5预算单位一般公共预算支出功能分类预算表",
+        &[
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            &["2010301", "行政运行", "=1", "=1", ""],
+        ],
+    );
+    let b = recognize(&[g]).unwrap().budget;
+    assert!(b.general.present && !b.expenditure.present);
+    assert_eq!(b.meta.level, Level::Unit);
+}
+
+#[test]
+fn column_numbering_rows_are_skipped() {
+    let g = sheet(
+        "表3",
+        &[
+            &["2024年部门支出预算总表"],
+            &["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            &["栏次", "", "=1", "=2", "=3"],
+            &["2010301", "行政运行", "=5", "=5", ""],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    assert_eq!(sub.budget.expenditure.lines.len(), 1);
+    assert_eq!(sub.findings, vec![]);
 }
 
 #[test]
@@ -737,6 +841,21 @@ fn missing_required_column_names_table_and_labels() {
         err.to_string(),
         "in.xlsx 工作表“表3”A3：表3（支出预算总表）缺少必需的列“项目支出”（表头中见到：科目编码、科目名称、合计、基本支出）"
     );
+}
+
+#[test]
+fn untitled_foreign_tables_are_ignored_not_errors() {
+    let g = sheet(
+        "附表",
+        &[
+            &["项目", "", "一般公共预算支出"],
+            &["项目名称", "合计", "项目支出"],
+            &["合作交流工作业务费", "=10", "=10"],
+        ],
+    );
+    let t3 = official_t3("2024年部门支出预算总表", "单位：元");
+    let sub = recognize(&[g, t3]).unwrap();
+    assert!(sub.budget.expenditure.present && !sub.budget.general.present);
 }
 
 #[test]
@@ -858,6 +977,30 @@ mod never_panics {
         #[test]
         fn arbitrary_grids_never_panic(grids in proptest::collection::vec(grid(), 0..3)) {
             let _ = recognize(&grids);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The seed text with some of its cells replaced: still no panic, and every amount
+        /// the recogniser keeps still has its source cell.
+        #[test]
+        fn damaged_seed_never_panics(
+            edits in proptest::collection::vec((0usize..320, 0usize..10, cell()), 0..40)
+        ) {
+            let mut g = crate::read::text::disclosure_text(
+                "seed.txt",
+                include_str!("../../samples/seed-disclosure.txt"),
+            );
+            for (r, c, v) in edits {
+                g.set(r, c, v);
+            }
+            if let Ok(sub) = recognize(&[g]) {
+                let b = &sub.budget;
+                let lines = b.income.lines.len() + b.expenditure.lines.len()
+                    + b.general.lines.len() + b.economic.lines.len();
+                prop_assert!(sub.sources.len() >= lines);
+            }
         }
     }
 }

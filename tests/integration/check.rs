@@ -540,6 +540,39 @@ fn wan_seed_is_clean_and_a_two_fen_wan_change_is_caught() {
     );
 }
 
+/// How many single changes of `delta` 元 to a cell of the 万元 seed (outside 表9) are errors.
+fn wan_detection(delta: Decimal) -> (usize, usize) {
+    let wan = seed_in_wan();
+    let (mut caught, mut tried) = (0, 0);
+    for (key, value, _) in cells(&wan) {
+        if key.table == TableId::T9 {
+            continue;
+        }
+        for change in [delta, -delta] {
+            let mut b = wan.clone();
+            assert!(set_cell(&mut b, &key, value + change));
+            tried += 1;
+            if !errors(&check::check_budget(&b, &SourceMap::new())).is_empty() {
+                caught += 1;
+            }
+        }
+    }
+    (caught, tried)
+}
+
+#[test]
+fn wan_seed_changes_beyond_the_rounding_are_caught() {
+    // 0.02 万元 is within the rounding of identities over five 万元 terms (表2 rows: 250 元)
+    // and can be masked by the rounding already in the figures, so not every such change is
+    // detectable (measured: 732 of 762); from 0.06 万元 on, every change is caught.
+    let (caught, tried) = wan_detection(d("200"));
+    println!("万元 seed: ±0.02 万元 caught in {caught} of {tried} cells");
+    assert!(caught * 100 >= tried * 95, "{caught} of {tried}");
+    let (caught, tried) = wan_detection(d("600"));
+    println!("万元 seed: ±0.06 万元 caught in {caught} of {tried} cells");
+    assert_eq!(caught, tried);
+}
+
 #[test]
 fn three_public_below_basic_items_is_only_a_warning() {
     let mut b = seed();
@@ -620,7 +653,7 @@ fn structure_problems_are_reported_with_the_right_severity() {
             (Severity::Error, "duplicate-code", Some(3), Some("2010301")),
             (Severity::Error, "missing-parent", Some(3), Some("2019901")),
             (Severity::Warning, "unknown-code", Some(3), Some("2019901")),
-            (Severity::Error, "t2-t3-codes", Some(3), Some("2019901")),
+            (Severity::Warning, "t2-t3-codes", Some(3), Some("2019901")),
             (Severity::Warning, "obsolete-name", Some(3), Some("210")),
             (Severity::Warning, "negative", Some(5), Some("2010302")),
         ]
@@ -699,34 +732,141 @@ fn checking_the_seed_is_fast() {
     }
     let each = start.elapsed() / runs;
     println!("check of the seed: {each:?} per run (this build profile)");
-    assert!(each.as_millis() < 100, "{each:?}");
+    // Measured at about 0.6 ms in a release build; a dev build is 10-20 times slower.
+    let limit_ms = if cfg!(debug_assertions) { 100 } else { 5 };
+    assert!(each.as_millis() < limit_ms, "{each:?}");
 }
 
 #[test]
-fn tmp_breakdown() {
-    let b = seed();
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(Ledger::new(&b));
+fn absurd_amounts_give_findings_not_panics() {
+    let mut b = seed();
+    let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+    assert!(set_cell(&mut b, &key, Decimal::MAX));
+    let key = keys::coded(TableId::T3, &Code::new("2010302").unwrap(), 0);
+    assert!(set_cell(&mut b, &key, Decimal::MAX));
+    let findings = check::check_budget(&b, &SourceMap::new());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "rollup" && f.row.as_deref() == Some("20103"))
+    );
+}
+
+/// (row, column), 0-based, of an A1 address.
+fn from_a1(a1: &str) -> (usize, usize) {
+    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let col = letters
+        .bytes()
+        .fold(0, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
+        - 1;
+    let row: usize = a1[letters.len()..].parse().unwrap();
+    (row - 1, col)
+}
+
+#[test]
+fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
+    let path = crate::common::repo_path("samples/seed-submission.xlsx");
+    let mut grids = yusuan::read::read_path(&path).unwrap();
+    let clean = yusuan::recognize::recognize(&grids).unwrap();
+    assert_eq!(check::check(&clean), Vec::new());
+    let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
+    let at = clean
+        .sources
+        .get(&key)
+        .expect("表3 2010301 合计 has a source")
+        .clone();
+    let (row, col) = from_a1(&at.cell);
+    let grid = grids.iter_mut().find(|g| g.sheet == at.sheet).unwrap();
+    grid.set(row, col, yusuan::grid::CellValue::Number(48_215_683.0));
+    let slipped = yusuan::recognize::recognize(&grids).unwrap();
+    let findings = check::check(&slipped);
+    let culprits: Vec<&Finding> = findings.iter().filter(|f| f.rule == "culprit").collect();
+    assert_eq!(culprits.len(), 1, "{findings:#?}");
+    assert_eq!(culprits[0].location.as_ref(), Some(&at));
+    assert_eq!(
+        culprits[0].message,
+        format!(
+            "疑似错误单元格 {}!{}（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 个不成立的等式全部成立）",
+            at.sheet, at.cell
+        )
+    );
+    assert_eq!(errors(&findings).len(), 4);
+}
+
+#[test]
+fn two_independent_slips_give_two_culprits() {
+    let mut b = seed();
+    let first = keys::coded(TableId::T3, &Code::new("2080505").unwrap(), 1);
+    let second = keys::coded(TableId::T8, &Code::new("30207").unwrap(), 2);
+    assert!(set_cell(&mut b, &first, d("3365960")));
+    assert!(set_cell(&mut b, &second, d("718273")));
+    let named: Vec<Vec<CellKey>> = check::culprits(&b)
+        .into_iter()
+        .map(|c| c.candidates.into_iter().map(|x| x.key).collect())
+        .collect();
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named.contains(&vec![first]));
+    assert!(named.contains(&vec![second]));
+}
+
+#[test]
+fn mixed_units_allow_each_term_its_own_rounding() {
+    // 表3 in 万元, 表2 in 元: the 表2/表3 agreement on a row allows 50 元 (one rounded term).
+    let mut b = seed();
+    b.expenditure.unit = MoneyUnit::WanYuan;
+    let t2 = keys::coded(TableId::T2, &Code::new("2080501").unwrap(), 0);
+    let t2_fiscal = keys::coded(TableId::T2, &Code::new("2080501").unwrap(), 1);
+    let agreement = |b: &Budget| {
+        check::identities(b)
+            .into_iter()
+            .find(|i| i.rule == "t2-t3" && i.at == Slot::Cell(t2.clone()))
+            .map(|i| i.evaluate(&Ledger::new(b), None).holds)
+    };
+    for (value, holds) in [("3394170", true), ("3394171", false), ("3394070", true)] {
+        let mut changed = b.clone();
+        assert!(set_cell(&mut changed, &t2, d(value)));
+        assert!(set_cell(&mut changed, &t2_fiscal, d(value)));
+        assert_eq!(agreement(&changed), Some(holds), "{value}");
     }
-    println!("ledger {:?}", t.elapsed() / 20);
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(check::identities(&b));
-    }
-    println!("identities(+ledger) {:?}", t.elapsed() / 20);
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(check::structure::findings(&b, &SourceMap::new()));
-    }
-    println!("structure {:?}", t.elapsed() / 20);
-    let ids = check::identities(&b);
-    let l = Ledger::new(&b);
-    let t = Instant::now();
-    for _ in 0..20 {
-        for i in &ids {
-            std::hint::black_box(i.evaluate(&l, None));
+}
+
+#[test]
+fn admin_running_of_an_unknown_kind_is_bounded_by_public_funds() {
+    let mut b = seed();
+    b.meta.unit_kind = None;
+    assert_eq!(check::check_budget(&b, &SourceMap::new()), Vec::new());
+    let key = keys::t9(keys::t9::ADMIN_RUNNING);
+    // Smaller is legitimate when some units are 事业单位.
+    let mut smaller = b.clone();
+    assert!(set_cell(&mut smaller, &key, d("15000000")));
+    assert_eq!(check::check_budget(&smaller, &SourceMap::new()), Vec::new());
+    let mut larger = b.clone();
+    assert!(set_cell(&mut larger, &key, d("18802800")));
+    let findings = check::check_budget(&larger, &SourceMap::new());
+    let rules: Vec<(&str, Option<&str>, Option<&str>)> = findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.row.as_deref(), f.column.as_deref()))
+        .collect();
+    let at = (Some("合计"), Some("机关运行经费预算数"));
+    assert_eq!(rules, [("culprit", at.0, at.1), ("t9-admin", at.0, at.1)]);
+    assert_eq!(
+        findings[1].message,
+        "表9 “三公”经费和机关运行经费预算表 机关运行经费预算数列（1,880.28）应不大于表8 合计行 公用经费（单位类型未知，不应超过）（1,879.28）（万元），多 10,024 元，超出允许的舍入误差 50 元"
+    );
+}
+
+#[test]
+fn synthetic_units_in_every_shape_check_without_findings() {
+    let mut checked = 0;
+    for seed_value in [1_u64, 7, 42] {
+        for unit in yusuan::synth::split_units(&seed(), 6, seed_value) {
+            for shape in yusuan::synth::Shape::ALL {
+                let budget = yusuan::synth::as_rendered(&unit, shape);
+                let findings = check::check_budget(&budget, &SourceMap::new());
+                assert_eq!(findings, Vec::new(), "{shape:?} of {}", unit.meta.entity);
+                checked += 1;
+            }
         }
     }
-    println!("evaluate {} ids {:?}", ids.len(), t.elapsed() / 20);
+    assert_eq!(checked, 3 * 6 * 21);
 }

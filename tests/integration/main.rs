@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod cli;
 mod common;
 mod model_fixture;
 mod read;

@@ -4,9 +4,12 @@
 
 use crate::common::{repo_path, seed_budget};
 use rust_decimal::Decimal;
-use yusuan::model::{CellKey, Code, RowKey, TableId};
+use std::path::PathBuf;
+use yusuan::derive;
+use yusuan::model::{Budget, CellKey, Code, Level, RowKey, TableId};
 use yusuan::read::text::disclosure_text;
 use yusuan::recognize::{Submission, recognize};
+use yusuan::synth::{Shape, as_rendered, example_budget, render, split_units};
 
 fn seed() -> Submission {
     let path = repo_path("samples/seed-disclosure.txt");
@@ -104,4 +107,107 @@ fn seed_sources_name_the_printed_cells() {
     );
     assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 1), "正文!A296");
     assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 6), "正文!A304");
+}
+
+/// Writes a rendered shape under `dir` and returns the path to load (file or folder).
+fn write_shape(dir: &std::path::Path, shape: Shape, files: &[(String, Vec<u8>)]) -> PathBuf {
+    let root = dir.join(shape.name());
+    for (name, bytes) in files {
+        let path = if shape.is_folder() {
+            root.join(name)
+        } else {
+            dir.join(name)
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        if !shape.is_folder() {
+            return path;
+        }
+    }
+    root
+}
+
+#[test]
+fn every_synthetic_shape_recognises_to_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for budget in [example_budget(), with_stated_tables(example_budget())] {
+        for shape in Shape::ALL {
+            let files = render(&budget, shape);
+            let path = write_shape(dir.path(), shape, &files);
+            let got = match yusuan::load(&path) {
+                Ok(sub) => sub,
+                Err(e) => {
+                    failures.push(format!("{shape}: {e}"));
+                    continue;
+                }
+            };
+            let want = as_rendered(&budget, shape);
+            if got.budget != want {
+                failures.push(format!("{shape}: {}", first_difference(&got.budget, &want)));
+            }
+            if !got.findings.is_empty() {
+                failures.push(format!("{shape}: findings {:?}", got.findings));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The budget with stated 表1 and 表4 (as derived), so that every table is rendered.
+fn with_stated_tables(mut b: Budget) -> Budget {
+    b.stated_overview = Some(derive::overview(&b));
+    b.stated_fiscal = Some(derive::fiscal_overview(&b));
+    b
+}
+
+fn first_difference(got: &Budget, want: &Budget) -> String {
+    let got = serde_json::to_value(got).unwrap();
+    let want = serde_json::to_value(want).unwrap();
+    fn walk(path: String, a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
+        use serde_json::Value::*;
+        match (a, b) {
+            (Object(x), Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
+                walk(
+                    format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&Null),
+                    y.get(k).unwrap_or(&Null),
+                )
+            }),
+            (Array(x), Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| walk(format!("{path}[{i}]"), p, q)),
+            _ if a == b => None,
+            _ => Some(format!("{path}: got {a} want {b}")),
+        }
+    }
+    walk(String::new(), &got, &want).unwrap_or_default()
+}
+
+#[test]
+fn unit_level_submissions_recognise_in_every_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = split_units(&with_stated_tables(example_budget()), 3, 7);
+    let mut failures = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        assert_eq!(unit.meta.level, Level::Unit);
+        for shape in Shape::ALL {
+            let sub_dir = dir.path().join(format!("u{i}"));
+            std::fs::create_dir_all(&sub_dir).unwrap();
+            let path = write_shape(&sub_dir, shape, &render(unit, shape));
+            match yusuan::load(&path) {
+                Ok(sub) => {
+                    let want = as_rendered(unit, shape);
+                    if sub.budget != want {
+                        let diff = first_difference(&sub.budget, &want);
+                        failures.push(format!("unit {i} {shape}: {diff}"));
+                    }
+                }
+                Err(e) => failures.push(format!("unit {i} {shape}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,0 +1,215 @@
+//! Pre-flight checks for allocations calamine sizes from the file's own claims, which it does
+//! without limit and which abort the process (not panic) when absurd: an xls DIMENSIONS record
+//! or cell positions spanning billions of cells (its ranges are dense), and an xlsx shared
+//! string table claiming billions of entries. An xls compound file the `cfb` crate rejects is
+//! refused rather than handed to calamine.
+//!
+//! Not for validating content: only sizes that would exhaust memory.
+
+use super::ReadError;
+use super::sheet::MAX_CELLS;
+use std::io::{Cursor, Read};
+
+/// Refuses an xls whose sheets declare or use an area beyond [`MAX_CELLS`], and one whose
+/// compound-file structure is malformed (calamine tolerates some malformations, and then sizes
+/// allocations from garbage; a process abort in a batch of a thousand units is worse than
+/// asking for one file to be saved again).
+pub fn xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
+    let Some(stream) = workbook_stream(bytes).map_err(|_| ReadError::Corrupt {
+        file: file.into(),
+        detail: "复合文档结构异常".into(),
+    })?
+    else {
+        return Ok(());
+    };
+    let mut sheet = Area::default();
+    let mut depth = 0usize;
+    let mut rest = stream.as_slice();
+    while let [t0, t1, l0, l1, tail @ ..] = rest {
+        let typ = u16::from_le_bytes([*t0, *t1]);
+        let len = usize::from(u16::from_le_bytes([*l0, *l1]));
+        let Some(data) = tail.get(..len) else { break };
+        rest = &tail[len..];
+        match typ {
+            // FILEPASS: the rest is encrypted; calamine reports the password.
+            0x002F => return Ok(()),
+            0x0809 => {
+                depth += 1;
+                if depth == 1 {
+                    sheet = Area::default();
+                }
+            }
+            0x000A => depth = depth.saturating_sub(1),
+            0x0200 if !dimensions_fit(data) => return Err(too_large(file)),
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let [r0, r1, c0, c1, ..] = data {
+                    let (row, col) = (
+                        u16::from_le_bytes([*r0, *r1]),
+                        u16::from_le_bytes([*c0, *c1]),
+                    );
+                    sheet.add(row, col);
+                }
+            }
+            0x00BD => {
+                // MulRk: row, first column, ..., last column in the final two bytes.
+                if let ([r0, r1, c0, c1, ..], [.., l0, l1]) = (data, data) {
+                    let row = u16::from_le_bytes([*r0, *r1]);
+                    sheet.add(row, u16::from_le_bytes([*c0, *c1]));
+                    sheet.add(row, u16::from_le_bytes([*l0, *l1]));
+                }
+            }
+            _ => continue,
+        }
+        if sheet.cells() > MAX_CELLS as u64 {
+            return Err(too_large(file));
+        }
+    }
+    Ok(())
+}
+
+/// The Workbook (BIFF8) or Book (BIFF5) stream of a compound file; `Ok(None)` when there is
+/// none (calamine then says so), an error when the compound file is malformed.
+fn workbook_stream(bytes: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
+    let mut compound = cfb::CompoundFile::open(Cursor::new(bytes))?;
+    let Some(name) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| compound.is_stream(n))
+    else {
+        return Ok(None);
+    };
+    let mut stream = compound.open_stream(name)?;
+    let mut out = Vec::new();
+    // A stream cannot be larger than the file holding it.
+    (&mut stream)
+        .take(bytes.len() as u64)
+        .read_to_end(&mut out)?;
+    Ok(Some(out))
+}
+
+/// Whether a DIMENSIONS record describes an area calamine can reserve: mirrors its parsing,
+/// including the cases where its arithmetic would wrap.
+fn dimensions_fit(r: &[u8]) -> bool {
+    let u16_at = |i: usize| {
+        r.get(i..i + 2)
+            .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| {
+        r.get(i..i + 4).map_or(0, |b| {
+            u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        })
+    };
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return true, // calamine rejects the record itself
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return true;
+    }
+    let (end_row, end_col) = (rl - 1, cl - 1);
+    if end_row < rf || end_col < cf {
+        return false;
+    }
+    (end_row - rf + 1).saturating_mul(end_col - cf + 1) <= MAX_CELLS as u64
+}
+
+/// The bounding box of a sheet's cells.
+#[derive(Default)]
+struct Area {
+    rows: Option<(u16, u16)>,
+    cols: Option<(u16, u16)>,
+}
+
+impl Area {
+    fn add(&mut self, row: u16, col: u16) {
+        let widen = |span: Option<(u16, u16)>, v: u16| {
+            Some(span.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        };
+        self.rows = widen(self.rows, row);
+        self.cols = widen(self.cols, col);
+    }
+
+    fn cells(&self) -> u64 {
+        match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1),
+            _ => 0,
+        }
+    }
+}
+
+/// Refuses an xlsx whose shared string table claims more entries than its size can hold
+/// (each `<si>` takes at least ten bytes).
+pub fn xlsx_shared_strings(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(entry) = archive.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let room = entry.size() / 10 + 16;
+    let mut head = Vec::with_capacity(1024);
+    if entry.take(1024).read_to_end(&mut head).is_err() {
+        return Ok(());
+    }
+    let head = String::from_utf8_lossy(&head);
+    let claimed = head
+        .find("uniqueCount=")
+        .and_then(|at| head.get(at + "uniqueCount=".len() + 1..))
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .and_then(|digits| digits.parse::<u64>().ok());
+    match claimed {
+        Some(n) if n > room => Err(ReadError::Corrupt {
+            file: file.into(),
+            detail: format!("共享字符串表声明了 {n} 个字符串，超出文件实际能容纳的数量"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The error for an absurd declared or used area.
+fn too_large(file: &str) -> ReadError {
+    ReadError::Corrupt {
+        file: file.into(),
+        detail: "某个工作表声明或使用的数据范围超过 400 万个单元格；如确为正常文件，请删除多余的行列后另存为 .xlsx"
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dimensions() {
+        let biff8 = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut r = Vec::new();
+            r.extend(rf.to_le_bytes());
+            r.extend(rl.to_le_bytes());
+            r.extend(cf.to_le_bytes());
+            r.extend(cl.to_le_bytes());
+            r.extend([0, 0]);
+            r
+        };
+        assert!(dimensions_fit(&biff8(0, 100, 0, 10)));
+        assert!(dimensions_fit(&biff8(0, 0, 0, 0)));
+        assert!(!dimensions_fit(&biff8(0, 4_000_000_000, 0, 200)));
+        // calamine would compute (rl - 1) - rf + 1 with rf > rl - 1: wraps.
+        assert!(!dimensions_fit(&biff8(50, 10, 0, 5)));
+    }
+
+    #[test]
+    fn area() {
+        let mut a = Area::default();
+        assert_eq!(a.cells(), 0);
+        a.add(5, 2);
+        a.add(9, 0);
+        assert_eq!(a.cells(), 15);
+    }
+}
