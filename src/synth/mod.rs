@@ -371,7 +371,8 @@ pub fn render(budget: &Budget, shape: Shape) -> Vec<(String, Vec<u8>)> {
 /// returns for them: no narrative or unit kind (not rendered); year, entity and level unknown
 /// (`None`, "", the default) for [`Shape::NoTitles`]; 表9 always in 万元; for
 /// [`Shape::WanYuan`] every amount rounded half up to 0.01 万元 and every table's unit 万元.
-/// 表1/表4 income labels are as printed (the 2026 labels of [`Shape::Labels2026`] too).
+/// The 2026 labels of [`Shape::Labels2026`] are expected to be read back as the canonical
+/// labels of `derive` (what the recogniser does).
 pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
     let style = shape.style();
     let mut b = budget.clone();
@@ -411,13 +412,7 @@ pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
     quantise(&mut b.fund, style.unit, &q);
     quantise(&mut b.capital, style.unit, &q);
     quantise(&mut b.economic, style.unit, &q);
-    let relabel = |items: &mut Vec<(String, Decimal)>| {
-        for (label, _) in items.iter_mut() {
-            *label = layout::income_label(label, &style);
-        }
-    };
     if let Some(o) = b.stated_overview.as_mut() {
-        relabel(&mut o.income);
         o.unit = style.unit;
         o.income.iter_mut().for_each(|(_, v)| *v = q(*v));
         o.expenditure.iter_mut().for_each(|(_, v)| *v = q(*v));
@@ -425,7 +420,6 @@ pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
         o.expenditure_total = o.expenditure_total.map(q);
     }
     if let Some(f) = b.stated_fiscal.as_mut() {
-        relabel(&mut f.income);
         f.unit = style.unit;
         f.income.iter_mut().for_each(|(_, v)| *v = q(*v));
         f.income_total = f.income_total.map(q);
