@@ -4,8 +4,8 @@
 //! The pipeline is visible in the module tree: [`read`] turns a file (workbook, CSV, disclosure
 //! text) into [`grid::Grid`]s; [`recognize`] finds the official tables in those grids and
 //! normalises them into the canonical [`model::Budget`] (money as `Decimal` 元); [`check`]
-//! verifies every identity and returns [`finding::Finding`]s; [`derive`] computes the derivable
-//! tables (表1, 表4, 机关运行经费); [`write`] renders the official workbook as bytes; [`batch`]
+//! verifies every identity and returns [`finding::Finding`]s; [`mod@derive`] computes the derivable
+//! tables (表1, 表4, 机关运行经费); [`mod@write`] renders the official workbook as bytes; [`batch`]
 //! runs all of this over a folder of units. The library never prints: the CLI decides what the
 //! user sees.
 

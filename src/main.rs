@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use yusuan::finding::Finding;
 use yusuan::recognize::Submission;
-use yusuan::{check, report, write};
+use yusuan::{batch, check, report, synth, write};
 
 /// How a job ended, before it becomes an exit code.
 enum Outcome {
@@ -78,8 +78,22 @@ fn run(job: Job) -> Result<Outcome, String> {
             Ok(outcome_of(&findings))
         }
         Job::Batch { dir, output, quiet } => {
-            let _ = (dir, output, quiet);
-            Err("批量处理尚未实现".into())
+            let mut plan = batch::BatchPlan::new(dir, output);
+            plan.quiet = quiet;
+            let progress = batch::progress_for(quiet);
+            let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
+            if !quiet {
+                eprintln!("{}", report.describe());
+                eprintln!(
+                    "结果汇总：{}",
+                    plan.output_dir.join("summary.xlsx").display()
+                );
+            }
+            Ok(match report.exit_code() {
+                0 => Outcome::Clean,
+                1 => Outcome::Findings,
+                _ => Outcome::Failed,
+            })
         }
         Job::Generate {
             from,
@@ -87,8 +101,15 @@ fn run(job: Job) -> Result<Outcome, String> {
             seed,
             output,
         } => {
-            let _ = (from, units, seed, output);
-            Err("生成模拟单位尚未实现".into())
+            let budget = load(&from, None)?.budget;
+            let written = synth::generate_units(&budget, units, seed, &output)
+                .map_err(|e| format!("无法写入 {}：{e}", output.display()))?;
+            eprintln!(
+                "已在 {} 生成 {} 个模拟单位",
+                output.display(),
+                written.len()
+            );
+            Ok(Outcome::Clean)
         }
     }
 }

@@ -13,7 +13,6 @@ use crate::derive;
 use crate::finding::{Finding, Severity};
 use crate::model::{Budget, Classification, Classified, Code, SourceMap, SplitAmounts, TableId};
 use crate::money::format_amount;
-use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 /// Identities across tables plus findings for rows that cannot be paired.
@@ -578,72 +577,68 @@ impl Context<'_> {
         }
     }
 
+    /// 编制说明 figures against 表1 (or the base tables when no 表1 was stated).
     fn narrative(&mut self) {
         let Some(n) = &self.budget.narrative else {
             return;
         };
+        let figures = [
+            (Prose::Income, n.income_total),
+            (Prose::Expenditure, n.expenditure_total),
+            (Prose::Fiscal, n.fiscal_income),
+            (Prose::Other, n.other_income),
+        ];
+        for (prose, value) in figures {
+            if value.is_none() {
+                continue;
+            }
+            if let Some((rhs, words)) = self.prose_target(prose) {
+                self.push(Identity::new("narrative", Slot::Prose(prose), rhs, words));
+            }
+        }
+    }
+
+    /// What a prose figure is compared with: the stated 表1 cell, else the base table's 合计
+    /// (None when that table is missing as well).
+    fn prose_target(&self, prose: Prose) -> Option<(Vec<Slot>, &'static str)> {
         let t1 = self.budget.stated_overview.as_ref();
-        let stated_income = |index: usize| {
+        let stated_item = |index: usize| {
             t1.and_then(|o| {
                 o.income
                     .iter()
                     .find(|(l, _)| overview_income_index(l) == Some(index))
-                    .map(|(l, _)| vec![cell(keys::t1_income(l))])
+                    .map(|(l, _)| keys::t1_income(l))
             })
         };
-        let figures = [
-            (Prose::Income, n.income_total.is_some()),
-            (Prose::Expenditure, n.expenditure_total.is_some()),
-            (Prose::Fiscal, n.fiscal_income.is_some()),
-            (Prose::Other, n.other_income.is_some()),
-        ];
-        for (prose, stated) in figures {
-            if !stated {
-                continue;
-            }
-            let t1_or = |stated: Option<Vec<Slot>>, t1: &'static str, table: bool, other| match (
-                stated, table,
-            ) {
-                (Some(s), _) => Some((s, t1)),
-                (None, true) => Some(other),
-                (None, false) => None,
-            };
-            let t1_total = |total: Option<Decimal>, label: &str| {
-                total.map(|_| vec![cell(keys::t1_income(label))])
-            };
-            let (t2, t3) = (has(&self.budget.income), has(&self.budget.expenditure));
-            let target = match prose {
-                Prose::Income => t1_or(
-                    t1_total(t1.and_then(|o| o.income_total), keys::INCOME_TOTAL),
-                    "表1 收入总计",
-                    t2,
-                    (self.t2_total(0), "表2 合计"),
-                ),
-                Prose::Expenditure => t1_or(
-                    t1.and_then(|o| o.expenditure_total)
-                        .map(|_| vec![cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL))]),
-                    "表1 支出总计",
-                    t3,
-                    (self.split_total(TableId::T3, 0), "表3 合计"),
-                ),
-                Prose::Fiscal => t1_or(
-                    stated_income(0),
-                    "表1 一、财政拨款收入",
-                    t2,
-                    (self.t2_total(1), "表2 合计行 财政拨款收入"),
-                ),
-                Prose::Other => t1_or(
-                    stated_income(6),
-                    "表1 四、其他收入",
-                    t2,
-                    (self.t2_total(4), "表2 合计行 其他收入"),
-                ),
-            };
-            let Some((rhs, words)) = target else {
-                continue;
-            };
-            self.push(Identity::new("narrative", Slot::Prose(prose), rhs, words));
+        let (stated, words) = match prose {
+            Prose::Income => (
+                t1.and_then(|o| o.income_total)
+                    .map(|_| keys::t1_income(keys::INCOME_TOTAL)),
+                "表1 收入总计",
+            ),
+            Prose::Expenditure => (
+                t1.and_then(|o| o.expenditure_total)
+                    .map(|_| keys::t1_expenditure(keys::EXPENDITURE_TOTAL)),
+                "表1 支出总计",
+            ),
+            Prose::Fiscal => (stated_item(0), "表1 一、财政拨款收入"),
+            Prose::Other => (stated_item(6), "表1 四、其他收入"),
+        };
+        if let Some(key) = stated {
+            return Some((vec![cell(key)], words));
         }
+        let income = has(&self.budget.income);
+        let (present, slots, words) = match prose {
+            Prose::Income => (income, self.t2_total(0), "表2 合计"),
+            Prose::Expenditure => (
+                has(&self.budget.expenditure),
+                self.split_total(TableId::T3, 0),
+                "表3 合计",
+            ),
+            Prose::Fiscal => (income, self.t2_total(1), "表2 合计行 财政拨款收入"),
+            Prose::Other => (income, self.t2_total(4), "表2 合计行 其他收入"),
+        };
+        present.then_some((slots, words))
     }
 }
 

@@ -1,7 +1,8 @@
-//! Cell keys and column headers: how the checks address every amount of the model, following
-//! the conventions the recogniser uses for `Submission::sources` (see `recognize`, "Sources":
-//! 表1 income items column 0 and expenditure items column 1 by label; 表4 expenditure columns
-//! 1..=4; 表9 as its 合计 row), so that a finding's cell key finds the submitted cell.
+//! Cell keys and column headers: how the checks address every amount of the model, with the
+//! vocabulary of `model` (表1/表4/表9 columns, 收入总计/支出总计) that the recogniser also uses
+//! for `Submission::sources`, so that a finding's cell key finds the submitted cell. 表1: income
+//! items column 0 and expenditure items column 1, by label; 表4: expenditure columns 1..=4;
+//! 表9: its single data row keyed as the 合计 row.
 //!
 //! Not for values: this module only names cells; it reads no amounts.
 
@@ -10,6 +11,7 @@ use crate::model::{
 };
 
 pub use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS, T9_COLUMNS};
+
 /// 表9 column indices, named.
 pub mod t9 {
     /// 三公 合计.

@@ -449,8 +449,8 @@ fn restate(budget: &Budget, style: &Style) -> Budget {
 /// returns for them: no narrative or unit kind (not rendered); year, entity and level unknown
 /// (`None`, "", the default) for [`Shape::NoTitles`]; 表9 always in 万元; for
 /// [`Shape::WanYuan`] every amount rounded half up to 0.01 万元 and every table's unit 万元.
-/// The 2026 labels of [`Shape::Labels2026`] are expected to be read back as the canonical
-/// labels of `derive` (what the recogniser does).
+/// 表1/表4 income labels are the canonical ones of `derive` (the 2026 labels of
+/// [`Shape::Labels2026`] read back as their official equivalents).
 pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
     let style = shape.style();
     let mut b = restate(budget, &style);

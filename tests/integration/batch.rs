@@ -340,7 +340,6 @@ fn workbook_cells(dir: &Path) -> BTreeMap<PathBuf, Vec<(String, Vec<String>)>> {
 }
 
 #[test]
-#[ignore = "needs recognize+write and the CLI's batch wiring"]
 fn the_cli_batch_exits_2_and_writes_the_summary() {
     let input = tempfile::tempdir().unwrap();
     seed_units(input.path());

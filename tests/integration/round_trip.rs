@@ -72,3 +72,12 @@ fn the_sample_workbook_and_csv_folder_read_to_the_seed_budget() {
         assert_eq!(core(&budget), core(&seed_budget()), "{sample}");
     }
 }
+
+#[test]
+fn the_seed_as_old_xls_and_ods_reads_to_the_seed_budget() {
+    // samples/seed-submission.xlsx saved as .xls and .ods by LibreOffice.
+    for fixture in ["tests/fixtures/formats/seed.xls", "tests/fixtures/formats/seed.ods"] {
+        let budget = load(&repo_path(fixture));
+        assert_eq!(core(&budget), core(&seed_budget()), "{fixture}");
+    }
+}
