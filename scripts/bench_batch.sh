@@ -9,8 +9,7 @@
 # Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
 # Usage: scripts/bench_batch.sh [N ...]      (env: YUSUAN_BIN to time another binary with the
-#        same `batch DIR -o OUT --quiet` interface, e.g. target/release/examples/batch_cli;
-#        BENCH_KEEP=1 to keep the generated folders)
+#        same `batch DIR -o OUT --quiet` interface; BENCH_KEEP=1 to keep the generated folders)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +21,7 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null
 fi
 
-cargo build --release --locked --bin yusuan --example bench_gen --example bench_floor \
-  --example batch_cli >&2
+cargo build --release --locked --bin yusuan --example bench_gen --example bench_floor >&2
 bin=${YUSUAN_BIN:-target/release/yusuan}
 gen=target/release/examples/bench_gen
 floor=target/release/examples/bench_floor
