@@ -863,10 +863,17 @@ fn synthetic_units_in_every_shape_check_without_findings() {
             for shape in yusuan::synth::Shape::ALL {
                 let budget = yusuan::synth::as_rendered(&unit, shape);
                 let findings = check::check_budget(&budget, &SourceMap::new());
-                assert_eq!(findings, Vec::new(), "{shape:?} of {}", unit.meta.entity);
+                // The obsolete 类 name 医疗卫生与计划生育支出 is worth a warning, nothing more.
+                let expected_rules: Vec<&str> = match shape {
+                    yusuan::synth::Shape::ObsoleteNames => vec!["obsolete-name"],
+                    _ => vec![],
+                };
+                let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+                assert_eq!(rules, expected_rules, "{shape:?} of {}", unit.meta.entity);
+                assert!(findings.iter().all(|f| !f.is_error()));
                 checked += 1;
             }
         }
     }
-    assert_eq!(checked, 3 * 6 * 21);
+    assert_eq!(checked, 3 * 6 * yusuan::synth::Shape::ALL.len());
 }
