@@ -8,6 +8,7 @@
 //! 封面 and 目录 sheets come first (`cover`), a 校验结果 sheet last when there are findings.
 //! Values, never formulas.
 
+mod cells;
 mod cover;
 pub mod layout;
 mod rows;

@@ -6,6 +6,7 @@
 //! frozen panes). The same renderer serves all nine tables and the 校验结果 sheet; nothing here
 //! is specific to one table. Not for deciding what the rows are.
 
+use super::cells::Cells;
 use super::layout::{Binding, Context, Layout, Orientation, TextKind};
 use super::rows::{Body, Row, RowKind};
 use super::style::Styles;
@@ -14,6 +15,7 @@ use crate::money::{format_fixed, round_dp};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
 
 /// Excel width units per display column of body text (宋体 10pt is about one Calibri digit
@@ -63,6 +65,9 @@ pub fn render(
     ctx: &Context<'_>,
     settings: Settings,
 ) -> Result<Placement, XlsxError> {
+    // Every cell goes through `cells` (one format lookup per run, see `cells`), written at
+    // the end; everything else goes to the sheet directly.
+    let mut cells = Cells::default();
     let ncols = layout.columns.len() as u16;
     let last_col = ncols.saturating_sub(1);
     let wan = ctx.unit == MoneyUnit::WanYuan;
@@ -75,15 +80,15 @@ pub fn render(
 
     // Title and 编制部门 rows: no borders.
     let title = ctx.fill(&layout.title);
-    merge_or_write(ws, 0, 0, last_col, &title, &styles.title)?;
+    merge_or_write(&mut cells, 0, 0, last_col, title, &styles.title);
     ws.set_row_height(0, TITLE_HEIGHT)?;
     let entity = ctx.fill(&layout.entity_line);
     match &layout.unit_label {
         Some(label) if ncols >= 2 => {
-            merge_or_write(ws, 1, 0, last_col - 1, &entity, &styles.entity)?;
-            ws.write_string_with_format(1, last_col, ctx.fill(label), &styles.unit)?;
+            merge_or_write(&mut cells, 1, 0, last_col - 1, entity, &styles.entity);
+            cells.text(1, last_col, ctx.fill(label), &styles.unit);
         }
-        _ => merge_or_write(ws, 1, 0, last_col, &entity, &styles.entity)?,
+        _ => merge_or_write(&mut cells, 1, 0, last_col, entity, &styles.entity),
     }
     ws.set_row_height(1, ENTITY_HEIGHT)?;
 
@@ -93,9 +98,9 @@ pub fn render(
         let (r, c) = (header_first + u32::from(cell.row), cell.col);
         let (r2, c2) = (r + u32::from(cell.rows) - 1, c + cell.cols - 1);
         if r2 > r || c2 > c {
-            ws.merge_range(r, c, r2, c2, &cell.text, &styles.header)?;
+            cells.merge((r, r2), (c, c2), cell.text.as_str(), &styles.header);
         } else {
-            ws.write_string_with_format(r, c, &cell.text, &styles.header)?;
+            cells.text(r, c, cell.text.as_str(), &styles.header);
         }
     }
     for (i, h) in header_heights(layout, &widths).into_iter().enumerate() {
@@ -112,8 +117,8 @@ pub fn render(
     let mut r = body_first;
     for row in &body.rows {
         write_row(
-            ws, r, row, layout, styles, ctx.unit, cents, label_span, settings,
-        )?;
+            &mut cells, r, row, layout, styles, ctx.unit, cents, label_span, settings,
+        );
         let lines = row_lines(layout, row, &widths);
         if lines > 1 {
             ws.set_row_height(r, LINE * f64::from(lines) + 4.0)?;
@@ -125,12 +130,14 @@ pub fn render(
     // The note under an empty table.
     if let (true, Some(note)) = (body.empty, &layout.empty_note) {
         let note = ctx.fill(note);
-        merge_or_write(ws, r, 0, last_col, &note, &styles.note)?;
         let total: f64 = widths.iter().sum();
         let lines = wrapped_lines(&note, total);
+        merge_or_write(&mut cells, r, 0, last_col, note, &styles.note);
         ws.set_row_height(r, LINE * lines + 8.0)?;
         last_row = r;
     }
+
+    cells.flush(ws)?;
 
     // Page setup.
     ws.set_paper_size(PAPER_A4);
@@ -152,39 +159,38 @@ pub fn render(
     })
 }
 
-fn merge_or_write(
-    ws: &mut Worksheet,
+fn merge_or_write<'a>(
+    cells: &mut Cells<'a>,
     row: u32,
     first: u16,
     last: u16,
-    text: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
+    text: impl Into<Cow<'a, str>>,
+    format: &'a Format,
+) {
     if last > first {
-        ws.merge_range(row, first, row, last, text, format)?;
+        cells.merge((row, row), (first, last), text, format);
     } else {
-        ws.write_string_with_format(row, first, text, format)?;
+        cells.text(row, first, text, format);
     }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_row(
-    ws: &mut Worksheet,
+fn write_row<'a>(
+    cells: &mut Cells<'a>,
     r: u32,
-    row: &Row<'_>,
-    layout: &Layout,
-    styles: &Styles,
+    row: &'a Row<'_>,
+    layout: &'a Layout,
+    styles: &'a Styles,
     unit: MoneyUnit,
     cents: usize,
     label_span: u16,
     settings: Settings,
-) -> Result<(), XlsxError> {
+) {
     let total = matches!(row.kind, RowKind::Total | RowKind::GrandTotal);
     let mut first_col = 0u16;
     if row.kind == RowKind::Total && label_span > 0 {
         let label = layout.total_labels.first().map_or("合计", String::as_str);
-        merge_or_write(ws, r, 0, label_span - 1, label, &styles.total_label)?;
+        merge_or_write(cells, r, 0, label_span - 1, label, &styles.total_label);
         first_col = label_span;
     }
     for (c, column) in layout
@@ -207,9 +213,9 @@ fn write_row(
                     }
                 };
                 if text.is_empty() {
-                    ws.write_blank(r, c, format)?;
+                    cells.blank(r, c, format);
                 } else {
-                    ws.write_string_with_format(r, c, text, format)?;
+                    cells.text(r, c, text, format);
                 }
             }
             Binding::Amount { slot } => {
@@ -226,13 +232,12 @@ fn write_row(
                     .map(|v| printed(v, unit))
                     .filter(|v| settings.zeros_as_digits || !v.is_zero());
                 match value.and_then(to_cell_number) {
-                    Some(n) => ws.write_number_with_format(r, c, n, format)?,
-                    None => ws.write_blank(r, c, format)?,
+                    Some(n) => cells.number(r, c, n, format),
+                    None => cells.blank(r, c, format),
                 };
             }
         }
     }
-    Ok(())
 }
 
 fn indent(kind: RowKind) -> usize {

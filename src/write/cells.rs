@@ -1,0 +1,326 @@
+//! Buffered cell writes for one sheet, so that formats cost one lookup per run of cells rather
+//! than one per cell.
+//!
+//! rust_xlsxwriter finds a format's index by hashing the whole `Format` (fonts, borders,
+//! alignment, number format) on every `write_*_with_format` call; for our sheets that was a
+//! third of the writer's time. [`Cells`] records the writes in order and [`Cells::flush`]
+//! replays them as: every value unformatted, then each vertical run of cells that share a
+//! format (by identity, as `style::Styles` hands them out) with one `set_range_format`, and
+//! every merge as a `merge_range`, in the order of their first cell. The worksheet ends up
+//! exactly as if each cell had been written with its format: the same values, the same format
+//! per cell, formats registered in the same order (so the same style indices), the same used
+//! range. Not for deciding what is written where: that is `sheet`'s.
+
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use std::borrow::Cow;
+
+/// A cell's value.
+#[derive(Debug, Clone)]
+enum Value<'a> {
+    /// A formatted empty cell.
+    Blank,
+    /// Text (empty text is written as a formatted blank, as rust_xlsxwriter does).
+    Text(Cow<'a, str>),
+    /// A number.
+    Number(f64),
+}
+
+/// One recorded write.
+#[derive(Debug, Clone)]
+enum Op<'a> {
+    /// One cell.
+    Cell {
+        row: u32,
+        col: u16,
+        value: Value<'a>,
+        format: &'a Format,
+    },
+    /// A merged range: the text in its first cell, the format on every cell.
+    Merge {
+        rows: (u32, u32),
+        cols: (u16, u16),
+        text: Cow<'a, str>,
+        format: &'a Format,
+    },
+}
+
+/// The writes of one sheet, in the order they were made.
+#[derive(Debug, Default)]
+pub struct Cells<'a> {
+    ops: Vec<Op<'a>>,
+}
+
+/// A rectangle of cells sharing one format: first and last row, first and last column.
+#[derive(Debug, Clone, Copy)]
+struct Rect<'a> {
+    rows: (u32, u32),
+    cols: (u16, u16),
+    format: &'a Format,
+}
+
+/// What the second pass applies, in the order of each item's first cell.
+enum Apply<'a> {
+    Rect(Rect<'a>),
+    /// Index into `ops` of a merge.
+    Merge(usize),
+    /// Merged into an earlier rectangle.
+    Done,
+}
+
+/// The used range (first row, first col, last row, last col) as rust_xlsxwriter tracks it.
+type Bounds = Option<(u32, u16, u32, u16)>;
+
+fn extend(bounds: &mut Bounds, row: u32, col: u16) {
+    *bounds = Some(match *bounds {
+        None => (row, col, row, col),
+        Some((r0, c0, r1, c1)) => (r0.min(row), c0.min(col), r1.max(row), c1.max(col)),
+    });
+}
+
+fn inside(bounds: Bounds, row: u32, col: u16) -> bool {
+    bounds.is_some_and(|(r0, c0, r1, c1)| (r0..=r1).contains(&row) && (c0..=c1).contains(&col))
+}
+
+impl<'a> Cells<'a> {
+    /// Records text with a format (empty text: a formatted blank).
+    pub fn text(&mut self, row: u32, col: u16, text: impl Into<Cow<'a, str>>, format: &'a Format) {
+        let value = Value::Text(text.into());
+        self.ops.push(Op::Cell {
+            row,
+            col,
+            value,
+            format,
+        });
+    }
+
+    /// Records a number with a format.
+    pub fn number(&mut self, row: u32, col: u16, number: f64, format: &'a Format) {
+        let value = Value::Number(number);
+        self.ops.push(Op::Cell {
+            row,
+            col,
+            value,
+            format,
+        });
+    }
+
+    /// Records a formatted blank cell.
+    pub fn blank(&mut self, row: u32, col: u16, format: &'a Format) {
+        let value = Value::Blank;
+        self.ops.push(Op::Cell {
+            row,
+            col,
+            value,
+            format,
+        });
+    }
+
+    /// Records a merged range (`merge_range`: more than one cell).
+    pub fn merge(
+        &mut self,
+        rows: (u32, u32),
+        cols: (u16, u16),
+        text: impl Into<Cow<'a, str>>,
+        format: &'a Format,
+    ) {
+        let text = text.into();
+        self.ops.push(Op::Merge {
+            rows,
+            cols,
+            text,
+            format,
+        });
+    }
+
+    /// Writes everything recorded into `ws` (see the module doc).
+    pub fn flush(self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        if self.overlaps() {
+            // Some cell is written twice: the last write must win, so replay in order.
+            return self.replay(ws);
+        }
+        // Pass 1: values, unformatted. They set the used range as the formatted writes would.
+        let mut bounds: Bounds = None;
+        for op in &self.ops {
+            match op {
+                Op::Cell {
+                    row,
+                    col,
+                    value: Value::Text(text),
+                    ..
+                } if !text.is_empty() => {
+                    ws.write_string(*row, *col, text.as_ref())?;
+                    extend(&mut bounds, *row, *col);
+                }
+                Op::Cell {
+                    row,
+                    col,
+                    value: Value::Number(n),
+                    ..
+                } => {
+                    ws.write_number(*row, *col, *n)?;
+                    extend(&mut bounds, *row, *col);
+                }
+                Op::Cell { .. } => {}
+                Op::Merge { rows, cols, .. } => {
+                    extend(&mut bounds, rows.0, cols.0);
+                    extend(&mut bounds, rows.1, cols.1);
+                }
+            }
+        }
+        // Pass 2: formats and merges, each at its first cell's place in the original order.
+        for item in self.plan() {
+            match item {
+                Apply::Rect(Rect { rows, cols, format }) => {
+                    ws.set_range_format(rows.0, cols.0, rows.1, cols.1, format)?;
+                }
+                Apply::Done => {}
+                Apply::Merge(i) => {
+                    if let Some(Op::Merge {
+                        rows,
+                        cols,
+                        text,
+                        format,
+                    }) = self.ops.get(i)
+                    {
+                        ws.merge_range(rows.0, cols.0, rows.1, cols.1, text, format)?;
+                    }
+                }
+            }
+        }
+        // Blank cells outside the values' range widen the used range, as write_blank does
+        // (set_range_format does not). Their formats are registered by now.
+        for op in &self.ops {
+            if let Op::Cell {
+                row, col, format, ..
+            } = op
+                && !inside(bounds, *row, *col)
+            {
+                ws.write_blank(*row, *col, format)?;
+                extend(&mut bounds, *row, *col);
+            }
+        }
+        Ok(())
+    }
+
+    /// Rectangles and merges in the order of their first cell. A column's run grows while
+    /// the next write in that column is the next row with the same format; then runs of the
+    /// same format over the same rows in adjacent columns join. Applying a format to later
+    /// cells early is harmless (no cell is written twice), and each format is still first
+    /// applied at its first cell, so formats are registered in the original order.
+    fn plan(&self) -> Vec<Apply<'a>> {
+        let mut items: Vec<Apply<'a>> = Vec::new();
+        // Per column: the index in `items` of its open run.
+        let mut open: Vec<Option<usize>> = Vec::new();
+        for (i, op) in self.ops.iter().enumerate() {
+            match op {
+                Op::Merge { .. } => items.push(Apply::Merge(i)),
+                Op::Cell {
+                    row, col, format, ..
+                } => {
+                    let c = usize::from(*col);
+                    if open.len() <= c {
+                        open.resize(c + 1, None);
+                    }
+                    let grown = open[c].and_then(|k| match items.get_mut(k) {
+                        Some(Apply::Rect(run))
+                            if std::ptr::eq(run.format, *format)
+                                && run.rows.1.checked_add(1) == Some(*row) =>
+                        {
+                            run.rows.1 = *row;
+                            Some(k)
+                        }
+                        _ => None,
+                    });
+                    if grown.is_none() {
+                        open[c] = Some(items.len());
+                        items.push(Apply::Rect(Rect {
+                            rows: (*row, *row),
+                            cols: (*col, *col),
+                            format,
+                        }));
+                    }
+                }
+            }
+        }
+        join_columns(&mut items);
+        items
+    }
+
+    /// True when some cell is written more than once (merges count every cell they cover).
+    fn overlaps(&self) -> bool {
+        let mut cells: Vec<(u32, u16)> = Vec::with_capacity(self.ops.len() + 64);
+        for op in &self.ops {
+            match op {
+                Op::Cell { row, col, .. } => cells.push((*row, *col)),
+                Op::Merge { rows, cols, .. } => {
+                    for r in rows.0..=rows.1 {
+                        for c in cols.0..=cols.1 {
+                            cells.push((r, c));
+                        }
+                    }
+                }
+            }
+        }
+        cells.sort_unstable();
+        cells.windows(2).any(|w| w[0] == w[1])
+    }
+
+    /// Writes every recorded op as it was recorded, each with its format.
+    fn replay(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for op in &self.ops {
+            match op {
+                Op::Cell {
+                    row,
+                    col,
+                    value,
+                    format,
+                } => match value {
+                    Value::Blank => ws.write_blank(*row, *col, format)?,
+                    Value::Text(text) => {
+                        ws.write_string_with_format(*row, *col, text.as_ref(), format)?
+                    }
+                    Value::Number(n) => ws.write_number_with_format(*row, *col, *n, format)?,
+                },
+                Op::Merge {
+                    rows,
+                    cols,
+                    text,
+                    format,
+                } => ws.merge_range(rows.0, cols.0, rows.1, cols.1, text, format)?,
+            };
+        }
+        Ok(())
+    }
+}
+
+/// Joins each column run into an earlier rectangle of the same format and rows that ends in
+/// the column to its left.
+fn join_columns(items: &mut [Apply<'_>]) {
+    // (first row, last row, next column, format address) → index of the rectangle.
+    let mut ends: std::collections::HashMap<(u32, u32, u16, usize), usize> =
+        std::collections::HashMap::new();
+    for i in 0..items.len() {
+        let Some(Apply::Rect(run)) = items.get(i).map(|a| match a {
+            Apply::Rect(r) => Apply::Rect(*r),
+            _ => Apply::Done,
+        }) else {
+            continue;
+        };
+        let address = std::ptr::from_ref(run.format) as usize;
+        let key = (run.rows.0, run.rows.1, run.cols.0, address);
+        let target = ends.remove(&key).filter(|&j| j < i);
+        let owner = match target.and_then(|j| items.get_mut(j).map(|a| (j, a))) {
+            Some((j, Apply::Rect(rect))) => {
+                rect.cols.1 = run.cols.1;
+                if let Some(slot) = items.get_mut(i) {
+                    *slot = Apply::Done;
+                }
+                j
+            }
+            _ => i,
+        };
+        if let Some(next) = run.cols.1.checked_add(1) {
+            ends.insert((run.rows.0, run.rows.1, next, address), owner);
+        }
+    }
+}
