@@ -73,6 +73,8 @@ fn read_unit(path: &Path) -> Result<Vec<Sheet>, String> {
 
 fn write_unit(sheets: &[Sheet], out: &Path) -> Result<(), String> {
     let mut wb = Workbook::new();
+    // The same deflate level as `write::workbook` (the default, 6, costs more).
+    wb.set_zip_compression_level(1);
     for (i, (_, rows)) in sheets.iter().enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(format!("S{}", i + 1))
