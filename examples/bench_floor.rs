@@ -96,6 +96,17 @@ fn write_unit(sheets: &[Sheet], out: &Path) -> Result<(), String> {
     yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
 }
 
+/// User + system CPU time of this process so far (all threads), from /proc/self/stat, in
+/// seconds (clock ticks of 1/100 s); None where there is no /proc.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
 /// The cells of every unit workbook a batch wrote, by input file (from its summary.json).
 fn batch_cells(dir: &Path) -> Result<HashMap<String, Vec<Sheet>>, String> {
     let summary = std::fs::read(dir.join("summary.json")).map_err(|e| e.to_string())?;
@@ -153,7 +164,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), cpu_seconds());
     let failed = pool.install(|| {
         units
             .par_iter()
@@ -170,8 +181,12 @@ fn main() -> ExitCode {
             .count()
     });
     let secs = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, cpu_seconds()) {
+        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        _ => "n/a".to_string(),
+    };
     println!(
-        "floor: {} units in {secs:.3} s ({:.1} units/s), {failed} failed",
+        "floor: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu} s",
         units.len(),
         units.len() as f64 / secs.max(1e-9)
     );

@@ -38,9 +38,11 @@ seed=tests/fixtures/seed_budget.json
 
 now() { date +%s.%N; }
 rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+cpu_s() { awk -F': ' '/(User|System) time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$1"; }
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
-printf '%6s %10s %10s %10s %8s %10s %10s %s\n' N floor_s batch_s units/s ratio floor_MB batch_MB batch_exit
+printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %s\n' \
+  N floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio floor_MB batch_MB batch_exit
 status=0
 for n in "${sizes[@]}"; do
   work=$(mktemp -d)
@@ -60,19 +62,23 @@ for n in "${sizes[@]}"; do
   [ -f "$work/out/summary.json" ] && cells_from=("$work/out")
   floor_line=$(/usr/bin/time -v -o "$work/floor.time" \
     "$floor" "$work/in" "$work/floor-out" "${cells_from[@]}")
-  floor_s=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") print $i }')
+  floor_s=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i; exit } }')
+  floor_cpu=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }')
 
   batch_s=$(calc "$t1 - $t0")
+  batch_cpu=$(cpu_s "$work/batch.time")
   if [ "$code" -ge 2 ]; then
-    rate=n/a ratio=n/a
+    rate=n/a ratio=n/a cpu_ratio=n/a
   else
     rate=$(calc "$n / $batch_s")
     ratio=$(calc "$batch_s / $floor_s")
+    cpu_ratio=$(calc "$batch_cpu / $floor_cpu")
   fi
   floor_mb=$(rss_mb "$work/floor.time")
   batch_mb=$(rss_mb "$work/batch.time")
-  printf '%6s %10s %10s %10s %8s %10s %10s %s\n' \
-    "$n" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_mb" "$batch_mb" "$code"
+  printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %s\n' \
+    "$n" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
+    "$floor_mb" "$batch_mb" "$code"
 
   if [ "$code" -ge 2 ]; then
     echo "  batch exit $code: $(head -c 300 "$work/batch.err")" >&2
