@@ -13,6 +13,7 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// A cell's value.
 #[derive(Debug, Clone)]
@@ -297,30 +298,118 @@ impl<'a> Cells<'a> {
 /// the column to its left.
 fn join_columns(items: &mut [Apply<'_>]) {
     // (first row, last row, next column, format address) → index of the rectangle.
-    let mut ends: std::collections::HashMap<(u32, u32, u16, usize), usize> =
-        std::collections::HashMap::new();
+    let mut ends: HashMap<(u32, u32, u16, usize), usize> = HashMap::new();
     for i in 0..items.len() {
-        let Some(Apply::Rect(run)) = items.get(i).map(|a| match a {
-            Apply::Rect(r) => Apply::Rect(*r),
-            _ => Apply::Done,
-        }) else {
-            continue;
+        let run = match items.get(i) {
+            Some(Apply::Rect(run)) => *run,
+            _ => continue,
         };
         let address = std::ptr::from_ref(run.format) as usize;
-        let key = (run.rows.0, run.rows.1, run.cols.0, address);
-        let target = ends.remove(&key).filter(|&j| j < i);
-        let owner = match target.and_then(|j| items.get_mut(j).map(|a| (j, a))) {
-            Some((j, Apply::Rect(rect))) => {
-                rect.cols.1 = run.cols.1;
-                if let Some(slot) = items.get_mut(i) {
-                    *slot = Apply::Done;
-                }
-                j
+        let mut owner = i;
+        if let Some(j) = ends.remove(&(run.rows.0, run.rows.1, run.cols.0, address))
+            && let Some(Apply::Rect(rect)) = items.get_mut(j)
+        {
+            rect.cols.1 = run.cols.1;
+            owner = j;
+            if let Some(slot) = items.get_mut(i) {
+                *slot = Apply::Done;
             }
-            _ => i,
-        };
+        }
         if let Some(next) = run.cols.1.checked_add(1) {
             ends.insert((run.rows.0, run.rows.1, next, address), owner);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{FormatAlign, FormatBorder, Workbook};
+    use std::io::Read;
+
+    /// Every part of a saved workbook but docProps/core.xml (which holds the time).
+    fn parts(book: &mut Workbook) -> Vec<(String, Vec<u8>)> {
+        let bytes = book.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = Vec::new();
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).unwrap();
+            let name = file.name().unwrap().to_string();
+            if name != "docProps/core.xml" {
+                out.push((name, data));
+            }
+        }
+        out
+    }
+
+    /// The workbook `record` makes, written through `flush` and written directly, cell by cell.
+    fn both(
+        record: impl for<'a> Fn(&mut Cells<'a>, &'a [Format; 3]),
+    ) -> [Vec<(String, Vec<u8>)>; 2] {
+        let formats = [
+            Format::new().set_border(FormatBorder::Thin),
+            Format::new().set_bold().set_align(FormatAlign::Center),
+            Format::new()
+                .set_num_format("#,##0.00")
+                .set_border(FormatBorder::Thin),
+        ];
+        let render = |buffered: bool| {
+            let mut book = Workbook::new();
+            for _ in 0..2 {
+                let mut cells = Cells::default();
+                record(&mut cells, &formats);
+                let ws = book.add_worksheet();
+                if buffered {
+                    cells.flush(ws).unwrap();
+                } else {
+                    cells.replay(ws).unwrap();
+                }
+            }
+            parts(&mut book)
+        };
+        [render(true), render(false)]
+    }
+
+    #[test]
+    fn buffered_writes_give_the_same_workbook_as_direct_writes() {
+        let [buffered, direct] = both(|cells, [border, bold, amount]| {
+            cells.merge((0, 0), (0, 3), "标题", bold);
+            cells.text(1, 3, "单位：元", border);
+            for r in 2..8 {
+                cells.text(r, 0, format!("{r:03}"), border);
+                // Alternating formats, blanks and empty text in one column.
+                cells.text(r, 1, if r % 2 == 0 { "" } else { "名称" }, bold);
+                cells.number(r, 2, f64::from(r) * 1.5, amount);
+                cells.blank(r, 3, amount);
+            }
+            cells.merge((8, 8), (0, 1), "合计", bold);
+            cells.number(8, 2, 3.0, bold);
+            // A trailing row of blanks still widens the used range.
+            cells.blank(9, 0, border);
+            cells.blank(9, 4, border);
+        });
+        assert_eq!(buffered.len(), direct.len());
+        for ((name, a), (_, b)) in buffered.iter().zip(&direct) {
+            assert!(a == b, "{name} differs");
+        }
+    }
+
+    #[test]
+    fn a_cell_written_twice_keeps_the_last_write() {
+        let [buffered, direct] = both(|cells, [border, bold, _]| {
+            cells.text(0, 0, "first", border);
+            cells.text(0, 0, "second", bold);
+            cells.merge((1, 1), (0, 1), "merged", bold);
+            cells.blank(1, 1, border);
+        });
+        assert!(buffered == direct);
+        let sheet = buffered
+            .iter()
+            .find(|(name, _)| name == "xl/sharedStrings.xml")
+            .map(|(_, data)| String::from_utf8_lossy(data).into_owned())
+            .unwrap();
+        assert!(sheet.contains("second"), "{sheet}");
     }
 }
