@@ -137,6 +137,11 @@ pub fn save_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
+        // Durability, kept on purpose: without the sync a crash soon after the rename can
+        // leave the final name on an empty or partial file (delayed allocation). It costs
+        // 0.5-4.5 ms per workbook on the shared dev box (examples/bench_write with an output
+        // folder), off-CPU, hidden by the batch's extra worker threads (`batch::default_jobs`);
+        // the benchmark's floor pays it too.
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
