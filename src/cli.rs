@@ -197,6 +197,7 @@ impl Args {
                 render,
                 common,
             } => {
+                check_output_name(&output)?;
                 refuse_overwriting_input(&input, &output)?;
                 Ok(Job::Convert {
                     input,
@@ -239,6 +240,30 @@ impl Args {
             }
         }
     }
+}
+
+/// The output of `convert` is one .xlsx workbook: a folder, or a name Excel would not open as
+/// a workbook (`结果.csv`, `结果`), is refused before any work is done.
+fn check_output_name(output: &Path) -> Result<(), String> {
+    let example = |dir: &Path| dir.join("公开表.xlsx").display().to_string();
+    if output.is_dir() {
+        return Err(format!(
+            "输出路径 {} 是一个文件夹，请给出工作簿的文件名，例如 {}",
+            output.display(),
+            example(output)
+        ));
+    }
+    let is_xlsx = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        return Err(format!(
+            "输出文件 {} 的扩展名应为 .xlsx（生成的是 Excel 工作簿），例如 {}",
+            output.display(),
+            output.with_extension("xlsx").display()
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses an output path that is the input itself (or would replace a file inside it).

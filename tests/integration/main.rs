@@ -7,6 +7,7 @@ mod common;
 mod model_fixture;
 mod read;
 mod recognize;
+mod regression;
 mod round_trip;
 mod seed_convert;
 mod shapes;

@@ -1,0 +1,143 @@
+//! Regressions found by QA acting as a budget officer: one test per bug, named after what the
+//! officer did. Inputs are small hand-made submissions under tests/fixtures/qa/ (the unit
+//! 上海市人民政府驻沈阳办事处 as UTF-8 CSV files), changed in a temp folder the way a unit would.
+
+use crate::common::repo_path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use yusuan::finding::Finding;
+
+/// Runs the binary; returns exit code, stdout and stderr.
+fn yusuan(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    )
+}
+
+/// A copy of the unit's CSV folder in `dir`, to be changed by the test.
+fn unit_copy(dir: &Path) -> PathBuf {
+    let unit = dir.join("驻沈阳办事处");
+    std::fs::create_dir_all(&unit).unwrap();
+    for entry in std::fs::read_dir(repo_path("tests/fixtures/qa/unit-utf8")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), unit.join(entry.file_name())).unwrap();
+    }
+    unit
+}
+
+/// The path of the unit's CSV for table `n` (表8_… for 8).
+fn table_csv(unit: &Path, n: u8) -> PathBuf {
+    std::fs::read_dir(unit)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with(&format!("表{n}_")))
+        })
+        .unwrap()
+}
+
+/// The findings of checking `path` with the library.
+fn findings(path: &Path) -> Vec<Finding> {
+    let submission = yusuan::load(path).unwrap();
+    yusuan::check::check(&submission)
+}
+
+fn messages(findings: &[Finding]) -> Vec<String> {
+    findings.iter().map(|f| f.message.clone()).collect()
+}
+
+#[test]
+fn officer_converts_into_a_folder_that_does_not_exist_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let out = dir.path().join("2024 公开表/单位/结果.xlsx");
+    let (code, _, stderr) = yusuan(&[
+        "convert",
+        unit.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(&std::fs::read(&out).unwrap()[..2], b"PK");
+}
+
+#[test]
+fn officer_gives_a_folder_or_a_csv_name_as_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let folder = dir.path().join("输出");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, stdout, stderr) = yusuan(&[
+        "convert",
+        unit.to_str().unwrap(),
+        "-o",
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：输出路径 {} 是一个文件夹，请给出工作簿的文件名，例如 {}\n",
+            folder.display(),
+            folder.join("公开表.xlsx").display()
+        )
+    );
+    let csv = dir.path().join("结果.csv");
+    let (code, _, stderr) = yusuan(&[
+        "convert",
+        unit.to_str().unwrap(),
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：输出文件 {} 的扩展名应为 .xlsx（生成的是 Excel 工作簿），例如 {}\n",
+            csv.display(),
+            dir.path().join("结果.xlsx").display()
+        )
+    );
+    assert!(!csv.exists());
+}
+
+#[test]
+fn unit_folder_with_an_empty_text_file_beside_the_csvs() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    std::fs::write(unit.join("新建文本文档.txt"), "").unwrap();
+    std::fs::write(unit.join("报送说明.txt"), "请审核。\n联系人：张三\n").unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
+
+#[test]
+fn long_table_whose_title_and_header_repeat_after_a_page_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let t8 = table_csv(&unit, 8);
+    let text = std::fs::read_to_string(&t8).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Page 2 starts after 20 data rows with the title, the 编制单位 line and the header again.
+    let mut paged: Vec<&str> = lines[..23].to_vec();
+    paged.extend(["", lines[0], lines[1], lines[2]]);
+    paged.extend(&lines[23..]);
+    std::fs::write(&t8, paged.join("\r\n")).unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+    let budget = yusuan::load(&unit).unwrap().budget;
+    let json = serde_json::to_value(&budget).unwrap();
+    assert!(
+        json.to_string().contains("30231"),
+        "a row from page 2 is read"
+    );
+}
