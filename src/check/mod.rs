@@ -34,26 +34,58 @@ pub mod structure;
 pub mod tolerance;
 
 use crate::finding::Finding;
-use crate::model::{Budget, SourceMap};
+use crate::model::{Budget, Location, SourceMap};
 use crate::recognize::Submission;
+use crate::recognize::UNREADABLE;
 use equation::{Identity, Ledger, Outcome};
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 /// All findings for a submission (including those met while reading it), in a stable order:
 /// table, row, column, rule.
+///
+/// A cell that could not be read (`#REF!`, a formula never calculated) is already reported and
+/// taken as 0; identities over it are not reported again, since their failure says nothing
+/// new (the culprit finding may still suggest the value it should have).
 pub fn check(submission: &Submission) -> Vec<Finding> {
+    let unreadable: HashSet<&Location> = submission
+        .findings
+        .iter()
+        .filter(|f| f.rule == UNREADABLE)
+        .filter_map(|f| f.location.as_ref())
+        .collect();
     let mut findings = submission.findings.clone();
-    findings.extend(check_budget(&submission.budget, &submission.sources));
+    findings.extend(check_with(
+        &submission.budget,
+        &submission.sources,
+        &unreadable,
+    ));
     sort(&mut findings);
     findings
 }
 
 /// The findings of the checks alone, for a budget and where its amounts came from.
 pub fn check_budget(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
+    check_with(budget, sources, &HashSet::new())
+}
+
+/// The checks, leaving out identity failures that involve an `unreadable` cell.
+fn check_with(
+    budget: &Budget,
+    sources: &SourceMap,
+    unreadable: &HashSet<&Location>,
+) -> Vec<Finding> {
     let checked = Checked::new(budget, sources);
     let mut findings = checked.findings;
+    let touches_unreadable = |identity: &Identity| {
+        std::iter::once(&identity.at)
+            .chain(&identity.lhs)
+            .chain(&identity.rhs)
+            .filter_map(|slot| describe::location(sources, slot))
+            .any(|l| unreadable.contains(&l))
+    };
     for (identity, outcome) in checked.identities.iter().zip(&checked.outcomes) {
-        if !outcome.holds {
+        if !outcome.holds && !touches_unreadable(identity) {
             findings.push(describe::identity_failure(
                 &checked.ledger,
                 sources,

@@ -141,3 +141,31 @@ fn long_table_whose_title_and_header_repeat_after_a_page_break() {
         "a row from page 2 is read"
     );
 }
+
+#[test]
+fn workbook_whose_total_row_formulas_were_never_calculated() {
+    // 表3's 合计 row is `=E4+E7+E13` etc. with no cached value: one finding per such cell,
+    // not a second "合计 ≠ Σ 类" error (and 表1/表9 errors) for the 0 it was read as.
+    let path = repo_path("tests/fixtures/qa/表3合计公式未计算.xlsx");
+    let found = findings(&path);
+    let file = path.display();
+    assert_eq!(
+        messages(&found),
+        ["E", "F", "G"].map(|c| {
+            let column = match c {
+                "E" => "合计",
+                "F" => "基本支出",
+                _ => "项目支出",
+            };
+            format!(
+                "{file} 工作表“表3”单元格 {c}16：表3“合计”行“{column}”列的金额是没有计算结果的公式 \
+                 ={c}4+{c}7+{c}13（请在 Excel 中重新计算并保存），已按 0 处理"
+            )
+        })
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.rule == yusuan::recognize::UNREADABLE)
+    );
+}
