@@ -306,7 +306,8 @@ pub fn run_with(
     );
     outcomes.sort_by(|a, b| a.file.cmp(&b.file));
     let name = department_name(&list, &outcomes, input);
-    let department = department(&name, consolidation, pipeline, &plan.output_dir);
+    let mut department = department(&name, consolidation, pipeline, &plan.output_dir);
+    flag_duplicate_units(&mut outcomes, &mut department);
     let report = BatchReport {
         units: outcomes,
         department,
@@ -465,6 +466,38 @@ fn process(
             );
             (failed_outcome(&unit.file, &fallback_name, message), None)
         }
+    }
+}
+
+/// Two converted inputs naming the same unit (a resubmission left beside the first one) are
+/// both added into the department: each later one becomes an error finding, and so does the
+/// department, so the double count cannot pass unnoticed.
+fn flag_duplicate_units(outcomes: &mut [UnitOutcome], department: &mut UnitOutcome) {
+    let mut first: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut duplicates = Vec::new();
+    for outcome in outcomes.iter_mut() {
+        if outcome.status == UnitStatus::Failed {
+            continue;
+        }
+        let Some(earlier) = first.get(&outcome.unit) else {
+            first.insert(outcome.unit.clone(), outcome.file.clone());
+            continue;
+        };
+        let message = format!(
+            "{} 与 {} 是同一单位“{}”的报送材料，部门汇总中被重复计入；请只保留一份后重新运行",
+            outcome.file, earlier, outcome.unit
+        );
+        outcome.status = outcome.status.max(UnitStatus::Findings);
+        outcome.errors += 1;
+        outcome.first_error = Some(message.clone());
+        duplicates.push(message);
+    }
+    if let Some(message) = duplicates.first()
+        && department.status != UnitStatus::Failed
+    {
+        department.status = UnitStatus::Findings;
+        department.errors += duplicates.len();
+        department.first_error = Some(message.clone());
     }
 }
 

@@ -112,7 +112,9 @@ fn walk(
         if folder == root && name.as_deref() == Some("units.csv") {
             continue;
         }
-        if UNIT_FILES.contains(&extension(&path).as_str()) {
+        // An empty file (a 新建文本文档.txt left beside the units) is not a submission.
+        let empty = std::fs::metadata(&path).is_ok_and(|m| m.len() == 0);
+        if UNIT_FILES.contains(&extension(&path).as_str()) && !empty {
             units.push(unit(root, &path));
         } else {
             ignored.push(relative(root, &path));

@@ -169,3 +169,38 @@ fn workbook_whose_total_row_formulas_were_never_calculated() {
             .all(|f| f.rule == yusuan::recognize::UNREADABLE)
     );
 }
+
+#[test]
+fn batch_folder_holding_a_resubmission_beside_the_first_one_and_an_empty_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报送");
+    std::fs::create_dir(&input).unwrap();
+    let first = unit_copy(&input);
+    let again = input.join("驻沈阳办事处（修改稿）");
+    std::fs::rename(unit_copy(dir.path()), &again).unwrap();
+    std::fs::write(input.join("新建文本文档.txt"), "").unwrap();
+    let out = dir.path().join("结果");
+    let (code, _, stderr) = yusuan(&[
+        "batch",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let expected = format!(
+        "驻沈阳办事处（修改稿） 与 {} 是同一单位“上海市人民政府驻沈阳办事处”的报送材料，\
+         部门汇总中被重复计入；请只保留一份后重新运行",
+        first.file_name().unwrap().to_string_lossy()
+    );
+    let units = summary["units"].as_array().unwrap();
+    assert_eq!(units.len(), 2, "the empty note is not a unit: {summary}");
+    assert_eq!(units[0]["status"], "ok");
+    assert_eq!(units[1]["status"], "findings");
+    assert_eq!(units[1]["first_error"], expected.as_str());
+    assert_eq!(summary["department"]["status"], "findings");
+    assert_eq!(summary["department"]["first_error"], expected.as_str());
+    assert_eq!(summary["ignored"], serde_json::json!(["新建文本文档.txt"]));
+}
