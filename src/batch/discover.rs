@@ -112,9 +112,11 @@ fn walk(
         if folder == root && name.as_deref() == Some("units.csv") {
             continue;
         }
-        // An empty file (a 新建文本文档.txt left beside the units) is not a submission.
-        let empty = std::fs::metadata(&path).is_ok_and(|m| m.len() == 0);
-        if UNIT_FILES.contains(&extension(&path).as_str()) && !empty {
+        // An empty text file (a 新建文本文档.txt left beside the units) is not a submission; an
+        // empty .csv or .xlsx is a unit's failed export and is reported as a failed unit.
+        let empty_note =
+            extension(&path) == "txt" && std::fs::metadata(&path).is_ok_and(|m| m.len() == 0);
+        if UNIT_FILES.contains(&extension(&path).as_str()) && !empty_note {
             units.push(unit(root, &path));
         } else {
             ignored.push(relative(root, &path));
