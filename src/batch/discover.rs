@@ -48,8 +48,41 @@ pub fn find_units(
 ) -> Result<(Vec<UnitInput>, Vec<String>), BatchError> {
     let mut units = Vec::new();
     let mut ignored = Vec::new();
+    if is_one_units_tables(dir, skip)? {
+        let mut unit = unit(dir, dir);
+        unit.file = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| dir.display().to_string());
+        return Ok((vec![unit], ignored));
+    }
     walk(dir, dir, skip, &mut units, &mut ignored)?;
     Ok((units, ignored))
+}
+
+/// A folder of CSV files named after at least two different tables (`表2_收入预算总表.csv`,
+/// `表3_支出预算总表.csv`, …) is one unit's submission, not a folder of units.
+/// (The output folder `skip`, when it lies inside, does not count.)
+fn is_one_units_tables(dir: &Path, skip: Option<&Path>) -> Result<bool, BatchError> {
+    let items: Vec<PathBuf> = entries(dir)?
+        .into_iter()
+        .filter(|p| !skip.is_some_and(|s| same_path(s, p)))
+        .collect();
+    let other = items.iter().any(|p| {
+        p.is_dir()
+            || !CSV_FILES.contains(&extension(p).as_str())
+                && UNIT_FILES.contains(&extension(p).as_str())
+    });
+    if other {
+        return Ok(false);
+    }
+    let tables: std::collections::BTreeSet<_> = items
+        .iter()
+        .filter(|p| CSV_FILES.contains(&extension(p).as_str()))
+        .filter_map(|p| p.file_stem())
+        .filter_map(|stem| crate::recognize::table_named(&stem.to_string_lossy()))
+        .collect();
+    Ok(tables.len() >= 2)
 }
 
 fn extension(path: &Path) -> String {

@@ -51,6 +51,12 @@ mod tables;
 
 pub use amounts::UNREADABLE;
 
+/// The official table a file or sheet name names (`表3_支出预算总表`, `5.2预算单位收入预算总表`),
+/// if any: how a caller tells one unit's per-table CSV files from a folder of units.
+pub fn table_named(name: &str) -> Option<crate::model::TableId> {
+    meta::sheet_title(name).map(|t| t.id)
+}
+
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::{Budget, SourceMap};

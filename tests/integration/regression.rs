@@ -204,3 +204,32 @@ fn batch_folder_holding_a_resubmission_beside_the_first_one_and_an_empty_note() 
     assert_eq!(summary["department"]["first_error"], expected.as_str());
     assert_eq!(summary["ignored"], serde_json::json!(["新建文本文档.txt"]));
 }
+
+#[test]
+fn batch_run_on_one_units_folder_of_table_csvs() {
+    // `yusuan batch 驻沈阳办事处 -o 结果`: the folder holds 表1_….csv … 表9_….csv of one unit;
+    // it is one unit (not eight one-table "units" that each pass), also on a second run with
+    // the output folder inside it.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let out = unit.join("结果");
+    for _ in 0..2 {
+        let (code, _, stderr) = yusuan(&[
+            "batch",
+            unit.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let units = summary["units"].as_array().unwrap();
+        assert_eq!(units.len(), 1, "{summary}");
+        assert_eq!(units[0]["file"], "驻沈阳办事处");
+        assert_eq!(units[0]["unit"], "上海市人民政府驻沈阳办事处");
+        assert_eq!(units[0]["income_total"], "9146500");
+        assert_eq!(summary["department"]["income_total"], "9146500");
+    }
+}
