@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(short, long, action = clap::ArgAction::Help, global = true, help_heading = "选项")]
     help: Option<bool>,
     /// 显示版本
-    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "选项")]
     version: Option<bool>,
 }
 
@@ -264,6 +264,76 @@ fn check_output_name(output: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A usage error in Chinese (clap's own text is English): what is wrong and where to look.
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let suggestion = |kind| {
+        let s = context(kind);
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("（是不是想用 {s}？）")
+        }
+    };
+    let what = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            let valid = if valid.is_empty() {
+                String::new()
+            } else {
+                format!("，可选值：{valid}")
+            };
+            format!(
+                "参数 {} 的值“{}”无效{valid}",
+                context(ContextKind::InvalidArg),
+                context(ContextKind::InvalidValue)
+            )
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|r| r.to_string())
+                .filter(|r| !r.is_ascii())
+                .unwrap_or_else(|| {
+                    format!("“{}”不是有效的数字", context(ContextKind::InvalidValue))
+                });
+            format!(
+                "参数 {} 的值无效：{reason}",
+                context(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::UnknownArgument => format!(
+            "不认识的参数 {}{}",
+            context(ContextKind::InvalidArg),
+            suggestion(ContextKind::SuggestedArg)
+        ),
+        ErrorKind::InvalidSubcommand => format!(
+            "不认识的命令 {}{}；可用的命令：convert、check、batch、generate",
+            context(ContextKind::InvalidSubcommand),
+            suggestion(ContextKind::SuggestedSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令：convert、check、batch 或 generate".to_string()
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("参数 {} 用法有误", context(ContextKind::InvalidArg))
+        }
+        _ => format!(
+            "参数有误：{}",
+            e.to_string().trim().trim_start_matches("error: ")
+        ),
+    };
+    format!("{what}。用 yusuan --help 查看用法")
 }
 
 /// Refuses an output path that is the input itself (or would replace a file inside it).

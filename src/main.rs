@@ -6,6 +6,7 @@
 mod cli;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use cli::{Args, Format, Job};
 use std::io::Write;
 use std::path::Path;
@@ -25,7 +26,18 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let job = match Args::parse().into_job() {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("yusuan：{}", cli::usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let job = match args.into_job() {
         Ok(job) => job,
         Err(message) => {
             eprintln!("yusuan：{message}");

@@ -233,3 +233,36 @@ fn batch_run_on_one_units_folder_of_table_csvs() {
         assert_eq!(summary["department"]["income_total"], "9146500");
     }
 }
+
+#[test]
+fn officer_mistypes_an_option_and_reads_the_error_in_chinese() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["check", "x", "--format", "xml"],
+            "yusuan：参数 --format <FORMAT> 的值“xml”无效，可选值：text、json。用 yusuan --help 查看用法\n",
+        ),
+        (
+            &["convert", "x", "-o", "a.xlsx", "--unit", "千元"],
+            "yusuan：参数 --unit <UNIT> 的值无效：金额单位只能是“元”或“万元”，而不是“千元”。用 yusuan --help 查看用法\n",
+        ),
+        (
+            &["check", "x", "--formt", "json"],
+            "yusuan：不认识的参数 --formt（是不是想用 --format？）。用 yusuan --help 查看用法\n",
+        ),
+        (
+            &["convert", "x"],
+            "yusuan：缺少必需的参数：--output <OUTPUT>。用 yusuan --help 查看用法\n",
+        ),
+        (
+            &["generate", "-n", "abc", "-o", "x"],
+            "yusuan：参数 --units <UNITS> 的值无效：“abc”不是有效的数字。用 yusuan --help 查看用法\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = yusuan(args);
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (2, "", expected));
+    }
+    let (code, stdout, _) = yusuan(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("Options"), "{stdout}");
+}
