@@ -266,3 +266,25 @@ fn officer_mistypes_an_option_and_reads_the_error_in_chinese() {
     assert_eq!(code, 0);
     assert!(!stdout.contains("Options"), "{stdout}");
 }
+
+#[test]
+fn officer_checks_a_folder_holding_two_units_files_as_one_submission() {
+    // The CSVs of 驻沈阳办事处 and the workbook of 本部 in one folder: the tables would be a
+    // mix of both units, so this is an error, not 46 warnings and "0 个错误".
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    std::fs::copy(
+        repo_path("samples/units/0001_official.xlsx"),
+        unit.join("0001_official.xlsx"),
+    )
+    .unwrap();
+    let found = findings(&unit);
+    let errors: Vec<&Finding> = found.iter().filter(|f| f.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{:?}", messages(&found));
+    assert_eq!(errors[0].rule, "mixed-entities");
+    assert_eq!(
+        errors[0].message,
+        "报送材料中出现了多个编制单位（上海市人民政府合作交流办公室本部、上海市人民政府驻沈阳办事处），\
+         各表来自不同单位，不能作为一份报送材料核对；请每个单位分别检查，或用 yusuan batch 处理整个文件夹"
+    );
+}
