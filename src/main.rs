@@ -26,6 +26,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    quiet_parser_panics();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -56,6 +57,23 @@ fn main() -> ExitCode {
         Outcome::Findings => 1,
         Outcome::Failed => 2,
     })
+}
+
+/// The file parsers (calamine and what it uses) panic on some damaged workbooks; `read`
+/// catches that and reports the file as damaged in Chinese, but the default panic hook would
+/// first print an English panic message and backtrace at the budget officer. Those panics are
+/// silenced; any other panic is a bug in yusuan and is still printed in full.
+fn quiet_parser_panics() {
+    const PARSERS: [&str; 5] = ["calamine", "/zip-", "/cfb-", "/quick-xml-", "/encoding_rs-"];
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_parser = info
+            .location()
+            .is_some_and(|l| PARSERS.iter().any(|p| l.file().contains(p)));
+        if !in_parser {
+            default(info);
+        }
+    }));
 }
 
 fn run(job: Job) -> Result<Outcome, String> {

@@ -288,3 +288,20 @@ fn officer_checks_a_folder_holding_two_units_files_as_one_submission() {
          各表来自不同单位，不能作为一份报送材料核对；请每个单位分别检查，或用 yusuan batch 处理整个文件夹"
     );
 }
+
+#[test]
+fn damaged_xls_that_makes_the_parser_panic_gets_only_the_chinese_message() {
+    // Three bytes of a LibreOffice .xls changed: calamine panics inside a formula record.
+    // read reports the file as damaged; no English panic text or backtrace reaches the user.
+    let path = repo_path("tests/fixtures/qa/损坏的工作簿.xls");
+    let (code, stdout, stderr) = yusuan(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：{}：文件已损坏或不完整（内部结构异常，解析器无法处理）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx\n",
+            path.display()
+        )
+    );
+}
