@@ -128,6 +128,17 @@ pub enum ReadError {
         /// The parser's complaint.
         detail: String,
     },
+    /// An Office lock file (`~$名称.xlsx`), which Excel/WPS leave beside a workbook they have
+    /// open: it holds only the name of who opened it.
+    #[error(
+        "{file}：这是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是报送材料。请选择原文件 {original}"
+    )]
+    LockFile {
+        /// The path as given.
+        file: String,
+        /// The workbook it locks (the same path without `~$`).
+        original: String,
+    },
     /// A folder without any file we can read.
     #[error(
         "文件夹 {folder} 中没有可读取的表格文件（支持 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt）"
@@ -147,6 +158,16 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
         return folder::read_folder(path);
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let Some(original) = name.as_deref().and_then(|n| n.strip_prefix("~$"))
+        && bytes.len() < 1024
+        && !bytes.starts_with(b"PK")
+    {
+        return Err(ReadError::LockFile {
+            file,
+            original: path.with_file_name(original).display().to_string(),
+        });
+    }
     read_bytes(&file, &bytes)
 }
 

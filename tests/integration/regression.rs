@@ -305,3 +305,24 @@ fn damaged_xls_that_makes_the_parser_panic_gets_only_the_chinese_message() {
         )
     );
 }
+
+#[test]
+fn officer_picks_the_excel_lock_file_beside_the_open_workbook() {
+    // Excel keeps `~$单位预算.xlsx` (165 bytes: the user's name) while 单位预算.xlsx is open.
+    let dir = tempfile::tempdir().unwrap();
+    let mut lock = vec![8u8];
+    lock.extend(b"zhangsan");
+    lock.resize(165, b' ');
+    let path = dir.path().join("~$单位预算.xlsx");
+    std::fs::write(&path, &lock).unwrap();
+    let (code, _, stderr) = yusuan(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：{}：这是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是报送材料。请选择原文件 {}\n",
+            path.display(),
+            dir.path().join("单位预算.xlsx").display()
+        )
+    );
+}
