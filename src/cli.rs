@@ -231,6 +231,7 @@ impl Args {
                 if units == 0 {
                     return Err("单位个数至少为 1".into());
                 }
+                refuse_non_empty_folder(&output)?;
                 Ok(Job::Generate {
                     from,
                     units,
@@ -334,6 +335,23 @@ pub fn usage_error(e: &clap::Error) -> String {
         ),
     };
     format!("{what}。用 yusuan --help 查看用法")
+}
+
+/// `generate` writes `0001_….xlsx`, `units.csv`, … into its folder, replacing files of those
+/// names: a folder that already holds anything (real submissions, an officer's units.csv, the
+/// `--from` input itself) is refused.
+fn refuse_non_empty_folder(output: &Path) -> Result<(), String> {
+    if output.exists() && !output.is_dir() {
+        return Err(format!("输出路径 {} 不是文件夹", output.display()));
+    }
+    let count = std::fs::read_dir(output).map_or(0, |entries| entries.count());
+    if count > 0 {
+        return Err(format!(
+            "输出文件夹 {} 不是空的（已有 {count} 项），模拟单位会覆盖其中的同名文件和 units.csv；请换一个空文件夹或新文件夹",
+            output.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses an output path that is the input itself (or would replace a file inside it).

@@ -326,3 +326,32 @@ fn officer_picks_the_excel_lock_file_beside_the_open_workbook() {
         )
     );
 }
+
+#[test]
+fn generate_into_the_folder_that_holds_the_real_submissions() {
+    // `yusuan generate -n 2 -o 报送 --from 报送/0001_official.xlsx` used to replace the real
+    // 0001_official.xlsx (the --from input itself) and units.csv with synthetic ones.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("0001_official.xlsx");
+    std::fs::copy(repo_path("samples/units/0001_official.xlsx"), &input).unwrap();
+    std::fs::write(dir.path().join("units.csv"), "单位名称,单位类型,文件\r\n").unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let (code, _, stderr) = yusuan(&[
+        "generate",
+        "-n",
+        "2",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--from",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：输出文件夹 {} 不是空的（已有 2 项），模拟单位会覆盖其中的同名文件和 units.csv；请换一个空文件夹或新文件夹\n",
+            dir.path().display()
+        )
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
