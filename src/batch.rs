@@ -255,7 +255,7 @@ pub fn run_with(
     }
     std::fs::create_dir_all(&units_dir).map_err(|e| BatchError::Io {
         path: units_dir.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })?;
     let (mut units, ignored) = find_units(input, Some(&plan.output_dir))?;
     let listing = input.join("units.csv");
@@ -329,7 +329,7 @@ pub fn run_with(
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
     write::save_atomically(path, bytes).map_err(|e| BatchError::Io {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })
 }
 
@@ -439,8 +439,13 @@ fn process(
         let bytes = (pipeline.render)(&budget, &findings)?;
         let file_name = format!("{}.xlsx", unit.output_stem);
         let path = units_dir.join(&file_name);
-        write::save_atomically(&path, &bytes)
-            .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        write::save_atomically(&path, &bytes).map_err(|e| {
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::report::io_reason(&e)
+            )
+        })?;
         let name = unit
             .name
             .clone()
@@ -529,8 +534,13 @@ fn department(
         let findings = check::check(&submission);
         let bytes = (pipeline.render)(&submission.budget, &findings)?;
         let path = output_dir.join(&file_name);
-        write::save_atomically(&path, &bytes)
-            .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        write::save_atomically(&path, &bytes).map_err(|e| {
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::report::io_reason(&e)
+            )
+        })?;
         Ok(converted(
             &file_name,
             name.to_string(),

@@ -150,27 +150,16 @@ fn save_workbook(output: &Path, bytes: &[u8]) -> Result<(), String> {
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty())
         && !parent.is_dir()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("无法创建输出文件夹 {}：{}", parent.display(), io_reason(&e)))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "无法创建输出文件夹 {}：{}",
+                parent.display(),
+                report::io_reason(&e)
+            )
+        })?;
     }
     write::save_atomically(output, bytes)
-        .map_err(|e| format!("无法写入 {shown}：{}", io_reason(&e)))
-}
-
-/// An I/O error in Chinese, for the messages the binary prints.
-fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::PermissionDenied => {
-            "没有写入权限，请检查文件夹权限，或先在 Excel/WPS 中关闭同名文件".into()
-        }
-        ErrorKind::NotFound => "路径不存在".into(),
-        ErrorKind::IsADirectory => "这是一个文件夹，请给出工作簿的文件名".into(),
-        ErrorKind::NotADirectory => "路径中的某一级不是文件夹".into(),
-        ErrorKind::StorageFull => "磁盘空间不足".into(),
-        ErrorKind::ReadOnlyFilesystem => "磁盘为只读".into(),
-        _ => format!("系统错误（{e}）"),
-    }
+        .map_err(|e| format!("无法写入 {shown}：{}", report::io_reason(&e)))
 }
 
 fn load(input: &Path, kind: Option<yusuan::model::UnitKind>) -> Result<Submission, String> {

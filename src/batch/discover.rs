@@ -104,7 +104,7 @@ fn relative(dir: &Path, path: &Path) -> String {
 fn entries(folder: &Path) -> Result<Vec<PathBuf>, BatchError> {
     let io = |e: std::io::Error| BatchError::Io {
         path: folder.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(io)? {
@@ -197,7 +197,7 @@ pub fn read_units_csv(path: &Path) -> Result<UnitsList, BatchError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| BatchError::Io {
         path: file.clone(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })?;
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {

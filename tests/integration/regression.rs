@@ -355,3 +355,41 @@ fn generate_into_the_folder_that_holds_the_real_submissions() {
     );
     assert_eq!(std::fs::read(&input).unwrap(), before);
 }
+
+#[test]
+fn officer_names_an_existing_file_as_the_output_folder() {
+    // OS errors used to reach the officer in English ("Not a directory (os error 20)").
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let file = dir.path().join("汇总");
+    std::fs::write(&file, "x").unwrap();
+    let (code, _, stderr) = yusuan(&[
+        "batch",
+        unit.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：无法访问 {}：路径中有一级是文件而不是文件夹\n",
+            file.join("units").display()
+        )
+    );
+    let (code, _, stderr) = yusuan(&[
+        "convert",
+        unit.to_str().unwrap(),
+        "-o",
+        file.join("公开表.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：无法创建输出文件夹 {}：已存在同名文件\n",
+            file.display()
+        )
+    );
+}
