@@ -119,7 +119,9 @@ pub enum ReadError {
         file: String,
     },
     /// One worksheet could not be parsed.
-    #[error("{file} 的工作表「{sheet}」无法读取：{detail}。请用 Excel/WPS 打开后另存为 .xlsx")]
+    #[error(
+        "{file} 的工作表「{sheet}」内容已损坏，无法读取（解析器信息：{detail}）。请用 Excel/WPS 打开后另存为 .xlsx"
+    )]
     Sheet {
         /// The path as given.
         file: String,

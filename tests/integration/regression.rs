@@ -393,3 +393,23 @@ fn officer_names_an_existing_file_as_the_output_folder() {
         )
     );
 }
+
+#[test]
+fn workbook_with_one_damaged_sheet_says_so_in_chinese() {
+    // A byte of 表8's sheet XML damaged: the message says the sheet is damaged (the parser's
+    // English detail only in brackets).
+    let path = repo_path("tests/fixtures/qa/表8工作表损坏.xlsx");
+    let (code, _, stderr) = yusuan(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(&format!(
+            "yusuan：{} 的工作表「表8」内容已损坏，无法读取（解析器信息：",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("）。请用 Excel/WPS 打开后另存为 .xlsx\n"),
+        "{stderr}"
+    );
+}
