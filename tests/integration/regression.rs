@@ -413,3 +413,31 @@ fn workbook_with_one_damaged_sheet_says_so_in_chinese() {
         "{stderr}"
     );
 }
+
+#[test]
+fn csv_from_a_finance_system_with_codes_as_excel_text_formulas() {
+    // 表3's codes written `="201",="03",="01"` to keep the leading zeros: Excel shows 201 03 01.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let t3 = table_csv(&unit, 3);
+    let text = std::fs::read_to_string(&t3).unwrap();
+    let coded: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            if fields[0].bytes().all(|b| b.is_ascii_digit()) && !fields[0].is_empty() {
+                for f in fields.iter_mut().take(3).filter(|f| !f.is_empty()) {
+                    *f = format!("=\"{f}\"");
+                }
+            }
+            fields.join(",")
+        })
+        .collect();
+    assert!(
+        coded[5].starts_with("=\"201\",=\"03\",=\"01\",行政运行"),
+        "{}",
+        coded[5]
+    );
+    std::fs::write(&t3, coded.join("\n")).unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
