@@ -38,6 +38,9 @@ pub fn from_float(value: f64, dp: u32) -> Option<Decimal> {
 /// `Err(())` when the text is not a number at all.
 #[allow(clippy::result_unit_err)]
 pub fn parse_amount_text(raw: &str) -> Result<Option<Decimal>, ()> {
+    if !commas_group_thousands(raw) {
+        return Err(());
+    }
     let mut s: String = raw
         .chars()
         .map(fullwidth_to_ascii)
@@ -66,6 +69,24 @@ pub fn parse_amount_text(raw: &str) -> Result<Option<Decimal>, ()> {
     }
     let value: Decimal = s.parse().map_err(|_| ())?;
     Ok(Some(if negative { -value } else { value }))
+}
+
+/// True unless commas in `raw` stand where no thousands separator can: `12,34`, `1234,50` (a
+/// decimal comma), `1,2345` are typing or locale slips that would silently change the amount
+/// 100-fold, so they are not read as numbers.
+fn commas_group_thousands(raw: &str) -> bool {
+    let s: String = raw
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        .collect();
+    if !s.contains(',') {
+        return true;
+    }
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut groups = int.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3) && !frac.contains(',')
 }
 
 /// Maps full-width ASCII variants (０-９, ．, ，, （）, －, ＋) to their ASCII forms.
@@ -139,6 +160,11 @@ mod tests {
     #[test]
     fn amount_text_in_every_spelling() {
         assert_eq!(parse_amount_text("84,281,400"), Ok(Some(d("84281400"))));
+        assert_eq!(parse_amount_text("-1,234.50"), Ok(Some(d("-1234.50"))));
+        assert_eq!(parse_amount_text("12,34"), Err(()));
+        assert_eq!(parse_amount_text("1234,50"), Err(()));
+        assert_eq!(parse_amount_text("8,59,2800"), Err(()));
+        assert_eq!(parse_amount_text("1,234.5,0"), Err(()));
         assert_eq!(parse_amount_text("８４，２８１"), Ok(Some(d("84281"))));
         assert_eq!(parse_amount_text(" 1,879.28 "), Ok(Some(d("1879.28"))));
         assert_eq!(parse_amount_text("(200)"), Ok(Some(d("-200"))));

@@ -441,3 +441,32 @@ fn csv_from_a_finance_system_with_codes_as_excel_text_formulas() {
     std::fs::write(&t3, coded.join("\n")).unwrap();
     assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
 }
+
+#[test]
+fn table9_typed_with_decimal_commas() {
+    // 表9 in 万元 typed "85,70" for 85.70: read as 8,570 万元 the 三公 row still added up and
+    // passed; only 机关运行经费 was caught. A comma that cannot be a thousands separator is
+    // now "not a number" in every cell.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let t9 = table_csv(&unit, 9);
+    let text = std::fs::read_to_string(&t9).unwrap().replace(
+        "85.70,12.42,41.69,31.59,,31.59,249.31",
+        "\"85,70\",\"12,42\",\"41,69\",\"31,59\",,\"31,59\",\"249,31\"",
+    );
+    std::fs::write(&t9, text).unwrap();
+    let found = findings(&unit);
+    let unreadable: Vec<&str> = found
+        .iter()
+        .filter(|f| f.rule == yusuan::recognize::UNREADABLE)
+        .filter_map(|f| f.location.as_ref().map(|l| l.cell.as_str()))
+        .collect();
+    assert_eq!(unreadable, ["A4", "B4", "C4", "D4", "F4", "G4"]);
+    assert!(
+        found.iter().any(|f| f
+            .message
+            .ends_with("单元格 A4：表9“合计”行“合计”列的金额“85,70”不是数字，已按 0 处理")),
+        "{:?}",
+        messages(&found)
+    );
+}
