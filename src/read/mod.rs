@@ -130,6 +130,15 @@ pub enum ReadError {
         /// The parser's complaint.
         detail: String,
     },
+    /// A web page (HTML) or XML spreadsheet named .xls: what many finance systems' "导出 Excel"
+    /// produce.
+    #[error(
+        "{file}：这是网页（HTML）或 XML 格式的表格，只是扩展名为 .xls（许多系统“导出 Excel”生成的就是这种文件），无法直接读取。请用 Excel/WPS 打开后“另存为”Excel 工作簿（.xlsx）"
+    )]
+    HtmlWorkbook {
+        /// The path as given.
+        file: String,
+    },
     /// An Office lock file (`~$名称.xlsx`), which Excel/WPS leave beside a workbook they have
     /// open: it holds only the name of who opened it.
     #[error(
@@ -218,6 +227,10 @@ fn read_text(file: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
     let body = text.trim_start();
     if body.is_empty() {
         return Err(ReadError::Empty { file: file.into() });
+    }
+    let workbook_name = ["xls", "xlsx", "et"].iter().any(|e| has_extension(file, e));
+    if body.starts_with('<') && workbook_name {
+        return Err(ReadError::HtmlWorkbook { file: file.into() });
     }
     if body.starts_with('<') {
         return Err(ReadError::NotSpreadsheet {

@@ -470,3 +470,25 @@ fn table9_typed_with_decimal_commas() {
         messages(&found)
     );
 }
+
+#[test]
+fn finance_system_export_that_is_html_named_xls() {
+    // "导出 Excel" in many systems writes an HTML table named .xls; telling the officer to
+    // "provide an .xls file" about an .xls file helped nobody.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("部门预算导出.xls");
+    std::fs::write(
+        &path,
+        "<html><body><table><tr><td>2024年预算单位支出预算总表</td></tr></table></body></html>",
+    )
+    .unwrap();
+    let (code, _, stderr) = yusuan(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "yusuan：{}：这是网页（HTML）或 XML 格式的表格，只是扩展名为 .xls（许多系统“导出 Excel”生成的就是这种文件），无法直接读取。请用 Excel/WPS 打开后“另存为”Excel 工作簿（.xlsx）\n",
+            path.display()
+        )
+    );
+}
