@@ -55,7 +55,17 @@ const fn col(index: usize, labels: &'static [&'static str], required: bool) -> C
     }
 }
 
-const TOTAL: &[&str] = &["合计", "总计", "小计", "合计数"];
+const TOTAL: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "合计数",
+    "总合计",
+    "收入合计",
+    "支出合计",
+    "本年收入合计",
+    "本年支出合计",
+];
 const SPLIT: &[ColumnSpec] = &[
     col(0, TOTAL, true),
     col(1, &["基本支出"], true),

@@ -492,3 +492,24 @@ fn finance_system_export_that_is_html_named_xls() {
         )
     );
 }
+
+#[test]
+fn unit_heads_the_total_columns_income_total_and_expenditure_total() {
+    // 表2 headed `收入合计`, 表3 `支出合计`: refused as "缺少必需的列“合计”".
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    for (n, from, to) in [
+        (
+            2,
+            "科目名称,合计,财政拨款收入",
+            "科目名称,收入合计,财政拨款收入",
+        ),
+        (3, "科目名称,合计,基本支出", "科目名称,支出合计,基本支出"),
+    ] {
+        let path = table_csv(&unit, n);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    }
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
