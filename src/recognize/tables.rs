@@ -66,6 +66,16 @@ const TOTAL: &[&str] = &[
     "本年收入合计",
     "本年支出合计",
 ];
+/// 表8 is basic expenditure only, so its 合计 may be headed `基本支出合计` too.
+const T8_TOTAL: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "合计数",
+    "总合计",
+    "支出合计",
+    "基本支出合计",
+];
 const SPLIT: &[ColumnSpec] = &[
     col(0, TOTAL, true),
     col(1, &["基本支出"], true),
@@ -180,7 +190,7 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
         ],
         groups: &["一般公共预算基本支出"],
         columns: &[
-            col(0, TOTAL, true),
+            col(0, T8_TOTAL, true),
             col(1, &["人员经费", "人员经费支出", "人员支出"], true),
             col(
                 2,

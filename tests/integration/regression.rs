@@ -513,3 +513,16 @@ fn unit_heads_the_total_columns_income_total_and_expenditure_total() {
     }
     assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
 }
+
+#[test]
+fn unit_heads_table8_total_as_basic_expenditure_total() {
+    // 表8 (basic expenditure only) headed `基本支出合计 | 人员经费 | 公用经费`.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let path = table_csv(&unit, 8);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "科目名称,合计,人员经费";
+    assert!(text.contains(from));
+    std::fs::write(&path, text.replace(from, "科目名称,基本支出合计,人员经费")).unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
