@@ -77,9 +77,14 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
 /// or an obsolete official name of that code.
 fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
     let wanted = normalize_name(printed);
-    normalize_name(name) == wanted
-        || codes::lookup(Classification::Function, code.as_str())
-            .is_some_and(|r| normalize_name(r.name) == wanted)
+    // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
+    let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).to_string();
+    let same = |n: &str| {
+        let n = normalize_name(n);
+        n == wanted || short(&n) == short(&wanted)
+    };
+    same(name)
+        || codes::lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
         || codes::obsolete(code.as_str(), printed).is_some()
 }
 

@@ -526,3 +526,17 @@ fn unit_heads_table8_total_as_basic_expenditure_total() {
     std::fs::write(&path, text.replace(from, "科目名称,基本支出合计,人员经费")).unwrap();
     assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
 }
+
+#[test]
+fn table1_lists_expenditure_classes_without_the_word_expenditure() {
+    // 表1 printed `一、一般公共服务 | 二、社会保障和就业`: the same 类 as 表3's 一般公共服务支出…
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let path = table_csv(&unit, 1);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("一、一般公共服务支出", "一、一般公共服务")
+        .replace("二、社会保障和就业支出", "二、社会保障和就业");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
