@@ -42,6 +42,7 @@ mod codes;
 mod header;
 mod meta;
 mod norm;
+mod parents;
 mod prose;
 mod reader;
 mod scan;
@@ -50,6 +51,7 @@ mod table9;
 mod tables;
 
 pub use amounts::UNREADABLE;
+pub use parents::fill_missing_parents;
 
 /// The official table a file or sheet name names (`表3_支出预算总表`, `5.2预算单位收入预算总表`),
 /// if any: how a caller tells one unit's per-table CSV files from a folder of units.

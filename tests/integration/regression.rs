@@ -540,3 +540,42 @@ fn table1_lists_expenditure_classes_without_the_word_expenditure() {
     std::fs::write(&path, text).unwrap();
     assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
 }
+
+#[test]
+fn finance_system_export_lists_only_the_item_rows() {
+    // 表2/3/5 with only the 7-digit 项 rows (no 类/款 rows): 18 errors before (missing parents,
+    // and 表1's 类 not found in 表3). The parents are the sums of their rows, so they are
+    // rebuilt, with one warning per table, and the workbook is the same as from the full input.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    for n in [2, 3, 5] {
+        let path = table_csv(&unit, n);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, line)| {
+                let fields: Vec<&str> = line.split(',').collect();
+                *i < 3 || fields[0] == "合计" || fields.get(2).is_some_and(|f| !f.is_empty())
+            })
+            .map(|(_, line)| line)
+            .collect();
+        std::fs::write(&path, kept.join("\n")).unwrap();
+    }
+    let found = findings(&unit);
+    assert_eq!(
+        messages(&found),
+        [2, 3, 5].map(|n| {
+            let stem = yusuan::model::TableId::from_number(n).unwrap().title_stem();
+            format!(
+                "表{n}（{stem}）缺少上级科目 201、20103、208、20805、20808、210、21099 的行，已按其下各科目汇总补齐"
+            )
+        })
+    );
+    let budget = yusuan::load(&unit).unwrap().budget;
+    let full = yusuan::load(&repo_path("tests/fixtures/qa/unit-utf8"))
+        .unwrap()
+        .budget;
+    assert_eq!(budget.expenditure.lines, full.expenditure.lines);
+    assert_eq!(budget.income.lines, full.income.lines);
+}
