@@ -22,7 +22,7 @@ pub use discover::{
     UnitInput, UnitsList, apply_units_list, find_units, parse_units_csv, read_units_csv,
     sanitize_file_stem, unique_file_stem,
 };
-pub use progress::{BarProgress, LineProgress, NoProgress, Progress, progress_for};
+pub use progress::{NoProgress, Progress};
 
 use crate::check;
 use crate::finding::{Finding, Severity};
@@ -42,8 +42,7 @@ pub struct BatchPlan {
     pub input_dir: PathBuf,
     /// The output folder (created when missing; may lie inside `input_dir`).
     pub output_dir: PathBuf,
-    /// No progress display (the caller's choice of [`Progress`] honours it via
-    /// [`progress_for`]).
+    /// No progress display (honoured by the caller's choice of [`Progress`]).
     pub quiet: bool,
     /// How unit and department workbooks are rendered.
     pub options: WriteOptions,
