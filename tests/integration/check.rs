@@ -4,7 +4,6 @@
 
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use std::time::Instant;
 use yusuan::check::{self, equation::Ledger, equation::Slot, keys};
 use yusuan::finding::{Finding, Severity};
 use yusuan::model::{
@@ -719,22 +718,6 @@ fn json_report_of_real_findings_parses_with_exact_fields() {
         text.starts_with("校验结果：seed.xlsx（4 个错误，0 个警告）\n\n表2 收入预算总表\n"),
         "{text}"
     );
-}
-
-#[test]
-fn checking_the_seed_is_fast() {
-    let b = seed();
-    let sources = seed_sources();
-    let runs = 50;
-    let start = Instant::now();
-    for _ in 0..runs {
-        std::hint::black_box(check::check_budget(&b, &sources));
-    }
-    let each = start.elapsed() / runs;
-    println!("check of the seed: {each:?} per run (this build profile)");
-    // Measured at about 0.6 ms in a release build; a dev build is 10-20 times slower.
-    let limit_ms = if cfg!(debug_assertions) { 100 } else { 5 };
-    assert!(each.as_millis() < limit_ms, "{each:?}");
 }
 
 #[test]
