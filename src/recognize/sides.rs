@@ -6,8 +6,11 @@
 //!
 //! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
 //! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
-//! (1). 表4 likewise with the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`,
-//! `国有资本经营预算`).
+//! (1). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出) adds its split
+//! columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出) on the same rows;
+//! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
+//! writer prints an unknown split). 表4 likewise with the expenditure columns 1..=4 (`合计`,
+//! `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
@@ -15,12 +18,21 @@ use super::norm::{cell_text, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
+use crate::grid::CellValue;
 use crate::grid::Grid;
 use crate::model::{
-    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
+    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, SourceMap,
+    TableId,
 };
-use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
+use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+
+/// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
+/// level, 基本支出, 人员经费, 公用经费, 项目支出.
+const SIDE_WIDTH: usize = 5;
+
+/// One expenditure row's amounts by catalogue index; `None` where the column is not printed.
+type SideValues = [Option<Decimal>; SIDE_WIDTH];
 
 /// Longer single texts in the label column are prose, not items.
 const MAX_LABEL_CHARS: usize = 30;
@@ -53,6 +65,12 @@ fn canonical_income_label(id: TableId, printed: &str) -> String {
         .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
 }
 
+/// Catalogue indices (`tables::CATALOGUE`, 表1) of the unit-level split columns.
+const SPLIT_BASIC: usize = 1;
+const SPLIT_PERSONNEL: usize = 2;
+const SPLIT_PUBLIC: usize = 3;
+const SPLIT_PROJECT: usize = 4;
+
 #[derive(Debug, Clone)]
 struct Columns {
     income_label: usize,
@@ -68,8 +86,8 @@ pub(crate) struct SidesReader {
     columns: Columns,
     income: Vec<(String, Decimal)>,
     income_total: Option<Decimal>,
-    expenditure: Vec<(String, [Decimal; 4])>,
-    expenditure_total: Option<[Decimal; 4]>,
+    expenditure: Vec<(String, SideValues)>,
+    expenditure_total: Option<SideValues>,
     sources: SourceMap,
     findings: Vec<Finding>,
 }
@@ -160,17 +178,21 @@ impl SidesReader {
         } else {
             strip_numbering(label)
         };
-        let mut values = [Decimal::ZERO; 4];
+        let mut values: SideValues = [None; SIDE_WIDTH];
         for m in self.columns.amounts.clone() {
-            let column = if self.id == TableId::T4 {
-                T4_COLUMNS.get(m.index + 1).copied().unwrap_or_default()
+            let columns: &[&str] = if self.id == TableId::T4 {
+                &T4_COLUMNS
             } else {
-                "预算数"
+                &T1_COLUMNS
             };
+            let column = columns.get(m.index + 1).copied().unwrap_or_default();
             let key = self.key(&name, m.index + 1);
             if let Some(slot) = values.get_mut(m.index) {
-                *slot = self.amount(grid, r, m.col, key, column);
+                *slot = Some(self.amount(grid, r, m.col, key, column));
             }
+        }
+        if self.id == TableId::T1 {
+            self.unstated_personnel_public(grid, r, &name, &mut values);
         }
         if is_total {
             self.expenditure_total = Some(values);
@@ -180,27 +202,84 @@ impl SidesReader {
         is_total
     }
 
+    /// A unit 表1 row with 人员经费 and 公用经费 both blank states neither: both become `None`
+    /// and their cells leave the sources (nothing was submitted there).
+    fn unstated_personnel_public(
+        &mut self,
+        grid: &Grid,
+        r: usize,
+        name: &str,
+        values: &mut SideValues,
+    ) {
+        let mapped: Vec<(usize, usize)> = self
+            .columns
+            .amounts
+            .iter()
+            .filter(|m| matches!(m.index, SPLIT_PERSONNEL | SPLIT_PUBLIC))
+            .map(|m| (m.index, m.col))
+            .collect();
+        let blank = |col: usize| match grid.cell(r, col) {
+            CellValue::Empty => true,
+            CellValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        };
+        if mapped.is_empty() || !mapped.iter().all(|(_, col)| blank(*col)) {
+            return;
+        }
+        for (index, _) in mapped {
+            if let Some(slot) = values.get_mut(index) {
+                *slot = None;
+            }
+            self.sources.remove(&self.key(name, index + 1));
+        }
+    }
+
     fn overview(self) -> Overview {
+        let has_split = self
+            .columns
+            .amounts
+            .iter()
+            .any(|m| (SPLIT_BASIC..=SPLIT_PROJECT).contains(&m.index));
+        let split = |v: &SideValues| OverviewSplit {
+            basic: v[SPLIT_BASIC],
+            personnel: v[SPLIT_PERSONNEL],
+            public: v[SPLIT_PUBLIC],
+            project: v[SPLIT_PROJECT],
+        };
+        let expenditure_split = if has_split {
+            self.expenditure
+                .iter()
+                .map(|(name, v)| (name.clone(), split(v)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Overview {
             income: self.income,
             income_total: self.income_total,
+            expenditure_total: self.expenditure_total.map(|v| v[0].unwrap_or_default()),
+            expenditure_total_split: self
+                .expenditure_total
+                .as_ref()
+                .filter(|_| has_split)
+                .map(split),
             expenditure: self
                 .expenditure
                 .into_iter()
-                .map(|(name, v)| (name, v[0]))
+                .map(|(name, v)| (name, v[0].unwrap_or_default()))
                 .collect(),
-            expenditure_total: self.expenditure_total.map(|v| v[0]),
+            expenditure_split,
             unit: self.unit,
         }
     }
 
     fn fiscal(self) -> FiscalOverview {
-        let row = |name: String, v: [Decimal; 4]| FiscalRow {
+        let row = |name: String, v: SideValues| FiscalRow {
             name,
-            total: v[0],
-            general: v[1],
-            fund: v[2],
-            capital: v[3],
+            total: v[0].unwrap_or_default(),
+            general: v[1].unwrap_or_default(),
+            fund: v[2].unwrap_or_default(),
+            capital: v[3].unwrap_or_default(),
         };
         FiscalOverview {
             income: self.income,
