@@ -75,6 +75,12 @@ pub fn t1_expenditure(name: &str) -> CellKey {
     labelled(TableId::T1, name, 1)
 }
 
+/// A 表1 本年支出 cell in any column of `T1_COLUMNS` from 1: 合计 (1) or the unit-level split
+/// (`T1_BASIC`, `T1_PERSONNEL`, `T1_PUBLIC`, `T1_PROJECT`); row "支出总计" for the total.
+pub fn t1_expenditure_column(name: &str, column: usize) -> CellKey {
+    labelled(TableId::T1, name, column)
+}
+
 /// A 表4 income cell (label as printed; "收入总计" for the total).
 pub fn t4_income(label: &str) -> CellKey {
     labelled(TableId::T4, label, 0)
