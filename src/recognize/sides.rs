@@ -343,6 +343,180 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::Merge;
+    use crate::model::Level;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A hand-built unit-level 表1 in the official 8-column layout, merged header included:
+    /// 201 states its split, 208 leaves 人员经费/公用经费 blank, 支出总计 states all.
+    fn unit_table1() -> Grid {
+        let rows: &[&[&str]] = &[
+            &["2024年预算单位财务收支预算总表"],
+            &[
+                "编制单位：上海市某某服务中心",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "单位：元",
+            ],
+            &["本年收入", "", "本年支出"],
+            &[
+                "项目",
+                "预算数",
+                "项目",
+                "合计",
+                "基本支出",
+                "",
+                "",
+                "项目支出",
+            ],
+            &["", "", "", "", "小计", "人员经费", "公用经费"],
+            &[
+                "一、财政拨款收入",
+                "1,500",
+                "一、一般公共服务支出",
+                "1,200",
+                "1,000",
+                "700",
+                "300",
+                "200",
+            ],
+            &[
+                "1、一般公共预算资金",
+                "1,500",
+                "二、社会保障和就业支出",
+                "300",
+                "300",
+                "",
+                "",
+                "-",
+            ],
+            &[
+                "收入总计",
+                "1,500",
+                "支出总计",
+                "1,500",
+                "1,300",
+                "700",
+                "300",
+                "200",
+            ],
+        ];
+        let mut g = Grid::new("unit.xlsx", "表1");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r, c, CellValue::Text(v.to_string()));
+                }
+            }
+        }
+        for (first_row, first_col, last_row, last_col) in [
+            (2, 0, 2, 1),
+            (2, 2, 2, 7),
+            (3, 0, 4, 0),
+            (3, 1, 4, 1),
+            (3, 2, 4, 2),
+            (3, 3, 4, 3),
+            (3, 4, 3, 6),
+            (3, 7, 4, 7),
+        ] {
+            g.merges.push(Merge {
+                first_row,
+                first_col,
+                last_row,
+                last_col,
+            });
+        }
+        g
+    }
+
+    #[test]
+    fn a_unit_table1_with_the_split_is_read_with_its_sources() {
+        let sub = crate::recognize::recognize(&[unit_table1()]).unwrap();
+        assert_eq!(sub.budget.meta.level, Level::Unit);
+        assert_eq!(sub.findings, Vec::new());
+        let o = sub.budget.stated_overview.clone().unwrap();
+        assert_eq!(
+            o.expenditure,
+            [
+                ("一般公共服务支出".to_string(), d("1200")),
+                ("社会保障和就业支出".to_string(), d("300")),
+            ]
+        );
+        let split = |basic: &str, personnel: Option<&str>, public: Option<&str>, project: &str| {
+            OverviewSplit {
+                basic: Some(d(basic)),
+                personnel: personnel.map(d),
+                public: public.map(d),
+                project: Some(d(project)),
+            }
+        };
+        assert_eq!(
+            o.expenditure_split,
+            [
+                (
+                    "一般公共服务支出".to_string(),
+                    split("1000", Some("700"), Some("300"), "200")
+                ),
+                (
+                    "社会保障和就业支出".to_string(),
+                    split("300", None, None, "0")
+                ),
+            ]
+        );
+        assert_eq!(
+            o.expenditure_total_split,
+            Some(split("1300", Some("700"), Some("300"), "200"))
+        );
+        assert_eq!(o.expenditure_total, Some(d("1500")));
+        let at = |row: &str, column: usize| {
+            let key = CellKey {
+                table: TableId::T1,
+                row: RowKey::Label(row.to_string()),
+                column,
+            };
+            sub.sources.get(&key).map(|l| l.cell.clone())
+        };
+        assert_eq!(at("一般公共服务支出", 1), Some("D6".into()));
+        assert_eq!(at("一般公共服务支出", 2), Some("E6".into()));
+        assert_eq!(at("一般公共服务支出", 3), Some("F6".into()));
+        assert_eq!(at("一般公共服务支出", 4), Some("G6".into()));
+        assert_eq!(at("一般公共服务支出", 5), Some("H6".into()));
+        // Blank 人员经费 and 公用经费 were not submitted: no source.
+        assert_eq!(at("社会保障和就业支出", 3), None);
+        assert_eq!(at("社会保障和就业支出", 5), Some("H7".into()));
+        assert_eq!(at(EXPENDITURE_TOTAL, 3), Some("F8".into()));
+    }
+
+    #[test]
+    fn a_department_table1_states_no_split() {
+        let rows: &[&[&str]] = &[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "预算数"],
+            &["一、财政拨款收入", "100", "一、一般公共服务支出", "100"],
+            &["收入总计", "100", "支出总计", "100"],
+        ];
+        let mut g = Grid::new("dept.xlsx", "表1");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                g.set(r, c, CellValue::Text(v.to_string()));
+            }
+        }
+        let o = crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap();
+        assert!(o.expenditure_split.is_empty());
+        assert_eq!(o.expenditure_total_split, None);
+    }
 
     #[test]
     fn income_labels_2026_map_to_the_official_ones() {
