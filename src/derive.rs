@@ -79,7 +79,7 @@ pub fn overview(budget: &Budget) -> Overview {
 /// name) and for 支出总计: 基本支出 and 项目支出 are 表3's; 人员经费 and 公用经费 are not
 /// derivable (表8 is by 经济分类, not by 类), so they come from the stated 表1's split of the
 /// same 类 when it states them and stay `None` otherwise. The total's 人员经费/公用经费 are the
-/// sums over the 类 that state them (`None` when none does).
+/// sums over the 类, known only when every 类 with 基本支出 states them (`None` otherwise).
 pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, OverviewSplit) {
     let stated = budget.stated_overview.as_ref();
     let stated_of = |name: &str| {
@@ -107,13 +107,14 @@ pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, Overvie
             (l.name.clone(), split)
         })
         .collect();
+    // Known for the total only when known for every 类 that has 基本支出 at all.
+    let complete = items.iter().all(|(_, s)| {
+        s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
+    });
     let sum = |f: fn(&OverviewSplit) -> Option<Decimal>| {
-        items
-            .iter()
-            .filter_map(|(_, s)| f(s))
-            .fold(None, |acc: Option<Decimal>, v| {
-                Some(acc.unwrap_or_default() + v)
-            })
+        let mut stated = items.iter().filter_map(|(_, s)| f(s)).peekable();
+        stated.peek()?;
+        complete.then(|| stated.sum())
     };
     let t3 = budget.expenditure.total_or_sum();
     let total = OverviewSplit {

@@ -186,21 +186,27 @@ fn against_t8(budget: &Budget, o: &Overview, ledger: &Ledger, out: &mut Vec<Iden
         .evaluate(ledger, None)
         .holds;
     let total = o.expenditure_total_split.as_ref();
+    let complete = o.expenditure_split.iter().all(|(_, s)| {
+        s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
+    });
     let parts: [(usize, usize, &str, fn(&OverviewSplit) -> Option<Decimal>); 2] = [
         (T1_PERSONNEL, 1, "人员经费", |s| s.personnel),
         (T1_PUBLIC, 2, "公用经费", |s| s.public),
     ];
     for (column, t8_column, label, part) in parts {
         let at = slot(keys::EXPENDITURE_TOTAL, column);
-        // The stated 支出总计 cell (itself Σ 类 by `t1-sum`), else Σ 类 directly.
+        // The stated 支出总计 cell (itself Σ 类 by `t1-sum`), else Σ 类 directly when every 类
+        // with 基本支出 states its split (a partly stated split says nothing about the total).
         let lhs: Vec<Slot> = if total.and_then(part).is_some() {
             vec![at.clone()]
-        } else {
+        } else if complete {
             o.expenditure_split
                 .iter()
                 .filter(|(_, s)| s.personnel.is_some() || s.public.is_some())
                 .map(|(name, _)| slot(name, column))
                 .collect()
+        } else {
+            continue;
         };
         let words = format!("表8 合计行 {label}");
         let identity = Identity::new("t1-t8", at, t8(t8_column), words).with_lhs(lhs);
