@@ -173,6 +173,9 @@ fn against_t3(budget: &Budget, o: &Overview, out: &mut Vec<Identity>) {
     }
 }
 
+/// One part of a split, read from it.
+type Part = fn(&OverviewSplit) -> Option<Decimal>;
+
 /// Σ 人员经费 and Σ 公用经费 over the 类 against 表8's 合计 row.
 fn against_t8(budget: &Budget, o: &Overview, ledger: &Ledger, out: &mut Vec<Identity>) {
     if !o.states_personnel_public() || !has(&budget.economic) {
@@ -189,7 +192,7 @@ fn against_t8(budget: &Budget, o: &Overview, ledger: &Ledger, out: &mut Vec<Iden
     let complete = o.expenditure_split.iter().all(|(_, s)| {
         s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
     });
-    let parts: [(usize, usize, &str, fn(&OverviewSplit) -> Option<Decimal>); 2] = [
+    let parts: [(usize, usize, &str, Part); 2] = [
         (T1_PERSONNEL, 1, "人员经费", |s| s.personnel),
         (T1_PUBLIC, 2, "公用经费", |s| s.public),
     ];
