@@ -268,3 +268,27 @@ fn seed_unit_with_split() -> Budget {
     unit.stated_overview = Some(derive::overview(&unit));
     unit
 }
+
+#[test]
+fn synthetic_units_state_a_split_that_agrees_with_table8() {
+    for unit in yusuan::synth::split_units(&seed_budget(), 6, 2024) {
+        let o = unit.stated_overview.clone().unwrap();
+        assert_eq!(o.expenditure_split.len(), o.expenditure.len());
+        let total = o.expenditure_total_split.clone().unwrap();
+        let t8 = unit.economic.total_or_sum();
+        assert_eq!(total.personnel, Some(t8.personnel), "{}", unit.meta.entity);
+        assert_eq!(total.public, Some(t8.public), "{}", unit.meta.entity);
+        for (name, s) in &o.expenditure_split {
+            let basic = s.basic.unwrap();
+            let parts = s.personnel.unwrap_or_default() + s.public.unwrap_or_default();
+            assert_eq!(parts, basic, "{name}");
+        }
+        // Rendered official-style and read back, the unit states the same 表1.
+        let files = yusuan::synth::render(&unit, yusuan::synth::Shape::Official);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(&files[0].0);
+        std::fs::write(&path, &files[0].1).unwrap();
+        let read = yusuan::load(&path).unwrap().budget;
+        assert_eq!(read.stated_overview, Some(o), "{}", unit.meta.entity);
+    }
+}
