@@ -3,7 +3,9 @@
 //!
 //! A layout says what a sheet looks like (title pattern, sheet name, merged header rows,
 //! column widths, orientation, unit label, empty-table note) and binds every body column to a
-//! field of its row source. It knows nothing of formats or of the model's values: `rows` turns
+//! field of its row source; a layout may be restricted to one level (`level = "unit"`: the
+//! unit-level 表1 with its 基本支出/项目支出 split), and [`layouts_for`] picks each table's
+//! layout for a budget's level. It knows nothing of formats or of the model's values: `rows` turns
 //! the model into rows, `sheet` renders rows through a layout. Not for cover or 目录 sheets,
 //! which are not tables.
 
