@@ -292,3 +292,59 @@ fn synthetic_units_state_a_split_that_agrees_with_table8() {
         assert_eq!(read.stated_overview, Some(o), "{}", unit.meta.entity);
     }
 }
+
+#[test]
+fn a_slip_in_a_written_unit_table1_is_located_at_its_cell() {
+    let mut b = unit();
+    if let Some(o) = b.stated_overview.as_mut() {
+        o.expenditure_split[1].1.personnel = Some(d(200));
+        o.expenditure_split[1].1.public = Some(d(100));
+        // The slip: 710 where 700 belongs.
+        o.expenditure_split[0].1.personnel = Some(d(710));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unit.xlsx");
+    std::fs::write(&path, workbook(&b, &[], &WriteOptions::default()).unwrap()).unwrap();
+    let sub = yusuan::load(&path).unwrap();
+    let found: Vec<(String, String, String, String)> = yusuan::check::check(&sub)
+        .into_iter()
+        .filter(|f| f.severity == yusuan::finding::Severity::Error)
+        .map(|f| {
+            let at = f
+                .location
+                .map(|l| format!("{}!{}", l.sheet, l.cell))
+                .unwrap_or_default();
+            (
+                f.rule,
+                f.row.unwrap_or_default(),
+                f.column.unwrap_or_default(),
+                at,
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        found,
+        [
+            (
+                s("row-sum"),
+                s("一般公共服务支出"),
+                s("基本支出"),
+                s("1 收支总表!E6")
+            ),
+            // The 支出总计 row (row 13, after the seven income items) sums the slip too.
+            (
+                s("row-sum"),
+                s("支出总计"),
+                s("基本支出"),
+                s("1 收支总表!E13")
+            ),
+            (
+                s("t1-t8"),
+                s("支出总计"),
+                s("人员经费"),
+                s("1 收支总表!F13")
+            ),
+        ]
+    );
+}
