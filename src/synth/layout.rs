@@ -500,7 +500,7 @@ fn chinese_number(n: usize) -> String {
 }
 
 /// The label as the style prints it (2026 labels drop "资金").
-pub(crate) fn income_label(label: &str, style: &Style) -> String {
+fn income_label(label: &str, style: &Style) -> String {
     let canonical =
         OVERVIEW_INCOME_LABELS.contains(&label) || FISCAL_INCOME_LABELS.contains(&label);
     if style.labels_2026 && canonical {

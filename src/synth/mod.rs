@@ -64,6 +64,10 @@ pub enum Shape {
     Formulas,
     /// 2026 labels in 表1/表4 (`1、一般公共预算`, `一、一般公共预算`), zeros as `0`.
     Labels2026,
+    /// The obsolete 类 name 医疗卫生与计划生育支出 for 210 (卫生健康支出 since 2019).
+    ObsoleteNames,
+    /// An empty 类 row (212 城乡社区支出, no money) printed in 表2, 3 and 5.
+    EmptyLeiRow,
     /// A folder of CSV files (one per table) in GBK, as Excel on Windows saves them.
     CsvGbk,
     /// A folder of CSV files in GB18030 with amounts as text with separators (WPS).
@@ -165,6 +169,8 @@ pub(crate) struct Style {
     pub page_breaks: bool,
     pub formulas: bool,
     pub labels_2026: bool,
+    pub obsolete_names: bool,
+    pub empty_lei_row: bool,
 }
 
 /// The official layout every other shape departs from.
@@ -183,11 +189,13 @@ const OFFICIAL: Style = Style {
     page_breaks: false,
     formulas: false,
     labels_2026: false,
+    obsolete_names: false,
+    empty_lei_row: false,
 };
 
 impl Shape {
     /// Every shape, in a fixed order.
-    pub const ALL: [Shape; 21] = [
+    pub const ALL: [Shape; 23] = [
         Shape::Official,
         Shape::NumberedSheetNames,
         Shape::NoTitles,
@@ -205,6 +213,8 @@ impl Shape {
         Shape::PageBreaks,
         Shape::Formulas,
         Shape::Labels2026,
+        Shape::ObsoleteNames,
+        Shape::EmptyLeiRow,
         Shape::CsvGbk,
         Shape::CsvGb18030,
         Shape::CsvUtf8Bom,
@@ -231,6 +241,8 @@ impl Shape {
             Shape::PageBreaks => "page-breaks",
             Shape::Formulas => "formulas",
             Shape::Labels2026 => "labels-2026",
+            Shape::ObsoleteNames => "obsolete-names",
+            Shape::EmptyLeiRow => "empty-lei-row",
             Shape::CsvGbk => "csv-gbk",
             Shape::CsvGb18030 => "csv-gb18030",
             Shape::CsvUtf8Bom => "csv-utf8-bom",
@@ -323,6 +335,14 @@ impl Shape {
                 zeros: ZeroStyle::Digit,
                 ..s
             },
+            Shape::ObsoleteNames => Style {
+                obsolete_names: true,
+                ..s
+            },
+            Shape::EmptyLeiRow => Style {
+                empty_lei_row: true,
+                ..s
+            },
             Shape::CsvGbk => Style {
                 container: Container::Csv(CsvEncoding::Gbk),
                 merged_header: false,
@@ -363,8 +383,66 @@ impl std::fmt::Display for Shape {
 /// and the unit kind are not rendered.
 pub fn render(budget: &Budget, shape: Shape) -> Vec<(String, Vec<u8>)> {
     let style = shape.style();
-    let blocks = layout::blocks(budget, &style);
-    emit::files(budget, &blocks, &style)
+    let budget = restate(budget, &style);
+    let blocks = layout::blocks(&budget, &style);
+    emit::files(&budget, &blocks, &style)
+}
+
+/// The 类 whose obsolete name [`Shape::ObsoleteNames`] prints: (code, current, obsolete).
+const OBSOLETE_NAME: (&str, &str, &str) = ("210", "卫生健康支出", "医疗卫生与计划生育支出");
+/// The moneyless 类 row [`Shape::EmptyLeiRow`] prints.
+const EMPTY_LEI: (&str, &str) = ("212", "城乡社区支出");
+
+/// The budget as the shape states it: with the obsolete 210 name, or with an empty 类 row.
+fn restate(budget: &Budget, style: &Style) -> Budget {
+    let mut b = budget.clone();
+    if style.obsolete_names {
+        let (code, current, obsolete) = OBSOLETE_NAME;
+        let rename = |name: &mut String| {
+            if name == current {
+                *name = obsolete.to_string();
+            }
+        };
+        fn rename_lines<A>(t: &mut Classified<A>, code: &str, rename: &dyn Fn(&mut String)) {
+            for l in t.lines.iter_mut().filter(|l| l.code.as_str() == code) {
+                rename(&mut l.name);
+            }
+        }
+        rename_lines(&mut b.income, code, &rename);
+        rename_lines(&mut b.expenditure, code, &rename);
+        rename_lines(&mut b.general, code, &rename);
+        rename_lines(&mut b.fund, code, &rename);
+        rename_lines(&mut b.capital, code, &rename);
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.expenditure.iter_mut().for_each(|(name, _)| rename(name));
+        }
+        if let Some(f) = b.stated_fiscal.as_mut() {
+            f.expenditure.iter_mut().for_each(|r| rename(&mut r.name));
+        }
+    }
+    if style.empty_lei_row {
+        fn insert_empty<A: Amounts>(t: &mut Classified<A>) {
+            let (code, name) = EMPTY_LEI;
+            let Some(code) = crate::model::Code::new(code) else {
+                return;
+            };
+            if t.line(&code).is_none() {
+                let at = t.lines.partition_point(|l| l.code < code);
+                t.lines.insert(
+                    at,
+                    crate::model::Line {
+                        code,
+                        name: name.to_string(),
+                        amounts: A::default(),
+                    },
+                );
+            }
+        }
+        insert_empty(&mut b.income);
+        insert_empty(&mut b.expenditure);
+        insert_empty(&mut b.general);
+    }
+    b
 }
 
 /// A unit-level 表1 split as its printed row reads back: every column printed (an unknown or
@@ -395,7 +473,7 @@ fn split_as_printed(
 /// [`Shape::Labels2026`] read back as their official equivalents).
 pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
     let style = shape.style();
-    let mut b = budget.clone();
+    let mut b = restate(budget, &style);
     b.narrative = None;
     b.meta.unit_kind = None;
     b.meta.admin_unit_count = None;

@@ -72,7 +72,7 @@ pub fn split_units(budget: &Budget, n: usize, seed: u64) -> Vec<Budget> {
     let sizes: Vec<u64> = (0..n)
         .map(|u| if u == 0 { 12 } else { 1 + rng.below(8) })
         .collect();
-    let names = unit_names(&budget.meta.entity, n, &mut rng);
+    let names = unit_names(&budget.meta.entity, n);
     let mut units: Vec<Budget> = names
         .into_iter()
         .map(|entity| Budget {
@@ -166,9 +166,9 @@ fn overview_with_split(unit: &Budget) -> crate::model::Overview {
     derive::overview(&with_split)
 }
 
-/// Distinct unit names: the department's 本部 first, then "上海市人民政府驻{地}{处}".
-fn unit_names(entity: &str, n: usize, rng: &mut SplitMix64) -> Vec<String> {
-    let offset = rng.below(PLACES.len() as u64) as usize;
+/// Distinct unit names: the department's 本部 first, then "上海市人民政府驻{地}{处}" — the
+/// seed department's own five offices (广州, 昆明, 新疆, 西藏, 西宁) first.
+fn unit_names(entity: &str, n: usize) -> Vec<String> {
     let head = if entity.is_empty() {
         "本部".to_string()
     } else {
@@ -176,7 +176,7 @@ fn unit_names(entity: &str, n: usize, rng: &mut SplitMix64) -> Vec<String> {
     };
     let mut names = vec![head];
     for i in 0..n.saturating_sub(1) {
-        let place = PLACES[(i + offset) % PLACES.len()];
+        let place = PLACES[i % PLACES.len()];
         let round = i / PLACES.len();
         let bureau = BUREAUS[round % BUREAUS.len()];
         let mut name = format!("上海市人民政府驻{place}{bureau}");
@@ -1012,7 +1012,7 @@ mod tests {
         let units = split_units(&example_budget(), 3, 7);
         assert_eq!(units[0].meta.entity, "上海市人民政府合作交流办公室本部");
         assert!(units[1].meta.entity.starts_with("上海市人民政府驻"));
-        let many = unit_names("", 300, &mut SplitMix64::new(1));
+        let many = unit_names("", 300);
         let unique: BTreeSet<&String> = many.iter().collect();
         assert_eq!(unique.len(), 300);
     }
