@@ -496,6 +496,49 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_table1_without_a_basic_subtotal_states_personnel_and_public_only() {
+        let rows: &[&[&str]] = &[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "", "人员经费", "公用经费"],
+            &[
+                "一、财政拨款收入",
+                "100",
+                "一、一般公共服务支出",
+                "100",
+                "60",
+                "30",
+                "10",
+            ],
+            &["收入总计", "100", "支出总计", "100", "60", "30", "10"],
+        ];
+        let mut g = Grid::new("unit.csv", "unit");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r, c, CellValue::Text(v.to_string()));
+                }
+            }
+        }
+        let o = crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap();
+        let want = OverviewSplit {
+            basic: None,
+            personnel: Some(d("60")),
+            public: Some(d("30")),
+            project: Some(d("10")),
+        };
+        assert_eq!(
+            o.expenditure_split,
+            [("一般公共服务支出".to_string(), want.clone())]
+        );
+        assert_eq!(o.expenditure_total_split, Some(want));
+    }
+
+    #[test]
     fn a_department_table1_states_no_split() {
         let rows: &[&[&str]] = &[
             &["本年收入", "", "本年支出"],

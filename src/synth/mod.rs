@@ -415,6 +415,9 @@ fn restate(budget: &Budget, style: &Style) -> Budget {
         rename_lines(&mut b.capital, code, &rename);
         if let Some(o) = b.stated_overview.as_mut() {
             o.expenditure.iter_mut().for_each(|(name, _)| rename(name));
+            o.expenditure_split
+                .iter_mut()
+                .for_each(|(name, _)| rename(name));
         }
         if let Some(f) = b.stated_fiscal.as_mut() {
             f.expenditure.iter_mut().for_each(|r| rename(&mut r.name));
