@@ -348,3 +348,70 @@ fn a_slip_in_a_written_unit_table1_is_located_at_its_cell() {
         ]
     );
 }
+
+#[test]
+fn converting_a_sample_unit_prints_its_table1_in_the_unit_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("unit.xlsx");
+    let input = crate::common::repo_path("samples/units/0001_official.xlsx");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let t1 = cells(&bytes, "1 收支总表");
+    let title = row_texts(&t1, 0);
+    assert!(
+        title[0].ends_with("年预算单位财务收支预算总表"),
+        "{title:?}"
+    );
+    assert!(row_texts(&t1, 1)[0].starts_with("编制单位："));
+    assert_eq!(
+        row_texts(&t1, 3),
+        [
+            "项目",
+            "预算数",
+            "项目",
+            "合计",
+            "基本支出",
+            "",
+            "",
+            "项目支出"
+        ]
+        .map(String::from)
+    );
+    // 基本支出/项目支出 come from 表3; 人员经费/公用经费 as the sample's 表1 states them (blank
+    // when it is printed in the department layout); read back, the split is what was printed.
+    let read = yusuan::load(&out).unwrap().budget;
+    let o = read.stated_overview.unwrap();
+    let source = yusuan::load(&input).unwrap().budget;
+    assert_eq!(o.expenditure_split.len(), o.expenditure.len());
+    for ((name, s), line) in o
+        .expenditure_split
+        .iter()
+        .zip(source.expenditure.lei_lines())
+    {
+        assert_eq!(name, &line.name);
+        assert_eq!(s.basic, Some(line.amounts.basic), "{name}");
+        assert_eq!(s.project, Some(line.amounts.project), "{name}");
+        let stated = source
+            .stated_overview
+            .as_ref()
+            .and_then(|o| o.split_of(name))
+            .map(|s| (s.personnel, s.public));
+        assert_eq!(
+            (s.personnel, s.public),
+            stated.unwrap_or((None, None)),
+            "{name}"
+        );
+    }
+}
