@@ -223,6 +223,7 @@ fn hand_made_seed() -> Budget {
             expenditure: pairs(&expenditure),
             expenditure_total: Some(d("84281400")),
             unit: MoneyUnit::Yuan,
+            ..Overview::default()
         }),
         stated_fiscal: None,
         narrative: Some(Narrative {
