@@ -140,20 +140,33 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The same pool size as the batch.
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(yusuan::batch::default_jobs())
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("bench_floor：{e}");
+            return ExitCode::from(2);
+        }
+    };
     let start = Instant::now();
-    let failed = units
-        .par_iter()
-        .enumerate()
-        .filter(|(i, unit)| {
-            let out = output.join(format!("{i:05}.xlsx"));
-            read_unit(&unit.path)
-                .and_then(|read| match written.get(&unit.file) {
-                    Some(cells) => write_unit(cells, &out),
-                    None => write_unit(&read, &out),
-                })
-                .is_err()
-        })
-        .count();
+    let failed = pool.install(|| {
+        units
+            .par_iter()
+            .enumerate()
+            .filter(|(i, unit)| {
+                let out = output.join(format!("{i:05}.xlsx"));
+                read_unit(&unit.path)
+                    .and_then(|read| match written.get(&unit.file) {
+                        Some(cells) => write_unit(cells, &out),
+                        None => write_unit(&read, &out),
+                    })
+                    .is_err()
+            })
+            .count()
+    });
     let secs = start.elapsed().as_secs_f64();
     println!(
         "floor: {} units in {secs:.3} s ({:.1} units/s), {failed} failed",

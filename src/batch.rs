@@ -22,7 +22,7 @@ pub use discover::{
     UnitInput, UnitsList, apply_units_list, find_units, parse_units_csv, read_units_csv,
     sanitize_file_stem, unique_file_stem,
 };
-pub use progress::{BarProgress, LineProgress, NoProgress, Progress, progress_for};
+pub use progress::{NoProgress, Progress};
 
 use crate::check;
 use crate::finding::{Finding, Severity};
@@ -42,12 +42,11 @@ pub struct BatchPlan {
     pub input_dir: PathBuf,
     /// The output folder (created when missing; may lie inside `input_dir`).
     pub output_dir: PathBuf,
-    /// No progress display (the caller's choice of [`Progress`] honours it via
-    /// [`progress_for`]).
+    /// No progress display (honoured by the caller's choice of [`Progress`]).
     pub quiet: bool,
     /// How unit and department workbooks are rendered.
     pub options: WriteOptions,
-    /// Worker threads; `None` uses rayon's default (one per core).
+    /// Worker threads; `None` means [`default_jobs`].
     pub jobs: Option<usize>,
 }
 
@@ -62,6 +61,14 @@ impl BatchPlan {
             jobs: None,
         }
     }
+}
+
+/// The default number of worker threads: twice the cores. Saving a workbook waits for the
+/// disk (`save_atomically` syncs every file, ~4 ms each), and with twice the threads the cores
+/// keep converting other units meanwhile (measured: 1,000 units on 2 cores, 7.8 s with 2
+/// threads, 6.6 s with 4).
+pub fn default_jobs() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Why a batch could not run at all (a bad unit is never one of these).
@@ -241,6 +248,43 @@ pub fn run_with(
     progress: &dyn Progress,
     pipeline: &Pipeline<'_>,
 ) -> Result<BatchReport, BatchError> {
+    let units_dir = prepare_output(plan)?;
+    let (mut units, ignored) = find_units(&plan.input_dir, Some(&plan.output_dir))?;
+    let listing = plan.input_dir.join("units.csv");
+    let list = if listing.is_file() {
+        read_units_csv(&listing)?
+    } else {
+        UnitsList::default()
+    };
+    let missing = apply_units_list(&mut units, &list);
+    if units.is_empty() && missing.is_empty() {
+        return Err(BatchError::NoUnits {
+            dir: plan.input_dir.display().to_string(),
+        });
+    }
+    progress.start(units.len());
+    let (mut outcomes, consolidation) = convert_all(&units, plan, pipeline, progress, &units_dir)?;
+    outcomes.extend(
+        missing
+            .iter()
+            .map(|file| failed_outcome(file, file, format!("units.csv 列出的文件 {file} 不存在"))),
+    );
+    outcomes.sort_by(|a, b| a.file.cmp(&b.file));
+    let name = department_name(&list, &outcomes, &plan.input_dir);
+    let mut department = department(&name, consolidation, pipeline, &plan.output_dir);
+    flag_duplicate_units(&mut outcomes, &mut department);
+    let report = BatchReport {
+        units: outcomes,
+        department,
+        ignored,
+    };
+    write_summary(&report, &plan.output_dir)?;
+    progress.finish();
+    Ok(report)
+}
+
+/// Checks the folders and creates `OUTDIR/units`; returns that folder.
+fn prepare_output(plan: &BatchPlan) -> Result<PathBuf, BatchError> {
     let input = &plan.input_dir;
     if !input.is_dir() {
         return Err(BatchError::NotADirectory {
@@ -257,25 +301,28 @@ pub fn run_with(
         path: units_dir.display().to_string(),
         reason: crate::report::io_reason(&e),
     })?;
-    let (mut units, ignored) = find_units(input, Some(&plan.output_dir))?;
-    let listing = input.join("units.csv");
-    let list = if listing.is_file() {
-        read_units_csv(&listing)?
-    } else {
-        UnitsList::default()
-    };
-    let missing = apply_units_list(&mut units, &list);
-    if units.is_empty() && missing.is_empty() {
-        return Err(BatchError::NoUnits {
-            dir: input.display().to_string(),
-        });
-    }
-    progress.start(units.len());
-    let work = || {
+    Ok(units_dir)
+}
+
+/// Converts every unit on the worker pool: outcomes in unit order and the consolidation of the
+/// converted units, folded in unit order (so names and results never depend on scheduling, and
+/// no more than a few budgets are alive at once).
+fn convert_all(
+    units: &[UnitInput],
+    plan: &BatchPlan,
+    pipeline: &Pipeline<'_>,
+    progress: &dyn Progress,
+    units_dir: &Path,
+) -> Result<(Vec<UnitOutcome>, Consolidation), BatchError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.unwrap_or_else(default_jobs))
+        .build()
+        .map_err(|e| BatchError::Pool(e.to_string()))?;
+    Ok(pool.install(|| {
         units
             .par_iter()
             .map(|unit| {
-                let (outcome, budget) = process(unit, pipeline, &units_dir);
+                let (outcome, budget) = process(unit, pipeline, units_dir);
                 progress.unit_done(&outcome.unit, outcome.status);
                 let mut c = Consolidation::new();
                 if let Some((budget, kind)) = budget {
@@ -290,40 +337,18 @@ pub fn run_with(
                     (a, ca.merge(cb))
                 },
             )
-    };
-    let (mut outcomes, consolidation) = match plan.jobs {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| BatchError::Pool(e.to_string()))?
-            .install(work),
-        None => work(),
-    };
-    outcomes.extend(
-        missing
-            .iter()
-            .map(|file| failed_outcome(file, file, format!("units.csv 列出的文件 {file} 不存在"))),
-    );
-    outcomes.sort_by(|a, b| a.file.cmp(&b.file));
-    let name = department_name(&list, &outcomes, input);
-    let mut department = department(&name, consolidation, pipeline, &plan.output_dir);
-    flag_duplicate_units(&mut outcomes, &mut department);
-    let report = BatchReport {
-        units: outcomes,
-        department,
-        ignored,
-    };
-    save(
-        &plan.output_dir.join("summary.json"),
-        &summary::json(&report),
-    )?;
-    let xlsx = summary::xlsx(&report).map_err(|e| BatchError::Io {
-        path: "summary.xlsx".into(),
+    }))
+}
+
+/// Writes summary.json and summary.xlsx.
+fn write_summary(report: &BatchReport, output_dir: &Path) -> Result<(), BatchError> {
+    save(&output_dir.join("summary.json"), &summary::json(report))?;
+    let path = output_dir.join("summary.xlsx");
+    let xlsx = summary::xlsx(report).map_err(|e| BatchError::Io {
+        path: path.display().to_string(),
         reason: e.to_string(),
     })?;
-    save(&plan.output_dir.join("summary.xlsx"), &xlsx)?;
-    progress.finish();
-    Ok(report)
+    save(&path, &xlsx)
 }
 
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {

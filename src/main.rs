@@ -4,6 +4,7 @@
 //! (unreadable input, unwritable output; clap also uses 2 for usage errors).
 
 mod cli;
+mod progress;
 
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -109,7 +110,7 @@ fn run(job: Job) -> Result<Outcome, String> {
         Job::Batch { dir, output, quiet } => {
             let mut plan = batch::BatchPlan::new(dir, output);
             plan.quiet = quiet;
-            let progress = batch::progress_for(quiet);
+            let progress = progress::progress_for(quiet);
             let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
             if !quiet {
                 eprintln!("{}", report.describe());

@@ -19,6 +19,15 @@ pub fn round_dp(value: Decimal, dp: u32) -> Decimal {
 /// Converts a float read from a spreadsheet to an exact `Decimal`: the float's shortest
 /// round-trip decimal form (what Excel displays), parsed exactly, then rounded to `dp` places
 /// half-up. `None` for NaN, infinities and magnitudes `Decimal` cannot hold.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use yusuan::money::from_float;
+///
+/// // 0.1 + 0.2 is 0.30000000000000004 as a float, 0.30 as money; 2.675 rounds up, not down.
+/// assert_eq!(from_float(0.1 + 0.2, 2), Some(Decimal::new(30, 2)));
+/// assert_eq!(from_float(2.675, 2), Some(Decimal::new(268, 2)));
+/// ```
 pub fn from_float(value: f64, dp: u32) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
@@ -99,7 +108,14 @@ pub fn fullwidth_to_ascii(c: char) -> char {
 }
 
 /// Formats with thousands separators and as many decimals as the value needs (0 or 2):
-/// `48215638` → "48,215,638"; `936000.5` → "936,000.50".
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use yusuan::money::format_amount;
+///
+/// assert_eq!(format_amount(Decimal::from(48_215_638)), "48,215,638");
+/// assert_eq!(format_amount(Decimal::new(9_360_005, 1)), "936,000.50");
+/// ```
 pub fn format_amount(value: Decimal) -> String {
     let v = round_fen(value);
     let decimals = if v.fract().is_zero() { 0 } else { 2 };

@@ -46,7 +46,7 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
 }
 
 /// True when the table was in the input (or has any amount).
-fn has<A>(t: &Classified<A>) -> bool {
+pub(super) fn has<A>(t: &Classified<A>) -> bool {
     t.present || !t.lines.is_empty() || t.total.is_some()
 }
 
@@ -75,7 +75,7 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
 /// Whether a 类 name printed in 表1/表4 stands for the 类 row `code`/`name` of a coded table:
 /// the same name up to numbering, punctuation width and spacing, or the code's reference name,
 /// or an obsolete official name of that code.
-fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
+pub(super) fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
     let wanted = normalize_name(printed);
     // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
     let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).to_string();

@@ -17,7 +17,9 @@
 //! - 表1: `RowKey::Label(label)`: income items in column 0 (the official label of
 //!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
 //!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
-//!   1, totals as `收入总计` (0) and `支出总计` (1);
+//!   1, totals as `收入总计` (0) and `支出总计` (1); a unit-level 表1's split in columns 2..=5
+//!   (`model::T1_COLUMNS`: 基本支出, 人员经费, 公用经费, 项目支出), none for a blank 人员经费/公用经费
+//!   pair (not stated);
 //! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
 //! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
 //!   sentence that stated the figure).

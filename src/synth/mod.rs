@@ -20,7 +20,7 @@ pub use example::example_budget;
 pub use rng::SplitMix64;
 pub use split::split_units;
 
-use crate::model::{Amounts, Budget, Classified, MoneyUnit};
+use crate::model::{Amounts, Budget, Classified, MoneyUnit, OverviewSplit};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -64,6 +64,10 @@ pub enum Shape {
     Formulas,
     /// 2026 labels in 表1/表4 (`1、一般公共预算`, `一、一般公共预算`), zeros as `0`.
     Labels2026,
+    /// The obsolete 类 name 医疗卫生与计划生育支出 for 210 (卫生健康支出 since 2019).
+    ObsoleteNames,
+    /// An empty 类 row (212 城乡社区支出, no money) printed in 表2, 3 and 5.
+    EmptyLeiRow,
     /// A folder of CSV files (one per table) in GBK, as Excel on Windows saves them.
     CsvGbk,
     /// A folder of CSV files in GB18030 with amounts as text with separators (WPS).
@@ -165,6 +169,8 @@ pub(crate) struct Style {
     pub page_breaks: bool,
     pub formulas: bool,
     pub labels_2026: bool,
+    pub obsolete_names: bool,
+    pub empty_lei_row: bool,
 }
 
 /// The official layout every other shape departs from.
@@ -183,11 +189,13 @@ const OFFICIAL: Style = Style {
     page_breaks: false,
     formulas: false,
     labels_2026: false,
+    obsolete_names: false,
+    empty_lei_row: false,
 };
 
 impl Shape {
     /// Every shape, in a fixed order.
-    pub const ALL: [Shape; 21] = [
+    pub const ALL: [Shape; 23] = [
         Shape::Official,
         Shape::NumberedSheetNames,
         Shape::NoTitles,
@@ -205,6 +213,8 @@ impl Shape {
         Shape::PageBreaks,
         Shape::Formulas,
         Shape::Labels2026,
+        Shape::ObsoleteNames,
+        Shape::EmptyLeiRow,
         Shape::CsvGbk,
         Shape::CsvGb18030,
         Shape::CsvUtf8Bom,
@@ -231,6 +241,8 @@ impl Shape {
             Shape::PageBreaks => "page-breaks",
             Shape::Formulas => "formulas",
             Shape::Labels2026 => "labels-2026",
+            Shape::ObsoleteNames => "obsolete-names",
+            Shape::EmptyLeiRow => "empty-lei-row",
             Shape::CsvGbk => "csv-gbk",
             Shape::CsvGb18030 => "csv-gb18030",
             Shape::CsvUtf8Bom => "csv-utf8-bom",
@@ -323,6 +335,14 @@ impl Shape {
                 zeros: ZeroStyle::Digit,
                 ..s
             },
+            Shape::ObsoleteNames => Style {
+                obsolete_names: true,
+                ..s
+            },
+            Shape::EmptyLeiRow => Style {
+                empty_lei_row: true,
+                ..s
+            },
             Shape::CsvGbk => Style {
                 container: Container::Csv(CsvEncoding::Gbk),
                 merged_header: false,
@@ -363,8 +383,89 @@ impl std::fmt::Display for Shape {
 /// and the unit kind are not rendered.
 pub fn render(budget: &Budget, shape: Shape) -> Vec<(String, Vec<u8>)> {
     let style = shape.style();
-    let blocks = layout::blocks(budget, &style);
-    emit::files(budget, &blocks, &style)
+    let budget = restate(budget, &style);
+    let blocks = layout::blocks(&budget, &style);
+    emit::files(&budget, &blocks, &style)
+}
+
+/// The 类 whose obsolete name [`Shape::ObsoleteNames`] prints: (code, current, obsolete).
+const OBSOLETE_NAME: (&str, &str, &str) = ("210", "卫生健康支出", "医疗卫生与计划生育支出");
+/// The moneyless 类 row [`Shape::EmptyLeiRow`] prints.
+const EMPTY_LEI: (&str, &str) = ("212", "城乡社区支出");
+
+/// The budget as the shape states it: with the obsolete 210 name, or with an empty 类 row.
+fn restate(budget: &Budget, style: &Style) -> Budget {
+    let mut b = budget.clone();
+    if style.obsolete_names {
+        let (code, current, obsolete) = OBSOLETE_NAME;
+        let rename = |name: &mut String| {
+            if name == current {
+                *name = obsolete.to_string();
+            }
+        };
+        fn rename_lines<A>(t: &mut Classified<A>, code: &str, rename: &dyn Fn(&mut String)) {
+            for l in t.lines.iter_mut().filter(|l| l.code.as_str() == code) {
+                rename(&mut l.name);
+            }
+        }
+        rename_lines(&mut b.income, code, &rename);
+        rename_lines(&mut b.expenditure, code, &rename);
+        rename_lines(&mut b.general, code, &rename);
+        rename_lines(&mut b.fund, code, &rename);
+        rename_lines(&mut b.capital, code, &rename);
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.expenditure.iter_mut().for_each(|(name, _)| rename(name));
+            o.expenditure_split
+                .iter_mut()
+                .for_each(|(name, _)| rename(name));
+        }
+        if let Some(f) = b.stated_fiscal.as_mut() {
+            f.expenditure.iter_mut().for_each(|r| rename(&mut r.name));
+        }
+    }
+    if style.empty_lei_row {
+        fn insert_empty<A: Amounts>(t: &mut Classified<A>) {
+            let (code, name) = EMPTY_LEI;
+            let Some(code) = crate::model::Code::new(code) else {
+                return;
+            };
+            if t.line(&code).is_none() {
+                let at = t.lines.partition_point(|l| l.code < code);
+                t.lines.insert(
+                    at,
+                    crate::model::Line {
+                        code,
+                        name: name.to_string(),
+                        amounts: A::default(),
+                    },
+                );
+            }
+        }
+        insert_empty(&mut b.income);
+        insert_empty(&mut b.expenditure);
+        insert_empty(&mut b.general);
+    }
+    b
+}
+
+/// A unit-level 表1 split as its printed row reads back: every column printed (an unknown or
+/// absent 基本支出/项目支出 reads as 0), 人员经费 and 公用经费 unknown when both print blank,
+/// else both stated (a blank one as 0).
+fn split_as_printed(
+    split: Option<&OverviewSplit>,
+    q: &dyn Fn(Decimal) -> Decimal,
+    blank_zeros: bool,
+) -> OverviewSplit {
+    let s = split.cloned().unwrap_or_default();
+    let shown = |v: Option<Decimal>| v.map(q).filter(|v| !(blank_zeros && v.is_zero()));
+    let pair_blank = shown(s.personnel).is_none() && shown(s.public).is_none();
+    let stated = |v: Option<Decimal>| (!pair_blank).then(|| v.map(q).unwrap_or_default());
+    OverviewSplit {
+        basic: Some(s.basic.map(q).unwrap_or_default()),
+        personnel: stated(s.personnel),
+        public: stated(s.public),
+        project: Some(s.project.map(q).unwrap_or_default()),
+    }
 }
 
 /// The budget exactly as the files of [`render`] state it, i.e. what a perfect recogniser
@@ -375,7 +476,7 @@ pub fn render(budget: &Budget, shape: Shape) -> Vec<(String, Vec<u8>)> {
 /// [`Shape::Labels2026`] read back as their official equivalents).
 pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
     let style = shape.style();
-    let mut b = budget.clone();
+    let mut b = restate(budget, &style);
     b.narrative = None;
     b.meta.unit_kind = None;
     b.meta.admin_unit_count = None;
@@ -418,6 +519,16 @@ pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
         o.expenditure.iter_mut().for_each(|(_, v)| *v = q(*v));
         o.income_total = o.income_total.map(q);
         o.expenditure_total = o.expenditure_total.map(q);
+        if layout::has_split(o) {
+            let blank_zeros = style.zeros == ZeroStyle::Blank;
+            let printed = |s: Option<&OverviewSplit>| split_as_printed(s, &q, blank_zeros);
+            o.expenditure_split = o
+                .expenditure
+                .iter()
+                .map(|(name, _)| (name.clone(), printed(o.split_of(name))))
+                .collect();
+            o.expenditure_total_split = Some(printed(o.expenditure_total_split.as_ref()));
+        }
     }
     if let Some(f) = b.stated_fiscal.as_mut() {
         f.unit = style.unit;

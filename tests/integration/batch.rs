@@ -7,7 +7,7 @@ use crate::common::seed_budget;
 use crate::round_trip::core;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use yusuan::batch::{BatchPlan, LineProgress, NoProgress, Pipeline, UnitStatus, run, run_with};
+use yusuan::batch::{BatchPlan, NoProgress, Pipeline, UnitStatus, run, run_with};
 use yusuan::finding::Finding;
 use yusuan::model::Budget;
 use yusuan::recognize::Submission;
@@ -83,7 +83,7 @@ fn one_corrupt_and_one_panicking_unit_never_stop_the_others() {
         load: &json_load,
         render: &json_render,
     };
-    let report = run_with(&plan, &LineProgress::default(), &pipeline).unwrap();
+    let report = run_with(&plan, &NoProgress, &pipeline).unwrap();
 
     let statuses: Vec<(&str, UnitStatus)> = report
         .units
@@ -358,4 +358,36 @@ fn the_cli_batch_exits_2_and_writes_the_summary() {
     assert_eq!(summary["units"][6]["file"], "0007_损坏.xlsx");
     assert_eq!(summary["units"][6]["status"], "failed");
     assert_eq!(summary["counts"]["ok"], 7, "six units and the department");
+}
+
+#[test]
+fn a_department_sending_every_shape_converts_clean() {
+    let input = tempfile::tempdir().unwrap();
+    let paths =
+        yusuan::synth::generate_units(&seed_budget(), Shape::ALL.len(), 3, input.path()).unwrap();
+    assert_eq!(paths.len(), Shape::ALL.len());
+    let out = tempfile::tempdir().unwrap();
+    let report = run(&BatchPlan::new(input.path(), out.path()), &NoProgress).unwrap();
+    let not_ok: Vec<_> = report
+        .units
+        .iter()
+        .filter(|u| u.status != UnitStatus::Ok)
+        .map(|u| format!("{}: {:?}", u.file, u.first_error))
+        .collect();
+    assert!(not_ok.is_empty(), "{not_ok:#?}");
+    assert_eq!(report.department.status, UnitStatus::Ok);
+    assert_eq!(report.exit_code(), 0);
+    // Every unit is named as units.csv says, whatever its shape printed (no titles, …).
+    let units = split_units(&seed_budget(), Shape::ALL.len(), 3);
+    for (outcome, unit) in report.units.iter().zip(&units) {
+        assert_eq!(outcome.unit, unit.meta.entity);
+        assert_eq!(outcome.kind.as_deref(), Some("行政"));
+    }
+    // Only the 万元 unit rounds: the department differs from the seed by its rounding alone.
+    let total = report.department.income_total.unwrap();
+    let seed_total = seed_budget().income.total.unwrap().total;
+    assert!(
+        (total - seed_total).abs() <= rust_decimal::Decimal::from(50),
+        "{total}"
+    );
 }

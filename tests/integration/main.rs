@@ -12,4 +12,5 @@ mod round_trip;
 mod seed_convert;
 mod shapes;
 mod synth;
+mod unit_overview;
 mod write;

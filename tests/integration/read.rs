@@ -650,26 +650,6 @@ fn unit_workbook() -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-/// Prints how many unit workbooks per second one core reads (`cargo test --release --
-/// --ignored read_speed --nocapture` for the real figure; the dev profile is ~10x slower).
-#[test]
-#[ignore]
-fn read_speed() {
-    let bytes = unit_workbook();
-    let n = 200;
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        let grids = read_bytes("unit.xlsx", &bytes).unwrap();
-        assert_eq!(grids.len(), 9);
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{n} unit workbooks ({} bytes each) in {secs:.2}s: {:.0} per second",
-        bytes.len(),
-        f64::from(n) / secs
-    );
-}
-
 #[test]
 fn far_apart_cells_are_refused_not_allocated() {
     // A cell in column XFD on 300 rows: a dense grid would need almost five million cells.

@@ -133,6 +133,8 @@ fn every_shape_shows_the_seed_figures_spelled_its_own_way() {
         (Shape::PageBreaks, "48215638"),
         (Shape::Formulas, "48215638"),
         (Shape::Labels2026, "48215638"),
+        (Shape::ObsoleteNames, "48215638"),
+        (Shape::EmptyLeiRow, "48215638"),
         (Shape::CsvGbk, "48215638"),
         (Shape::CsvGb18030, "48,215,638"),
         (Shape::CsvUtf8Bom, "48215638"),
@@ -259,6 +261,24 @@ fn shape_specific_features_are_really_there() {
     );
     assert!(t3.rows.last().unwrap()[0].starts_with("注："));
 
+    let obsolete = all_text(&sheets_of(Shape::ObsoleteNames));
+    assert!(obsolete.contains("医疗卫生与计划生育支出") && !obsolete.contains("|卫生健康支出|"));
+    assert!(
+        obsolete.contains("三、医疗卫生与计划生育支出"),
+        "表1 uses the printed name too"
+    );
+    let empty = sheets_of(Shape::EmptyLeiRow);
+    let t3 = empty.iter().find(|s| s.name == "表3").unwrap();
+    let row = t3
+        .rows
+        .iter()
+        .find(|r| r.contains(&"城乡社区支出".to_string()))
+        .unwrap();
+    assert_eq!(row[..4], ["212", "", "", "城乡社区支出"]);
+    assert!(
+        row[4..].iter().all(String::is_empty),
+        "no money in the empty 类 row: {row:?}"
+    );
     let labels = all_text(&sheets_of(Shape::Labels2026));
     assert!(labels.contains("1、一般公共预算|") && !labels.contains("一般公共预算资金"));
 }
