@@ -579,3 +579,36 @@ fn finance_system_export_lists_only_the_item_rows() {
     assert_eq!(budget.expenditure.lines, full.expenditure.lines);
     assert_eq!(budget.income.lines, full.income.lines);
 }
+
+#[test]
+fn csv_written_by_a_program_with_codes_as_floats() {
+    // pandas writes the code columns as floats: `201.0,3.0,1.0,行政运行,8592800.0,…`.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = unit_copy(dir.path());
+    let t3 = table_csv(&unit, 3);
+    let text = std::fs::read_to_string(&t3).unwrap();
+    let floats: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i < 3 || line.starts_with("合计") {
+                return line.to_string();
+            }
+            line.split(',')
+                .enumerate()
+                .map(|(j, f)| match (j, f.is_empty()) {
+                    (3, _) | (_, true) => f.to_string(),
+                    _ => format!("{}.0", f.trim_start_matches('0').max("0")),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    assert!(
+        floats[5].starts_with("201.0,3.0,1.0,行政运行,8592800.0"),
+        "{}",
+        floats[5]
+    );
+    std::fs::write(&t3, floats.join("\n")).unwrap();
+    assert_eq!(messages(&findings(&unit)), Vec::<String>::new());
+}
