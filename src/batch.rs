@@ -22,7 +22,7 @@ pub use discover::{
     UnitInput, UnitsList, apply_units_list, find_units, parse_units_csv, read_units_csv,
     sanitize_file_stem, unique_file_stem,
 };
-pub use progress::{BarProgress, LineProgress, NoProgress, Progress, progress_for};
+pub use progress::{NoProgress, Progress};
 
 use crate::check;
 use crate::finding::{Finding, Severity};
@@ -42,8 +42,7 @@ pub struct BatchPlan {
     pub input_dir: PathBuf,
     /// The output folder (created when missing; may lie inside `input_dir`).
     pub output_dir: PathBuf,
-    /// No progress display (the caller's choice of [`Progress`] honours it via
-    /// [`progress_for`]).
+    /// No progress display (honoured by the caller's choice of [`Progress`]).
     pub quiet: bool,
     /// How unit and department workbooks are rendered.
     pub options: WriteOptions,
@@ -272,7 +271,8 @@ pub fn run_with(
     );
     outcomes.sort_by(|a, b| a.file.cmp(&b.file));
     let name = department_name(&list, &outcomes, &plan.input_dir);
-    let department = department(&name, consolidation, pipeline, &plan.output_dir);
+    let mut department = department(&name, consolidation, pipeline, &plan.output_dir);
+    flag_duplicate_units(&mut outcomes, &mut department);
     let report = BatchReport {
         units: outcomes,
         department,
@@ -299,7 +299,7 @@ fn prepare_output(plan: &BatchPlan) -> Result<PathBuf, BatchError> {
     }
     std::fs::create_dir_all(&units_dir).map_err(|e| BatchError::Io {
         path: units_dir.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })?;
     Ok(units_dir)
 }
@@ -354,7 +354,7 @@ fn write_summary(report: &BatchReport, output_dir: &Path) -> Result<(), BatchErr
 fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
     write::save_atomically(path, bytes).map_err(|e| BatchError::Io {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })
 }
 
@@ -464,8 +464,13 @@ fn process(
         let bytes = (pipeline.render)(&budget, &findings)?;
         let file_name = format!("{}.xlsx", unit.output_stem);
         let path = units_dir.join(&file_name);
-        write::save_atomically(&path, &bytes)
-            .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        write::save_atomically(&path, &bytes).map_err(|e| {
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::report::io_reason(&e)
+            )
+        })?;
         let name = unit
             .name
             .clone()
@@ -491,6 +496,38 @@ fn process(
             );
             (failed_outcome(&unit.file, &fallback_name, message), None)
         }
+    }
+}
+
+/// Two converted inputs naming the same unit (a resubmission left beside the first one) are
+/// both added into the department: each later one becomes an error finding, and so does the
+/// department, so the double count cannot pass unnoticed.
+fn flag_duplicate_units(outcomes: &mut [UnitOutcome], department: &mut UnitOutcome) {
+    let mut first: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut duplicates = Vec::new();
+    for outcome in outcomes.iter_mut() {
+        if outcome.status == UnitStatus::Failed {
+            continue;
+        }
+        let Some(earlier) = first.get(&outcome.unit) else {
+            first.insert(outcome.unit.clone(), outcome.file.clone());
+            continue;
+        };
+        let message = format!(
+            "{} 与 {} 是同一单位“{}”的报送材料，部门汇总中被重复计入；请只保留一份后重新运行",
+            outcome.file, earlier, outcome.unit
+        );
+        outcome.status = outcome.status.max(UnitStatus::Findings);
+        outcome.errors += 1;
+        outcome.first_error = Some(message.clone());
+        duplicates.push(message);
+    }
+    if let Some(message) = duplicates.first()
+        && department.status != UnitStatus::Failed
+    {
+        department.status = UnitStatus::Findings;
+        department.errors += duplicates.len();
+        department.first_error = Some(message.clone());
     }
 }
 
@@ -522,8 +559,13 @@ fn department(
         let findings = check::check(&submission);
         let bytes = (pipeline.render)(&submission.budget, &findings)?;
         let path = output_dir.join(&file_name);
-        write::save_atomically(&path, &bytes)
-            .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        write::save_atomically(&path, &bytes).map_err(|e| {
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::report::io_reason(&e)
+            )
+        })?;
         Ok(converted(
             &file_name,
             name.to_string(),

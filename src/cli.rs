@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(short, long, action = clap::ArgAction::Help, global = true, help_heading = "选项")]
     help: Option<bool>,
     /// 显示版本
-    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "选项")]
     version: Option<bool>,
 }
 
@@ -197,6 +197,7 @@ impl Args {
                 render,
                 common,
             } => {
+                check_output_name(&output)?;
                 refuse_overwriting_input(&input, &output)?;
                 Ok(Job::Convert {
                     input,
@@ -230,6 +231,7 @@ impl Args {
                 if units == 0 {
                     return Err("单位个数至少为 1".into());
                 }
+                refuse_non_empty_folder(&output)?;
                 Ok(Job::Generate {
                     from,
                     units,
@@ -239,6 +241,117 @@ impl Args {
             }
         }
     }
+}
+
+/// The output of `convert` is one .xlsx workbook: a folder, or a name Excel would not open as
+/// a workbook (`结果.csv`, `结果`), is refused before any work is done.
+fn check_output_name(output: &Path) -> Result<(), String> {
+    let example = |dir: &Path| dir.join("公开表.xlsx").display().to_string();
+    if output.is_dir() {
+        return Err(format!(
+            "输出路径 {} 是一个文件夹，请给出工作簿的文件名，例如 {}",
+            output.display(),
+            example(output)
+        ));
+    }
+    let is_xlsx = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        return Err(format!(
+            "输出文件 {} 的扩展名应为 .xlsx（生成的是 Excel 工作簿），例如 {}",
+            output.display(),
+            output.with_extension("xlsx").display()
+        ));
+    }
+    Ok(())
+}
+
+/// A usage error in Chinese (clap's own text is English): what is wrong and where to look.
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let suggestion = |kind| {
+        let s = context(kind);
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("（是不是想用 {s}？）")
+        }
+    };
+    let what = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            let valid = if valid.is_empty() {
+                String::new()
+            } else {
+                format!("，可选值：{valid}")
+            };
+            format!(
+                "参数 {} 的值“{}”无效{valid}",
+                context(ContextKind::InvalidArg),
+                context(ContextKind::InvalidValue)
+            )
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|r| r.to_string())
+                .filter(|r| !r.is_ascii())
+                .unwrap_or_else(|| {
+                    format!("“{}”不是有效的数字", context(ContextKind::InvalidValue))
+                });
+            format!(
+                "参数 {} 的值无效：{reason}",
+                context(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::UnknownArgument => format!(
+            "不认识的参数 {}{}",
+            context(ContextKind::InvalidArg),
+            suggestion(ContextKind::SuggestedArg)
+        ),
+        ErrorKind::InvalidSubcommand => format!(
+            "不认识的命令 {}{}；可用的命令：convert、check、batch、generate",
+            context(ContextKind::InvalidSubcommand),
+            suggestion(ContextKind::SuggestedSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令：convert、check、batch 或 generate".to_string()
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("参数 {} 用法有误", context(ContextKind::InvalidArg))
+        }
+        _ => format!(
+            "参数有误：{}",
+            e.to_string().trim().trim_start_matches("error: ")
+        ),
+    };
+    format!("{what}。用 yusuan --help 查看用法")
+}
+
+/// `generate` writes `0001_….xlsx`, `units.csv`, … into its folder, replacing files of those
+/// names: a folder that already holds anything (real submissions, an officer's units.csv, the
+/// `--from` input itself) is refused.
+fn refuse_non_empty_folder(output: &Path) -> Result<(), String> {
+    if output.exists() && !output.is_dir() {
+        return Err(format!("输出路径 {} 不是文件夹", output.display()));
+    }
+    let count = std::fs::read_dir(output).map_or(0, |entries| entries.count());
+    if count > 0 {
+        return Err(format!(
+            "输出文件夹 {} 不是空的（已有 {count} 项），模拟单位会覆盖其中的同名文件和 units.csv；请换一个空文件夹或新文件夹",
+            output.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses an output path that is the input itself (or would replace a file inside it).

@@ -5,8 +5,8 @@
 //! 表1/4/9 agrees with these is for `check` to say.
 
 use crate::model::{
-    Amounts, Budget, Classified, Code, FiscalOverview, FiscalRow, MoneyUnit, Overview,
-    SplitAmounts, Table9,
+    Amounts, Budget, Classified, Code, FiscalOverview, FiscalRow, Level, MoneyUnit, Overview,
+    OverviewSplit, SplitAmounts, Table9,
 };
 use rust_decimal::Decimal;
 
@@ -29,7 +29,10 @@ pub const FISCAL_INCOME_LABELS: [&str; 3] = [
 ];
 
 /// 表1 财务收支预算总表, derived: income items from 表2's 合计 row (财政拨款 split by the
-/// totals of 表5/6/7), expenditure by 功能分类 类 from 表3.
+/// totals of 表5/6/7), expenditure by 功能分类 类 from 表3. For a unit-level budget each 类
+/// (and 支出总计) also carries its split: 基本支出 and 项目支出 from 表3, 人员经费/公用经费 from
+/// the stated unit 表1 when it gave them (matched by 类 name), else unknown (see
+/// [`overview_split`]).
 pub fn overview(budget: &Budget) -> Overview {
     let income = budget.income.total_or_sum();
     let fiscal_split = [
@@ -51,7 +54,7 @@ pub fn overview(budget: &Budget) -> Overview {
         .lei_lines()
         .map(|l| (l.name.clone(), l.amounts.total))
         .collect();
-    Overview {
+    let mut overview = Overview {
         income: OVERVIEW_INCOME_LABELS
             .iter()
             .zip(amounts)
@@ -61,7 +64,71 @@ pub fn overview(budget: &Budget) -> Overview {
         expenditure,
         expenditure_total: Some(budget.expenditure.total_or_sum().total),
         unit: MoneyUnit::Yuan,
+        expenditure_split: Vec::new(),
+        expenditure_total_split: None,
+    };
+    if budget.meta.level == Level::Unit {
+        let (items, total) = overview_split(budget);
+        overview.expenditure_split = items;
+        overview.expenditure_total_split = Some(total);
     }
+    overview
+}
+
+/// The unit-level split of 表1's 本年支出, per 功能分类 类 of 表3 (in 表3's order, keyed by its
+/// name) and for 支出总计: 基本支出 and 项目支出 are 表3's; 人员经费 and 公用经费 are not
+/// derivable (表8 is by 经济分类, not by 类), so they come from the stated 表1's split of the
+/// same 类 when it states them and stay `None` otherwise. The total's 人员经费/公用经费 are the
+/// sums over the 类, known only when every 类 with 基本支出 states them (`None` otherwise).
+pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, OverviewSplit) {
+    let stated = budget.stated_overview.as_ref();
+    let stated_of = |name: &str| {
+        stated.and_then(|o| {
+            o.split_of(name).or_else(|| {
+                let wanted = squeeze(name);
+                o.expenditure_split
+                    .iter()
+                    .find(|(n, _)| squeeze(n) == wanted)
+                    .map(|(_, s)| s)
+            })
+        })
+    };
+    let items: Vec<(String, OverviewSplit)> = budget
+        .expenditure
+        .lei_lines()
+        .map(|l| {
+            let given = stated_of(&l.name);
+            let split = OverviewSplit {
+                basic: Some(l.amounts.basic),
+                personnel: given.and_then(|s| s.personnel),
+                public: given.and_then(|s| s.public),
+                project: Some(l.amounts.project),
+            };
+            (l.name.clone(), split)
+        })
+        .collect();
+    // Known for the total only when known for every 类 that has 基本支出 at all.
+    let complete = items.iter().all(|(_, s)| {
+        s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
+    });
+    let sum = |f: fn(&OverviewSplit) -> Option<Decimal>| {
+        let mut stated = items.iter().filter_map(|(_, s)| f(s)).peekable();
+        stated.peek()?;
+        complete.then(|| stated.sum())
+    };
+    let t3 = budget.expenditure.total_or_sum();
+    let total = OverviewSplit {
+        basic: Some(t3.basic),
+        personnel: sum(|s| s.personnel),
+        public: sum(|s| s.public),
+        project: Some(t3.project),
+    };
+    (items, total)
+}
+
+/// A name without any whitespace (names printed with stray spaces still match).
+fn squeeze(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// 表4 财政拨款收支预算总表, derived from 表5/6/7: one expenditure row per 类 that any of them

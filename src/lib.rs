@@ -38,5 +38,7 @@ pub enum Error {
 /// Reads and recognises one input (file or CSV folder): the first half of the pipeline.
 pub fn load(path: &Path) -> Result<recognize::Submission, Error> {
     let grids = read::read_path(path)?;
-    Ok(recognize::recognize(&grids)?)
+    let mut submission = recognize::recognize(&grids)?;
+    recognize::fill_missing_parents(&mut submission);
+    Ok(submission)
 }

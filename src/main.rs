@@ -4,8 +4,10 @@
 //! (unreadable input, unwritable output; clap also uses 2 for usage errors).
 
 mod cli;
+mod progress;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use cli::{Args, Format, Job};
 use std::io::Write;
 use std::path::Path;
@@ -25,7 +27,19 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let job = match Args::parse().into_job() {
+    quiet_parser_panics();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("yusuan：{}", cli::usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let job = match args.into_job() {
         Ok(job) => job,
         Err(message) => {
             eprintln!("yusuan：{message}");
@@ -46,6 +60,23 @@ fn main() -> ExitCode {
     })
 }
 
+/// The file parsers (calamine and what it uses) panic on some damaged workbooks; `read`
+/// catches that and reports the file as damaged in Chinese, but the default panic hook would
+/// first print an English panic message and backtrace at the budget officer. Those panics are
+/// silenced; any other panic is a bug in yusuan and is still printed in full.
+fn quiet_parser_panics() {
+    const PARSERS: [&str; 5] = ["calamine", "/zip-", "/cfb-", "/quick-xml-", "/encoding_rs-"];
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_parser = info
+            .location()
+            .is_some_and(|l| PARSERS.iter().any(|p| l.file().contains(p)));
+        if !in_parser {
+            default(info);
+        }
+    }));
+}
+
 fn run(job: Job) -> Result<Outcome, String> {
     match job {
         Job::Convert {
@@ -59,8 +90,7 @@ fn run(job: Job) -> Result<Outcome, String> {
             let findings = check::check(&submission);
             let bytes = write::workbook(&submission.budget, &findings, &options)
                 .map_err(|e| e.to_string())?;
-            write::save_atomically(&output, &bytes)
-                .map_err(|e| format!("无法写入 {}：{e}", output.display()))?;
+            save_workbook(&output, &bytes)?;
             print_findings(&input, &findings, format)?;
             if format == Format::Text {
                 eprintln!("已生成 {}", output.display());
@@ -80,7 +110,7 @@ fn run(job: Job) -> Result<Outcome, String> {
         Job::Batch { dir, output, quiet } => {
             let mut plan = batch::BatchPlan::new(dir, output);
             plan.quiet = quiet;
-            let progress = batch::progress_for(quiet);
+            let progress = progress::progress_for(quiet);
             let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
             if !quiet {
                 eprintln!("{}", report.describe());
@@ -112,6 +142,25 @@ fn run(job: Job) -> Result<Outcome, String> {
             Ok(Outcome::Clean)
         }
     }
+}
+
+/// Saves the workbook, creating a missing output folder first (as `batch` does for its output
+/// folder): a budget officer naming `报送/2024/汇总.xlsx` expects the folders to appear.
+fn save_workbook(output: &Path, bytes: &[u8]) -> Result<(), String> {
+    let shown = output.display();
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "无法创建输出文件夹 {}：{}",
+                parent.display(),
+                report::io_reason(&e)
+            )
+        })?;
+    }
+    write::save_atomically(output, bytes)
+        .map_err(|e| format!("无法写入 {shown}：{}", report::io_reason(&e)))
 }
 
 fn load(input: &Path, kind: Option<yusuan::model::UnitKind>) -> Result<Submission, String> {

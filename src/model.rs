@@ -480,6 +480,53 @@ pub struct Overview {
     pub expenditure_total: Option<Decimal>,
     /// The unit the figures were entered in.
     pub unit: MoneyUnit,
+    /// Unit-level 表1 only (本年支出 合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出): the split
+    /// of each `expenditure` item, keyed by the same name. Empty for the department layout,
+    /// which prints one amount per item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expenditure_split: Vec<(String, OverviewSplit)>,
+    /// Unit-level 表1 only: the split of 支出总计, when the table printed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expenditure_total_split: Option<OverviewSplit>,
+}
+
+impl Overview {
+    /// The split of the expenditure item `name` (unit-level 表1), if stated.
+    pub fn split_of(&self, name: &str) -> Option<&OverviewSplit> {
+        self.expenditure_split
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s)
+    }
+
+    /// True when any item or the total states 人员经费 or 公用经费.
+    pub fn states_personnel_public(&self) -> bool {
+        self.expenditure_split
+            .iter()
+            .map(|(_, s)| s)
+            .chain(self.expenditure_total_split.as_ref())
+            .any(|s| s.personnel.is_some() || s.public.is_some())
+    }
+}
+
+/// One 本年支出 row of a unit-level 表1 beyond its 合计, in 元: 基本支出 (= 人员经费 + 公用经费)
+/// and 项目支出. `None` is "not stated": a column the table did not print, or 人员经费/公用经费
+/// left blank on both (the per-类 split of 基本支出 is not derivable from 表3/表8, which use
+/// other classifications, so a derived 表1 leaves it blank unless a stated one gave it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewSplit {
+    /// 基本支出 (小计).
+    #[serde(default)]
+    pub basic: Option<Decimal>,
+    /// 基本支出 of it 人员经费.
+    #[serde(default)]
+    pub personnel: Option<Decimal>,
+    /// 基本支出 of it 公用经费.
+    #[serde(default)]
+    pub public: Option<Decimal>,
+    /// 项目支出.
+    #[serde(default)]
+    pub project: Option<Decimal>,
 }
 
 /// One 支出 row of 表4, in 元.
@@ -612,8 +659,27 @@ impl fmt::Display for RowKey {
     }
 }
 
-/// 表1 amount columns of a `CellKey`: 本年收入 预算数 (0) and 本年支出 预算数 (1).
-pub const T1_COLUMNS: [&str; 2] = ["预算数", "预算数"];
+/// 表1 amount columns of a `CellKey`: 本年收入 预算数 (0) and 本年支出 预算数 (1; printed 合计
+/// in the unit-level layout), then the unit-level split of 本年支出 (`OverviewSplit`): 基本支出
+/// (2), 人员经费 (3), 公用经费 (4), 项目支出 (5). Rows are labels as for the department layout
+/// (类 name without numbering, or `支出总计`).
+pub const T1_COLUMNS: [&str; 6] = [
+    "预算数",
+    "预算数",
+    "基本支出",
+    "人员经费",
+    "公用经费",
+    "项目支出",
+];
+
+/// `T1_COLUMNS` index of 本年支出 基本支出 (unit-level 表1).
+pub const T1_BASIC: usize = 2;
+/// `T1_COLUMNS` index of 本年支出 人员经费 (unit-level 表1).
+pub const T1_PERSONNEL: usize = 3;
+/// `T1_COLUMNS` index of 本年支出 公用经费 (unit-level 表1).
+pub const T1_PUBLIC: usize = 4;
+/// `T1_COLUMNS` index of 本年支出 项目支出 (unit-level 表1).
+pub const T1_PROJECT: usize = 5;
 
 /// 表4 amount columns of a `CellKey`: 财政拨款收入 预算数 (0), then 财政拨款支出 合计 (1),
 /// 一般公共预算 (2), 政府性基金预算 (3), 国有资本经营预算 (4).

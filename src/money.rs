@@ -19,6 +19,15 @@ pub fn round_dp(value: Decimal, dp: u32) -> Decimal {
 /// Converts a float read from a spreadsheet to an exact `Decimal`: the float's shortest
 /// round-trip decimal form (what Excel displays), parsed exactly, then rounded to `dp` places
 /// half-up. `None` for NaN, infinities and magnitudes `Decimal` cannot hold.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use yusuan::money::from_float;
+///
+/// // 0.1 + 0.2 is 0.30000000000000004 as a float, 0.30 as money; 2.675 rounds up, not down.
+/// assert_eq!(from_float(0.1 + 0.2, 2), Some(Decimal::new(30, 2)));
+/// assert_eq!(from_float(2.675, 2), Some(Decimal::new(268, 2)));
+/// ```
 pub fn from_float(value: f64, dp: u32) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
@@ -38,6 +47,9 @@ pub fn from_float(value: f64, dp: u32) -> Option<Decimal> {
 /// `Err(())` when the text is not a number at all.
 #[allow(clippy::result_unit_err)]
 pub fn parse_amount_text(raw: &str) -> Result<Option<Decimal>, ()> {
+    if !commas_group_thousands(raw) {
+        return Err(());
+    }
     let mut s: String = raw
         .chars()
         .map(fullwidth_to_ascii)
@@ -68,6 +80,24 @@ pub fn parse_amount_text(raw: &str) -> Result<Option<Decimal>, ()> {
     Ok(Some(if negative { -value } else { value }))
 }
 
+/// True unless commas in `raw` stand where no thousands separator can: `12,34`, `1234,50` (a
+/// decimal comma), `1,2345` are typing or locale slips that would silently change the amount
+/// 100-fold, so they are not read as numbers.
+fn commas_group_thousands(raw: &str) -> bool {
+    let s: String = raw
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        .collect();
+    if !s.contains(',') {
+        return true;
+    }
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut groups = int.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3) && !frac.contains(',')
+}
+
 /// Maps full-width ASCII variants (０-９, ．, ，, （）, －, ＋) to their ASCII forms.
 pub fn fullwidth_to_ascii(c: char) -> char {
     match c {
@@ -78,7 +108,14 @@ pub fn fullwidth_to_ascii(c: char) -> char {
 }
 
 /// Formats with thousands separators and as many decimals as the value needs (0 or 2):
-/// `48215638` → "48,215,638"; `936000.5` → "936,000.50".
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use yusuan::money::format_amount;
+///
+/// assert_eq!(format_amount(Decimal::from(48_215_638)), "48,215,638");
+/// assert_eq!(format_amount(Decimal::new(9_360_005, 1)), "936,000.50");
+/// ```
 pub fn format_amount(value: Decimal) -> String {
     let v = round_fen(value);
     let decimals = if v.fract().is_zero() { 0 } else { 2 };
@@ -139,6 +176,11 @@ mod tests {
     #[test]
     fn amount_text_in_every_spelling() {
         assert_eq!(parse_amount_text("84,281,400"), Ok(Some(d("84281400"))));
+        assert_eq!(parse_amount_text("-1,234.50"), Ok(Some(d("-1234.50"))));
+        assert_eq!(parse_amount_text("12,34"), Err(()));
+        assert_eq!(parse_amount_text("1234,50"), Err(()));
+        assert_eq!(parse_amount_text("8,59,2800"), Err(()));
+        assert_eq!(parse_amount_text("1,234.5,0"), Err(()));
         assert_eq!(parse_amount_text("８４，２８１"), Ok(Some(d("84281"))));
         assert_eq!(parse_amount_text(" 1,879.28 "), Ok(Some(d("1879.28"))));
         assert_eq!(parse_amount_text("(200)"), Ok(Some(d("-200"))));

@@ -1,10 +1,28 @@
 //! Reports: pure renderers of findings for people (text grouped by table, in Chinese) and for
-//! programs (JSON with a fixed shape). They return strings; where the bytes go is the caller's
+//! programs (JSON with a fixed shape), and [`io_reason`] for file-system errors. They return strings; where the bytes go is the caller's
 //! business. Not for deciding findings (see `check`).
 
 use crate::finding::{Finding, Severity};
 use crate::model::TableId;
 use serde_json::{Value, json};
+
+/// A file-system error in Chinese, for messages that name the path themselves (the OS text is
+/// English): what went wrong and, where it helps, what to do.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied => {
+            "没有访问权限，请检查文件夹权限，或先在 Excel/WPS 中关闭同名文件".into()
+        }
+        ErrorKind::NotFound => "路径不存在".into(),
+        ErrorKind::AlreadyExists => "已存在同名文件".into(),
+        ErrorKind::IsADirectory => "这是一个文件夹，请给出文件名".into(),
+        ErrorKind::NotADirectory => "路径中有一级是文件而不是文件夹".into(),
+        ErrorKind::StorageFull => "磁盘空间不足".into(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘为只读".into(),
+        _ => format!("系统错误（{e}）"),
+    }
+}
 
 /// The findings as readable Chinese text, grouped by table in table order:
 ///

@@ -48,8 +48,41 @@ pub fn find_units(
 ) -> Result<(Vec<UnitInput>, Vec<String>), BatchError> {
     let mut units = Vec::new();
     let mut ignored = Vec::new();
+    if is_one_units_tables(dir, skip)? {
+        let mut unit = unit(dir, dir);
+        unit.file = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| dir.display().to_string());
+        return Ok((vec![unit], ignored));
+    }
     walk(dir, dir, skip, &mut units, &mut ignored)?;
     Ok((units, ignored))
+}
+
+/// A folder of CSV files named after at least two different tables (`表2_收入预算总表.csv`,
+/// `表3_支出预算总表.csv`, …) is one unit's submission, not a folder of units.
+/// (The output folder `skip`, when it lies inside, does not count.)
+fn is_one_units_tables(dir: &Path, skip: Option<&Path>) -> Result<bool, BatchError> {
+    let items: Vec<PathBuf> = entries(dir)?
+        .into_iter()
+        .filter(|p| !skip.is_some_and(|s| same_path(s, p)))
+        .collect();
+    let other = items.iter().any(|p| {
+        p.is_dir()
+            || !CSV_FILES.contains(&extension(p).as_str())
+                && UNIT_FILES.contains(&extension(p).as_str())
+    });
+    if other {
+        return Ok(false);
+    }
+    let tables: std::collections::BTreeSet<_> = items
+        .iter()
+        .filter(|p| CSV_FILES.contains(&extension(p).as_str()))
+        .filter_map(|p| p.file_stem())
+        .filter_map(|stem| crate::recognize::table_named(&stem.to_string_lossy()))
+        .collect();
+    Ok(tables.len() >= 2)
 }
 
 fn extension(path: &Path) -> String {
@@ -71,7 +104,7 @@ fn relative(dir: &Path, path: &Path) -> String {
 fn entries(folder: &Path) -> Result<Vec<PathBuf>, BatchError> {
     let io = |e: std::io::Error| BatchError::Io {
         path: folder.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     };
     let mut out = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(io)? {
@@ -112,7 +145,11 @@ fn walk(
         if folder == root && name.as_deref() == Some("units.csv") {
             continue;
         }
-        if UNIT_FILES.contains(&extension(&path).as_str()) {
+        // An empty text file (a 新建文本文档.txt left beside the units) is not a submission; an
+        // empty .csv or .xlsx is a unit's failed export and is reported as a failed unit.
+        let empty_note =
+            extension(&path) == "txt" && std::fs::metadata(&path).is_ok_and(|m| m.len() == 0);
+        if UNIT_FILES.contains(&extension(&path).as_str()) && !empty_note {
             units.push(unit(root, &path));
         } else {
             ignored.push(relative(root, &path));
@@ -160,7 +197,7 @@ pub fn read_units_csv(path: &Path) -> Result<UnitsList, BatchError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| BatchError::Io {
         path: file.clone(),
-        reason: e.to_string(),
+        reason: crate::report::io_reason(&e),
     })?;
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {

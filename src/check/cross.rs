@@ -46,7 +46,7 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
 }
 
 /// True when the table was in the input (or has any amount).
-fn has<A>(t: &Classified<A>) -> bool {
+pub(super) fn has<A>(t: &Classified<A>) -> bool {
     t.present || !t.lines.is_empty() || t.total.is_some()
 }
 
@@ -75,11 +75,16 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
 /// Whether a 类 name printed in 表1/表4 stands for the 类 row `code`/`name` of a coded table:
 /// the same name up to numbering, punctuation width and spacing, or the code's reference name,
 /// or an obsolete official name of that code.
-fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
+pub(super) fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
     let wanted = normalize_name(printed);
-    normalize_name(name) == wanted
-        || codes::lookup(Classification::Function, code.as_str())
-            .is_some_and(|r| normalize_name(r.name) == wanted)
+    // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
+    let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).to_string();
+    let same = |n: &str| {
+        let n = normalize_name(n);
+        n == wanted || short(&n) == short(&wanted)
+    };
+    same(name)
+        || codes::lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
         || codes::obsolete(code.as_str(), printed).is_some()
 }
 

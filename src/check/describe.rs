@@ -81,7 +81,7 @@ pub fn row_words(ledger: &Ledger, slot: &Slot) -> String {
             }
             RowKey::Total if k.table == TableId::T9 => String::new(),
             RowKey::Total => "合计行".to_string(),
-            RowKey::Label(l) if k.table == TableId::T1 && k.column == 1 => format!("本年支出 {l}"),
+            RowKey::Label(l) if k.table == TableId::T1 && k.column >= 1 => format!("本年支出 {l}"),
             RowKey::Label(l) => l.clone(),
         },
         Slot::Prose(p) => p.label().to_string(),
@@ -99,7 +99,8 @@ pub fn place(ledger: &Ledger, slot: &Slot) -> String {
                 s.push(' ');
                 s.push_str(&row);
             }
-            if k.table != TableId::T1 {
+            // 表1's 预算数 columns go without saying; a unit 表1's split columns are named.
+            if k.table != TableId::T1 || k.column >= crate::model::T1_BASIC {
                 s.push(' ');
                 s.push_str(column);
                 s.push('列');

@@ -9,7 +9,10 @@
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, TableId};
+use crate::model::{
+    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, T1_BASIC, T1_PERSONNEL, T1_PROJECT,
+    T1_PUBLIC, TableId,
+};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -152,6 +155,26 @@ impl Ledger {
         }
         if let Some(v) = o.expenditure_total {
             self.put(keys::t1_expenditure(keys::EXPENDITURE_TOTAL), v, o.unit, "");
+        }
+        // The unit-level split: only the parts the table states.
+        let splits = o.expenditure_split.iter().map(|(n, s)| (n.as_str(), s));
+        let total = o
+            .expenditure_total_split
+            .iter()
+            .map(|s| (keys::EXPENDITURE_TOTAL, s));
+        for (name, s) in splits.chain(total) {
+            let parts = [
+                (T1_BASIC, s.basic),
+                (T1_PERSONNEL, s.personnel),
+                (T1_PUBLIC, s.public),
+                (T1_PROJECT, s.project),
+            ];
+            for (column, value) in parts {
+                if let Some(v) = value {
+                    let key = keys::t1_expenditure_column(name, column);
+                    self.put(key, v, o.unit, "");
+                }
+            }
         }
     }
 

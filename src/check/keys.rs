@@ -1,7 +1,8 @@
 //! Cell keys and column headers: how the checks address every amount of the model, with the
 //! vocabulary of `model` (表1/表4/表9 columns, 收入总计/支出总计) that the recogniser also uses
 //! for `Submission::sources`, so that a finding's cell key finds the submitted cell. 表1: income
-//! items column 0 and expenditure items column 1, by label; 表4: expenditure columns 1..=4;
+//! items column 0 and expenditure items column 1, by label (a unit-level 表1's split in columns
+//! 2..=5, see `model::T1_COLUMNS`); 表4: expenditure columns 1..=4;
 //! 表9: its single data row keyed as the 合计 row.
 //!
 //! Not for values: this module only names cells; it reads no amounts.
@@ -73,6 +74,12 @@ pub fn t1_income(label: &str) -> CellKey {
 /// A 表1 expenditure cell (类 name as printed without numbering; "支出总计" for the total).
 pub fn t1_expenditure(name: &str) -> CellKey {
     labelled(TableId::T1, name, 1)
+}
+
+/// A 表1 本年支出 cell in any column of `T1_COLUMNS` from 1: 合计 (1) or the unit-level split
+/// (`T1_BASIC`, `T1_PERSONNEL`, `T1_PUBLIC`, `T1_PROJECT`); row "支出总计" for the total.
+pub fn t1_expenditure_column(name: &str, column: usize) -> CellKey {
+    labelled(TableId::T1, name, column)
 }
 
 /// A 表4 income cell (label as printed; "收入总计" for the total).

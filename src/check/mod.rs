@@ -10,7 +10,10 @@
 //! Rule ids (stable; `Finding::rule`), errors unless marked:
 //! - `row-sum` 合计 = its parts within a row; `rollup` 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类.
 //! - `t1-income`, `t1-expenditure`, `t1-sum`, `t1-balance`: a stated 表1 against 表2/3/5/6/7
-//!   and itself (an unrecognised income label is a warning).
+//!   and itself (an unrecognised income label is a warning). A unit-level 表1's split
+//!   ([`unit_overview`]): `row-sum` 基本支出 = 人员经费 + 公用经费, 合计 = 基本支出 + 项目支出;
+//!   `t1-sum` per split column; `t1-expenditure` 基本支出/项目支出 per 类 = 表3's; `t1-t8`
+//!   Σ 人员经费 and Σ 公用经费 = 表8's (at least, when some 基本支出 is not 一般公共预算).
 //! - `t2-t3` equal 合计 per code and in total; `t2-t3-codes` a code only one of them lists
 //!   (a warning when that row is empty).
 //! - `t4-income`, `t4-expenditure`, `t4-sum`, `t4-balance`: a stated 表4 against 表2/5/6/7.
@@ -32,28 +35,61 @@ pub mod rollups;
 pub mod row_sums;
 pub mod structure;
 pub mod tolerance;
+pub mod unit_overview;
 
 use crate::finding::Finding;
-use crate::model::{Budget, SourceMap};
+use crate::model::{Budget, Location, SourceMap};
 use crate::recognize::Submission;
+use crate::recognize::UNREADABLE;
 use equation::{Identity, Ledger, Outcome};
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 /// All findings for a submission (including those met while reading it), in a stable order:
 /// table, row, column, rule.
+///
+/// A cell that could not be read (`#REF!`, a formula never calculated) is already reported and
+/// taken as 0; identities over it are not reported again, since their failure says nothing
+/// new (the culprit finding may still suggest the value it should have).
 pub fn check(submission: &Submission) -> Vec<Finding> {
+    let unreadable: HashSet<&Location> = submission
+        .findings
+        .iter()
+        .filter(|f| f.rule == UNREADABLE)
+        .filter_map(|f| f.location.as_ref())
+        .collect();
     let mut findings = submission.findings.clone();
-    findings.extend(check_budget(&submission.budget, &submission.sources));
+    findings.extend(check_with(
+        &submission.budget,
+        &submission.sources,
+        &unreadable,
+    ));
     sort(&mut findings);
     findings
 }
 
 /// The findings of the checks alone, for a budget and where its amounts came from.
 pub fn check_budget(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
+    check_with(budget, sources, &HashSet::new())
+}
+
+/// The checks, leaving out identity failures that involve an `unreadable` cell.
+fn check_with(
+    budget: &Budget,
+    sources: &SourceMap,
+    unreadable: &HashSet<&Location>,
+) -> Vec<Finding> {
     let checked = Checked::new(budget, sources);
     let mut findings = checked.findings;
+    let touches_unreadable = |identity: &Identity| {
+        std::iter::once(&identity.at)
+            .chain(&identity.lhs)
+            .chain(&identity.rhs)
+            .filter_map(|slot| describe::location(sources, slot))
+            .any(|l| unreadable.contains(&l))
+    };
     for (identity, outcome) in checked.identities.iter().zip(&checked.outcomes) {
-        if !outcome.holds {
+        if !outcome.holds && !touches_unreadable(identity) {
             findings.push(describe::identity_failure(
                 &checked.ledger,
                 sources,
@@ -98,6 +134,7 @@ impl Checked {
         let ledger = Ledger::new(budget);
         let mut identities = row_sums::identities(budget);
         identities.extend(rollups::identities(budget));
+        identities.extend(unit_overview::identities(budget, &ledger));
         let cross = cross::check(budget, &ledger, sources);
         identities.extend(cross.identities);
         let outcomes = identities

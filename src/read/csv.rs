@@ -4,7 +4,8 @@
 //! document rather than a table (that text goes to `text::disclosure_text`).
 //!
 //! Not for interpreting values: every non-empty field stays `CellValue::Text` exactly as written
-//! (amounts like "1,234.00" are the recogniser's business, and text keeps them exact).
+//! (amounts like "1,234.00" are the recogniser's business, and text keeps them exact), except
+//! that an Excel text formula `="0201"` is the text it shows, `0201`.
 
 use super::{ReadError, sniff::has_extension};
 use crate::grid::{CellValue, Grid};
@@ -149,20 +150,27 @@ fn row_of(record: &::csv::StringRecord) -> Vec<CellValue> {
     let used = record
         .iter()
         .enumerate()
-        .filter(|(_, f)| !f.is_empty())
+        .filter(|(_, f)| !excel_text(f).is_empty())
         .last()
         .map_or(0, |(last, _)| last + 1);
     record
         .iter()
         .take(used)
-        .map(|f| {
-            if f.is_empty() {
-                CellValue::Empty
-            } else {
-                CellValue::Text(f.to_owned())
-            }
+        .map(|f| match excel_text(f) {
+            "" => CellValue::Empty,
+            f => CellValue::Text(f.to_owned()),
         })
         .collect()
+}
+
+/// The text of a field written as an Excel text formula, `="0201"` (how finance systems and
+/// people keep leading zeros in a CSV; Excel shows the cell as `0201`); any other field as is.
+fn excel_text(field: &str) -> &str {
+    field
+        .strip_prefix("=\"")
+        .and_then(|f| f.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+        .unwrap_or(field)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! A folder given as one submission: every readable table file directly inside it (CSV, TSV,
-//! TXT, workbooks), in name order, skipping hidden files, Office lock files and yusuan's own
-//! outputs. Subfolders are not entered.
+//! TXT, workbooks), in name order, skipping hidden files, Office lock files, empty files and
+//! yusuan's own outputs. Subfolders are not entered.
 //!
 //! Not for batches of units (that is `batch`, which decides what a unit is).
 
@@ -19,7 +19,8 @@ pub fn is_own_output(name: &str) -> bool {
 
 /// Reads every table file in the folder; a workbook with a single worksheet takes the file stem
 /// as its sheet name (like a CSV), since in a folder the file name is what says which table it
-/// is. Fails on the first unreadable file (the error names it).
+/// is. Empty files are skipped; otherwise fails on the first unreadable file (the error names
+/// it).
 pub fn read_folder(folder: &Path) -> Result<Vec<Grid>, ReadError> {
     let shown = folder.display().to_string();
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
@@ -34,7 +35,11 @@ pub fn read_folder(folder: &Path) -> Result<Vec<Grid>, ReadError> {
     for path in &files {
         let file = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
-        let mut found = read_bytes(&file, &bytes)?;
+        let mut found = match read_bytes(&file, &bytes) {
+            // An empty file beside the tables (a 新建文本文档.txt) holds nothing to lose.
+            Err(ReadError::Empty { .. }) => continue,
+            other => other?,
+        };
         if let ([only], Some(stem)) = (found.as_mut_slice(), path.file_stem()) {
             only.sheet = stem.to_string_lossy().into_owned();
         }

@@ -119,7 +119,9 @@ pub enum ReadError {
         file: String,
     },
     /// One worksheet could not be parsed.
-    #[error("{file} 的工作表「{sheet}」无法读取：{detail}。请用 Excel/WPS 打开后另存为 .xlsx")]
+    #[error(
+        "{file} 的工作表「{sheet}」内容已损坏，无法读取（解析器信息：{detail}）。请用 Excel/WPS 打开后另存为 .xlsx"
+    )]
     Sheet {
         /// The path as given.
         file: String,
@@ -127,6 +129,26 @@ pub enum ReadError {
         sheet: String,
         /// The parser's complaint.
         detail: String,
+    },
+    /// A web page (HTML) or XML spreadsheet named .xls: what many finance systems' "导出 Excel"
+    /// produce.
+    #[error(
+        "{file}：这是网页（HTML）或 XML 格式的表格，只是扩展名为 .xls（许多系统“导出 Excel”生成的就是这种文件），无法直接读取。请用 Excel/WPS 打开后“另存为”Excel 工作簿（.xlsx）"
+    )]
+    HtmlWorkbook {
+        /// The path as given.
+        file: String,
+    },
+    /// An Office lock file (`~$名称.xlsx`), which Excel/WPS leave beside a workbook they have
+    /// open: it holds only the name of who opened it.
+    #[error(
+        "{file}：这是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是报送材料。请选择原文件 {original}"
+    )]
+    LockFile {
+        /// The path as given.
+        file: String,
+        /// The workbook it locks (the same path without `~$`).
+        original: String,
     },
     /// A folder without any file we can read.
     #[error(
@@ -147,6 +169,16 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
         return folder::read_folder(path);
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let Some(original) = name.as_deref().and_then(|n| n.strip_prefix("~$"))
+        && bytes.len() < 1024
+        && !bytes.starts_with(b"PK")
+    {
+        return Err(ReadError::LockFile {
+            file,
+            original: path.with_file_name(original).display().to_string(),
+        });
+    }
     read_bytes(&file, &bytes)
 }
 
@@ -195,6 +227,10 @@ fn read_text(file: &str, bytes: &[u8]) -> Result<Grid, ReadError> {
     let body = text.trim_start();
     if body.is_empty() {
         return Err(ReadError::Empty { file: file.into() });
+    }
+    let workbook_name = ["xls", "xlsx", "et"].iter().any(|e| has_extension(file, e));
+    if body.starts_with('<') && workbook_name {
+        return Err(ReadError::HtmlWorkbook { file: file.into() });
     }
     if body.starts_with('<') {
         return Err(ReadError::NotSpreadsheet {

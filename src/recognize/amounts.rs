@@ -76,8 +76,10 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
         }
         CellValue::Error(e) => return Err(format!("是错误值 {e}")),
         CellValue::FormulaWithoutValue(f) => {
+            // calamine gives the formula without its `=`; show it as Excel's formula bar does.
+            let eq = if f.starts_with('=') { "" } else { "=" };
             return Err(format!(
-                "是没有计算结果的公式 {f}（请在 Excel 中重新计算并保存）"
+                "是没有计算结果的公式 {eq}{f}（请在 Excel 中重新计算并保存）"
             ));
         }
     };

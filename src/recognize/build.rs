@@ -34,9 +34,40 @@ pub(crate) fn submission(found: Found) -> Submission {
         sub.sources.extend(table.sources.clone());
         sub.findings.extend(table.findings.iter().cloned());
     }
+    let duplicated = sub.findings.iter().any(|f| f.rule == "duplicate-table");
+    sub.findings.extend(mixed_entities(&found, duplicated));
     fill_meta(&mut sub.budget, &found);
     fill_from_prose(&mut sub, found.prose);
     sub
+}
+
+/// Tables naming different 编制单位 come from different units (a folder of several units'
+/// files given to `check`/`convert`): an error when tables are also duplicated (the budget
+/// is then a mix of units), else a warning.
+fn mixed_entities(found: &Found, duplicated: bool) -> Option<Finding> {
+    let mut names: Vec<String> = Vec::new();
+    for (name, _, compiler) in &found.entities {
+        let name: String = name.split_whitespace().collect();
+        if *compiler && !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.len() < 2 {
+        return None;
+    }
+    let (severity, advice) = if duplicated {
+        (
+            Severity::Error,
+            "各表来自不同单位，不能作为一份报送材料核对；请每个单位分别检查，或用 yusuan batch 处理整个文件夹",
+        )
+    } else {
+        (Severity::Warning, "请确认各表属于同一单位")
+    };
+    let message = format!(
+        "报送材料中出现了多个编制单位（{}），{advice}",
+        names.join("、")
+    );
+    Some(Finding::new(severity, "mixed-entities", message))
 }
 
 fn describe(table: &ReadTable) -> String {

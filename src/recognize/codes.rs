@@ -12,6 +12,7 @@ use crate::money::fullwidth_to_ascii;
 /// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
 /// a code.
 pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
+    let text = without_float_zeros(text);
     let chars: Vec<char> = text.trim().chars().map(fullwidth_to_ascii).collect();
     let mut i = 0;
     while chars
@@ -56,7 +57,7 @@ pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
 /// A code from the 类, 款 and 项 cells of one row (any may be blank). A blank 类 (or 类 and 款)
 /// is taken from `previous`, the last code read in the same table, as indented layouts do.
 pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
-    let parts = parts.map(|p| p.trim());
+    let parts = parts.map(|p| without_float_zeros(p.trim()));
     let filled: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
     let last = filled.last()?;
     // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
@@ -86,6 +87,23 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
     code_and_rest(&filled.join(" "))
         .filter(|(_, rest)| rest.is_empty())
         .map(|(c, _)| c)
+}
+
+/// A code cell written by a program that stored it as a float (`201.0`, `3.0`, `2010301.00`,
+/// as pandas writes CSV) is the whole number; any other text is returned as is.
+fn without_float_zeros(text: &str) -> &str {
+    let trimmed = text.trim();
+    match trimmed.split_once('.') {
+        Some((int, zeros))
+            if !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && !zeros.is_empty()
+                && zeros.bytes().all(|b| b == b'0') =>
+        {
+            int
+        }
+        _ => text,
+    }
 }
 
 fn assemble(groups: &[String]) -> Option<Code> {
@@ -154,6 +172,19 @@ mod tests {
             parse("２０１０３０１行政运行"),
             Some(("2010301".into(), "行政运行".into()))
         );
+    }
+
+    #[test]
+    fn codes_written_as_floats_are_whole_numbers() {
+        assert_eq!(
+            from_parts(["201.0", "3.0", "1.0"], None),
+            Some(code("2010301"))
+        );
+        assert_eq!(
+            from_parts(["2010301.00", "", ""], None),
+            Some(code("2010301"))
+        );
+        assert_eq!(parse("2010301.0"), Some(("2010301".into(), String::new())));
     }
 
     #[test]

@@ -593,7 +593,7 @@ mod tests {
             panic!("not T4");
         };
         assert_eq!(a, amounts(&[(0, 3), (1, 4), (2, 5), (3, 6)]));
-        // The unit-level 表1: 合计 | 基本支出 (人员经费, 公用经费) | 项目支出.
+        // A unit-level 表1 without a 基本支出 小计: 合计 | 基本支出 (人员经费, 公用经费) | 项目支出.
         let g = grid(&[
             &["本年收入", "", "本年支出"],
             &["项目", "预算数", "项目", "合计", "基本支出", "", "项目支出"],
@@ -604,7 +604,28 @@ mod tests {
         else {
             panic!("not T1");
         };
-        assert_eq!(a, amounts(&[(0, 3)]));
+        assert_eq!(a, amounts(&[(0, 3), (2, 4), (3, 5), (4, 6)]));
+        // The official unit layout: 基本支出 over 小计 | 人员经费 | 公用经费 (8 columns).
+        let g = grid(&[
+            &["本年收入", "", "本年支出"],
+            &[
+                "项目",
+                "预算数",
+                "项目",
+                "合计",
+                "基本支出",
+                "",
+                "",
+                "项目支出",
+            ],
+            &["", "", "", "", "小计", "人员经费", "公用经费"],
+        ]);
+        let Verdict::Table(TableId::T1, Layout::Sides { amounts: a, .. }) =
+            judge(&read_block(&g, 0), None, None)
+        else {
+            panic!("not T1");
+        };
+        assert_eq!(a, amounts(&[(0, 3), (1, 4), (2, 5), (3, 6), (4, 7)]));
     }
 
     #[test]

@@ -17,7 +17,9 @@
 //! - 表1: `RowKey::Label(label)`: income items in column 0 (the official label of
 //!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
 //!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
-//!   1, totals as `收入总计` (0) and `支出总计` (1);
+//!   1, totals as `收入总计` (0) and `支出总计` (1); a unit-level 表1's split in columns 2..=5
+//!   (`model::T1_COLUMNS`: 基本支出, 人员经费, 公用经费, 项目支出), none for a blank 人员经费/公用经费
+//!   pair (not stated);
 //! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
 //! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
 //!   sentence that stated the figure).
@@ -42,6 +44,7 @@ mod codes;
 mod header;
 mod meta;
 mod norm;
+mod parents;
 mod prose;
 mod reader;
 mod scan;
@@ -50,6 +53,13 @@ mod table9;
 mod tables;
 
 pub use amounts::UNREADABLE;
+pub use parents::fill_missing_parents;
+
+/// The official table a file or sheet name names (`表3_支出预算总表`, `5.2预算单位收入预算总表`),
+/// if any: how a caller tells one unit's per-table CSV files from a folder of units.
+pub fn table_named(name: &str) -> Option<crate::model::TableId> {
+    meta::sheet_title(name).map(|t| t.id)
+}
 
 use crate::finding::Finding;
 use crate::grid::Grid;

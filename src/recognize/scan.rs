@@ -107,12 +107,13 @@ impl Scanner {
         let active = self.active.as_ref().map(|a| a.reader.id());
         match judge(block, title, active) {
             Verdict::Table(id, layout) => {
-                if title.is_none()
+                if title.is_none_or(|t| t == id)
                     && active == Some(id)
                     && let Some(a) = self.active.as_mut()
                 {
                     a.reader.relayout(layout);
                     self.unit_hint = None;
+                    self.pending = None;
                     return Ok(Some(block.last_row + 1));
                 }
                 self.end_table();
@@ -213,7 +214,11 @@ impl Scanner {
         let Some(t) = title(grid, r) else {
             return false;
         };
-        self.end_table();
+        // The same table's title inside its rows is a page break that repeated the title
+        // (`续表` pages, copied print pages): the header after it continues the table.
+        if !self.continues(t.id) {
+            self.end_table();
+        }
         // A unit may share the title's row: `…预算总表 | （单位：万元）`.
         self.unit_hint = unit_in(joined);
         self.pending = Some(Pending {
@@ -224,6 +229,11 @@ impl Scanner {
         true
     }
 
+    /// Whether a title naming `id` continues the table being read (it is that table's).
+    fn continues(&self, id: TableId) -> bool {
+        self.active.as_ref().is_some_and(|a| a.reader.id() == id)
+    }
+
     /// `编制部门：X` and `单位：元` lines end the table being read and describe the next.
     fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, joined: &str) -> bool {
         let entity = entity_in(grid, r);
@@ -231,7 +241,13 @@ impl Scanner {
         if entity.is_none() && unit.is_none() {
             return false;
         }
-        self.end_table();
+        if !self
+            .pending
+            .as_ref()
+            .is_some_and(|p| self.continues(p.title.id))
+        {
+            self.end_table();
+        }
         self.out.entities.extend(entity);
         self.unit_hint = unit.or(self.unit_hint);
         true

@@ -6,8 +6,11 @@
 //!
 //! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
 //! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
-//! (1). 表4 likewise with the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`,
-//! `国有资本经营预算`).
+//! (1). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出) adds its split
+//! columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出) on the same rows;
+//! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
+//! writer prints an unknown split). 表4 likewise with the expenditure columns 1..=4 (`合计`,
+//! `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
@@ -15,12 +18,21 @@ use super::norm::{cell_text, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
+use crate::grid::CellValue;
 use crate::grid::Grid;
 use crate::model::{
-    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, RowKey, SourceMap, TableId,
+    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, SourceMap,
+    TableId,
 };
-use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T4_COLUMNS};
+use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+
+/// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
+/// level, 基本支出, 人员经费, 公用经费, 项目支出.
+const SIDE_WIDTH: usize = 5;
+
+/// One expenditure row's amounts by catalogue index; `None` where the column is not printed.
+type SideValues = [Option<Decimal>; SIDE_WIDTH];
 
 /// Longer single texts in the label column are prose, not items.
 const MAX_LABEL_CHARS: usize = 30;
@@ -53,6 +65,12 @@ fn canonical_income_label(id: TableId, printed: &str) -> String {
         .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
 }
 
+/// Catalogue indices (`tables::CATALOGUE`, 表1) of the unit-level split columns.
+const SPLIT_BASIC: usize = 1;
+const SPLIT_PERSONNEL: usize = 2;
+const SPLIT_PUBLIC: usize = 3;
+const SPLIT_PROJECT: usize = 4;
+
 #[derive(Debug, Clone)]
 struct Columns {
     income_label: usize,
@@ -68,8 +86,8 @@ pub(crate) struct SidesReader {
     columns: Columns,
     income: Vec<(String, Decimal)>,
     income_total: Option<Decimal>,
-    expenditure: Vec<(String, [Decimal; 4])>,
-    expenditure_total: Option<[Decimal; 4]>,
+    expenditure: Vec<(String, SideValues)>,
+    expenditure_total: Option<SideValues>,
     sources: SourceMap,
     findings: Vec<Finding>,
 }
@@ -160,17 +178,21 @@ impl SidesReader {
         } else {
             strip_numbering(label)
         };
-        let mut values = [Decimal::ZERO; 4];
+        let mut values: SideValues = [None; SIDE_WIDTH];
         for m in self.columns.amounts.clone() {
-            let column = if self.id == TableId::T4 {
-                T4_COLUMNS.get(m.index + 1).copied().unwrap_or_default()
+            let columns: &[&str] = if self.id == TableId::T4 {
+                &T4_COLUMNS
             } else {
-                "预算数"
+                &T1_COLUMNS
             };
+            let column = columns.get(m.index + 1).copied().unwrap_or_default();
             let key = self.key(&name, m.index + 1);
             if let Some(slot) = values.get_mut(m.index) {
-                *slot = self.amount(grid, r, m.col, key, column);
+                *slot = Some(self.amount(grid, r, m.col, key, column));
             }
+        }
+        if self.id == TableId::T1 {
+            self.unstated_personnel_public(grid, r, &name, &mut values);
         }
         if is_total {
             self.expenditure_total = Some(values);
@@ -180,27 +202,84 @@ impl SidesReader {
         is_total
     }
 
+    /// A unit 表1 row with 人员经费 and 公用经费 both blank states neither: both become `None`
+    /// and their cells leave the sources (nothing was submitted there).
+    fn unstated_personnel_public(
+        &mut self,
+        grid: &Grid,
+        r: usize,
+        name: &str,
+        values: &mut SideValues,
+    ) {
+        let mapped: Vec<(usize, usize)> = self
+            .columns
+            .amounts
+            .iter()
+            .filter(|m| matches!(m.index, SPLIT_PERSONNEL | SPLIT_PUBLIC))
+            .map(|m| (m.index, m.col))
+            .collect();
+        let blank = |col: usize| match grid.cell(r, col) {
+            CellValue::Empty => true,
+            CellValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        };
+        if mapped.is_empty() || !mapped.iter().all(|(_, col)| blank(*col)) {
+            return;
+        }
+        for (index, _) in mapped {
+            if let Some(slot) = values.get_mut(index) {
+                *slot = None;
+            }
+            self.sources.remove(&self.key(name, index + 1));
+        }
+    }
+
     fn overview(self) -> Overview {
+        let has_split = self
+            .columns
+            .amounts
+            .iter()
+            .any(|m| (SPLIT_BASIC..=SPLIT_PROJECT).contains(&m.index));
+        let split = |v: &SideValues| OverviewSplit {
+            basic: v[SPLIT_BASIC],
+            personnel: v[SPLIT_PERSONNEL],
+            public: v[SPLIT_PUBLIC],
+            project: v[SPLIT_PROJECT],
+        };
+        let expenditure_split = if has_split {
+            self.expenditure
+                .iter()
+                .map(|(name, v)| (name.clone(), split(v)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Overview {
             income: self.income,
             income_total: self.income_total,
+            expenditure_total: self.expenditure_total.map(|v| v[0].unwrap_or_default()),
+            expenditure_total_split: self
+                .expenditure_total
+                .as_ref()
+                .filter(|_| has_split)
+                .map(split),
             expenditure: self
                 .expenditure
                 .into_iter()
-                .map(|(name, v)| (name, v[0]))
+                .map(|(name, v)| (name, v[0].unwrap_or_default()))
                 .collect(),
-            expenditure_total: self.expenditure_total.map(|v| v[0]),
+            expenditure_split,
             unit: self.unit,
         }
     }
 
     fn fiscal(self) -> FiscalOverview {
-        let row = |name: String, v: [Decimal; 4]| FiscalRow {
+        let row = |name: String, v: SideValues| FiscalRow {
             name,
-            total: v[0],
-            general: v[1],
-            fund: v[2],
-            capital: v[3],
+            total: v[0].unwrap_or_default(),
+            general: v[1].unwrap_or_default(),
+            fund: v[2].unwrap_or_default(),
+            capital: v[3].unwrap_or_default(),
         };
         FiscalOverview {
             income: self.income,
@@ -264,6 +343,223 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::Merge;
+    use crate::model::Level;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A hand-built unit-level 表1 in the official 8-column layout, merged header included:
+    /// 201 states its split, 208 leaves 人员经费/公用经费 blank, 支出总计 states all.
+    fn unit_table1() -> Grid {
+        let rows: &[&[&str]] = &[
+            &["2024年预算单位财务收支预算总表"],
+            &[
+                "编制单位：上海市某某服务中心",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "单位：元",
+            ],
+            &["本年收入", "", "本年支出"],
+            &[
+                "项目",
+                "预算数",
+                "项目",
+                "合计",
+                "基本支出",
+                "",
+                "",
+                "项目支出",
+            ],
+            &["", "", "", "", "小计", "人员经费", "公用经费"],
+            &[
+                "一、财政拨款收入",
+                "1,500",
+                "一、一般公共服务支出",
+                "1,200",
+                "1,000",
+                "700",
+                "300",
+                "200",
+            ],
+            &[
+                "1、一般公共预算资金",
+                "1,500",
+                "二、社会保障和就业支出",
+                "300",
+                "300",
+                "",
+                "",
+                "-",
+            ],
+            &[
+                "收入总计",
+                "1,500",
+                "支出总计",
+                "1,500",
+                "1,300",
+                "700",
+                "300",
+                "200",
+            ],
+        ];
+        let mut g = Grid::new("unit.xlsx", "表1");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r, c, CellValue::Text(v.to_string()));
+                }
+            }
+        }
+        for (first_row, first_col, last_row, last_col) in [
+            (2, 0, 2, 1),
+            (2, 2, 2, 7),
+            (3, 0, 4, 0),
+            (3, 1, 4, 1),
+            (3, 2, 4, 2),
+            (3, 3, 4, 3),
+            (3, 4, 3, 6),
+            (3, 7, 4, 7),
+        ] {
+            g.merges.push(Merge {
+                first_row,
+                first_col,
+                last_row,
+                last_col,
+            });
+        }
+        g
+    }
+
+    #[test]
+    fn a_unit_table1_with_the_split_is_read_with_its_sources() {
+        let sub = crate::recognize::recognize(&[unit_table1()]).unwrap();
+        assert_eq!(sub.budget.meta.level, Level::Unit);
+        assert_eq!(sub.findings, Vec::new());
+        let o = sub.budget.stated_overview.clone().unwrap();
+        assert_eq!(
+            o.expenditure,
+            [
+                ("一般公共服务支出".to_string(), d("1200")),
+                ("社会保障和就业支出".to_string(), d("300")),
+            ]
+        );
+        let split = |basic: &str, personnel: Option<&str>, public: Option<&str>, project: &str| {
+            OverviewSplit {
+                basic: Some(d(basic)),
+                personnel: personnel.map(d),
+                public: public.map(d),
+                project: Some(d(project)),
+            }
+        };
+        assert_eq!(
+            o.expenditure_split,
+            [
+                (
+                    "一般公共服务支出".to_string(),
+                    split("1000", Some("700"), Some("300"), "200")
+                ),
+                (
+                    "社会保障和就业支出".to_string(),
+                    split("300", None, None, "0")
+                ),
+            ]
+        );
+        assert_eq!(
+            o.expenditure_total_split,
+            Some(split("1300", Some("700"), Some("300"), "200"))
+        );
+        assert_eq!(o.expenditure_total, Some(d("1500")));
+        let at = |row: &str, column: usize| {
+            let key = CellKey {
+                table: TableId::T1,
+                row: RowKey::Label(row.to_string()),
+                column,
+            };
+            sub.sources.get(&key).map(|l| l.cell.clone())
+        };
+        assert_eq!(at("一般公共服务支出", 1), Some("D6".into()));
+        assert_eq!(at("一般公共服务支出", 2), Some("E6".into()));
+        assert_eq!(at("一般公共服务支出", 3), Some("F6".into()));
+        assert_eq!(at("一般公共服务支出", 4), Some("G6".into()));
+        assert_eq!(at("一般公共服务支出", 5), Some("H6".into()));
+        // Blank 人员经费 and 公用经费 were not submitted: no source.
+        assert_eq!(at("社会保障和就业支出", 3), None);
+        assert_eq!(at("社会保障和就业支出", 5), Some("H7".into()));
+        assert_eq!(at(EXPENDITURE_TOTAL, 3), Some("F8".into()));
+    }
+
+    #[test]
+    fn a_unit_table1_without_a_basic_subtotal_states_personnel_and_public_only() {
+        let rows: &[&[&str]] = &[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "合计", "基本支出", "", "项目支出"],
+            &["", "", "", "", "人员经费", "公用经费"],
+            &[
+                "一、财政拨款收入",
+                "100",
+                "一、一般公共服务支出",
+                "100",
+                "60",
+                "30",
+                "10",
+            ],
+            &["收入总计", "100", "支出总计", "100", "60", "30", "10"],
+        ];
+        let mut g = Grid::new("unit.csv", "unit");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r, c, CellValue::Text(v.to_string()));
+                }
+            }
+        }
+        let o = crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap();
+        let want = OverviewSplit {
+            basic: None,
+            personnel: Some(d("60")),
+            public: Some(d("30")),
+            project: Some(d("10")),
+        };
+        assert_eq!(
+            o.expenditure_split,
+            [("一般公共服务支出".to_string(), want.clone())]
+        );
+        assert_eq!(o.expenditure_total_split, Some(want));
+    }
+
+    #[test]
+    fn a_department_table1_states_no_split() {
+        let rows: &[&[&str]] = &[
+            &["本年收入", "", "本年支出"],
+            &["项目", "预算数", "项目", "预算数"],
+            &["一、财政拨款收入", "100", "一、一般公共服务支出", "100"],
+            &["收入总计", "100", "支出总计", "100"],
+        ];
+        let mut g = Grid::new("dept.xlsx", "表1");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                g.set(r, c, CellValue::Text(v.to_string()));
+            }
+        }
+        let o = crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap();
+        assert!(o.expenditure_split.is_empty());
+        assert_eq!(o.expenditure_total_split, None);
+    }
 
     #[test]
     fn income_labels_2026_map_to_the_official_ones() {

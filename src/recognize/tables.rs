@@ -55,7 +55,27 @@ const fn col(index: usize, labels: &'static [&'static str], required: bool) -> C
     }
 }
 
-const TOTAL: &[&str] = &["合计", "总计", "小计", "合计数"];
+const TOTAL: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "合计数",
+    "总合计",
+    "收入合计",
+    "支出合计",
+    "本年收入合计",
+    "本年支出合计",
+];
+/// 表8 is basic expenditure only, so its 合计 may be headed `基本支出合计` too.
+const T8_TOTAL: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "合计数",
+    "总合计",
+    "支出合计",
+    "基本支出合计",
+];
 const SPLIT: &[ColumnSpec] = &[
     col(0, TOTAL, true),
     col(1, &["基本支出"], true),
@@ -77,7 +97,19 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
         shape: Shape::Overview,
         titles: &["财务收支预算总表", "收支预算总表"],
         groups: &["本年收入", "本年支出"],
-        columns: &[col(0, &["预算数", "合计", "金额", "预算金额"], true)],
+        // Unit level adds 基本支出 (小计 | 人员经费 | 公用经费) and 项目支出 after 合计: indices
+        // 1..=4 are `model::T1_COLUMNS` 2..=5 (the reader adds one, as for 合计 → column 1).
+        columns: &[
+            col(0, &["预算数", "合计", "金额", "预算金额"], true),
+            col(1, &["基本支出", "小计", "基本支出小计"], false),
+            col(2, &["人员经费", "人员经费支出", "人员支出"], false),
+            col(
+                3,
+                &["公用经费", "日常公用经费", "公用经费支出", "公用支出"],
+                false,
+            ),
+            col(4, &["项目支出"], false),
+        ],
     },
     TableSpec {
         id: TableId::T2,
@@ -170,7 +202,7 @@ pub(crate) static CATALOGUE: [TableSpec; 9] = [
         ],
         groups: &["一般公共预算基本支出"],
         columns: &[
-            col(0, TOTAL, true),
+            col(0, T8_TOTAL, true),
             col(1, &["人员经费", "人员经费支出", "人员支出"], true),
             col(
                 2,

@@ -859,7 +859,7 @@ fn untitled_foreign_tables_are_ignored_not_errors() {
 }
 
 #[test]
-fn three_hundred_rows_read_fast() {
+fn three_hundred_rows_are_all_read() {
     let mut g = Grid::new("big.xlsx", "表3");
     append(
         &mut g,
@@ -876,12 +876,8 @@ fn three_hundred_rows_read_fast() {
             g.set(row, c, CellValue::Number(1234.5 + i as f64));
         }
     }
-    let start = std::time::Instant::now();
     let sub = recognize(std::slice::from_ref(&g)).unwrap();
-    let elapsed = start.elapsed();
     assert_eq!(sub.budget.expenditure.lines.len(), 300);
-    // Well under a millisecond per row even in a debug build.
-    assert!(elapsed.as_millis() < 300, "{elapsed:?}");
 }
 
 mod never_panics {

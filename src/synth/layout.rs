@@ -5,8 +5,8 @@
 use super::{AmountStyle, CodeStyle, Style, ZeroStyle};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::model::{
-    Amounts, Budget, Classified, Code, CodeLevel, FiscalOverview, MoneyUnit, Overview, Table9,
-    TableId,
+    Amounts, Budget, Classified, Code, CodeLevel, FiscalOverview, MoneyUnit, Overview,
+    OverviewSplit, Table9, TableId,
 };
 use crate::money::{format_amount, format_fixed, round_fen};
 use rust_decimal::Decimal;
@@ -536,8 +536,61 @@ fn paired_header(
     start..b.rows.len()
 }
 
+/// True when a stated 表1 is printed in the unit layout (its 本年支出 split into 基本支出
+/// (小计, 人员经费, 公用经费) and 项目支出).
+pub(crate) fn has_split(o: &Overview) -> bool {
+    !o.expenditure_split.is_empty() || o.expenditure_total_split.is_some()
+}
+
+/// Header rows of the unit-level 表1 (8 columns, 3 rows): 本年收入 (项目, 预算数) | 本年支出
+/// (项目, 合计, 基本支出 over 小计/人员经费/公用经费, 项目支出).
+fn unit_overview_header(b: &mut Builder) {
+    let text = |cells: [&str; 8]| -> Vec<Out> {
+        cells
+            .iter()
+            .map(|t| {
+                if t.is_empty() {
+                    Out::Empty
+                } else {
+                    Out::text(*t)
+                }
+            })
+            .collect()
+    };
+    let r0 = b.push(text(["本年收入", "", "本年支出", "", "", "", "", ""]));
+    let r1 = b.push(text([
+        "项目",
+        "预算数",
+        "项目",
+        "合计",
+        "基本支出",
+        "",
+        "",
+        "项目支出",
+    ]));
+    let r2 = b.push(text(["", "", "", "", "小计", "人员经费", "公用经费", ""]));
+    b.merge([r0, 0, r0, 1]);
+    b.merge([r0, 2, r0, 7]);
+    for c in [0, 1, 2, 3, 7] {
+        b.merge([r1, c, r2, c]);
+    }
+    b.merge([r1, 4, r1, 6]);
+}
+
+/// The four split cells of a unit-level 表1 row; unknown parts blank.
+fn split_cells(split: Option<&OverviewSplit>, unit: MoneyUnit, style: &Style) -> Vec<Out> {
+    let s = split.cloned().unwrap_or_default();
+    [s.basic, s.personnel, s.public, s.project]
+        .into_iter()
+        .map(|v| v.map_or(Out::Empty, |v| amount(v, unit, style)))
+        .collect()
+}
+
 /// 表1 财务收支预算总表 as stated.
 fn overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
+    if has_split(o) {
+        return unit_overview(budget, o, style);
+    }
     let unit = style.unit;
     let mut b = Builder::new(TableId::T1, style);
     b.titles(budget, 4, unit);
@@ -569,6 +622,45 @@ fn overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
         Out::text("支出总计"),
         total(o.expenditure_total),
     ]);
+    b.note(None);
+    b.finish()
+}
+
+/// 表1 财务收支预算总表 as stated, in the unit layout (8 columns).
+fn unit_overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
+    let unit = style.unit;
+    let mut b = Builder::new(TableId::T1, style);
+    b.titles(budget, 8, unit);
+    unit_overview_header(&mut b);
+    let rows = o.income.len().max(o.expenditure.len());
+    for i in 0..rows {
+        let mut row = vec![Out::Empty; 4];
+        if let Some((label, v)) = o.income.get(i) {
+            row[0] = Out::Text(income_label(label, style));
+            row[1] = amount(*v, unit, style);
+        }
+        match o.expenditure.get(i) {
+            Some((name, v)) => {
+                row[2] = Out::Text(format!("{}、{name}", chinese_number(i + 1)));
+                row[3] = amount(*v, unit, style);
+                row.extend(split_cells(o.split_of(name), unit, style));
+            }
+            None => row.extend([Out::Empty, Out::Empty, Out::Empty, Out::Empty]),
+        }
+        b.push(row);
+    }
+    if style.page_breaks {
+        b.push(vec![Out::Empty; 8]);
+    }
+    let total = |v: Option<Decimal>| v.map(|v| amount(v, unit, style)).unwrap_or(Out::Empty);
+    let mut last = vec![
+        Out::text("收入总计"),
+        total(o.income_total),
+        Out::text("支出总计"),
+        total(o.expenditure_total),
+    ];
+    last.extend(split_cells(o.expenditure_total_split.as_ref(), unit, style));
+    b.push(last);
     b.note(None);
     b.finish()
 }

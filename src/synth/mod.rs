@@ -20,7 +20,7 @@ pub use example::example_budget;
 pub use rng::SplitMix64;
 pub use split::split_units;
 
-use crate::model::{Amounts, Budget, Classified, MoneyUnit};
+use crate::model::{Amounts, Budget, Classified, MoneyUnit, OverviewSplit};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -415,6 +415,9 @@ fn restate(budget: &Budget, style: &Style) -> Budget {
         rename_lines(&mut b.capital, code, &rename);
         if let Some(o) = b.stated_overview.as_mut() {
             o.expenditure.iter_mut().for_each(|(name, _)| rename(name));
+            o.expenditure_split
+                .iter_mut()
+                .for_each(|(name, _)| rename(name));
         }
         if let Some(f) = b.stated_fiscal.as_mut() {
             f.expenditure.iter_mut().for_each(|r| rename(&mut r.name));
@@ -443,6 +446,26 @@ fn restate(budget: &Budget, style: &Style) -> Budget {
         insert_empty(&mut b.general);
     }
     b
+}
+
+/// A unit-level 表1 split as its printed row reads back: every column printed (an unknown or
+/// absent 基本支出/项目支出 reads as 0), 人员经费 and 公用经费 unknown when both print blank,
+/// else both stated (a blank one as 0).
+fn split_as_printed(
+    split: Option<&OverviewSplit>,
+    q: &dyn Fn(Decimal) -> Decimal,
+    blank_zeros: bool,
+) -> OverviewSplit {
+    let s = split.cloned().unwrap_or_default();
+    let shown = |v: Option<Decimal>| v.map(q).filter(|v| !(blank_zeros && v.is_zero()));
+    let pair_blank = shown(s.personnel).is_none() && shown(s.public).is_none();
+    let stated = |v: Option<Decimal>| (!pair_blank).then(|| v.map(q).unwrap_or_default());
+    OverviewSplit {
+        basic: Some(s.basic.map(q).unwrap_or_default()),
+        personnel: stated(s.personnel),
+        public: stated(s.public),
+        project: Some(s.project.map(q).unwrap_or_default()),
+    }
 }
 
 /// The budget exactly as the files of [`render`] state it, i.e. what a perfect recogniser
@@ -496,6 +519,16 @@ pub fn as_rendered(budget: &Budget, shape: Shape) -> Budget {
         o.expenditure.iter_mut().for_each(|(_, v)| *v = q(*v));
         o.income_total = o.income_total.map(q);
         o.expenditure_total = o.expenditure_total.map(q);
+        if layout::has_split(o) {
+            let blank_zeros = style.zeros == ZeroStyle::Blank;
+            let printed = |s: Option<&OverviewSplit>| split_as_printed(s, &q, blank_zeros);
+            o.expenditure_split = o
+                .expenditure
+                .iter()
+                .map(|(name, _)| (name.clone(), printed(o.split_of(name))))
+                .collect();
+            o.expenditure_total_split = Some(printed(o.expenditure_total_split.as_ref()));
+        }
     }
     if let Some(f) = b.stated_fiscal.as_mut() {
         f.unit = style.unit;

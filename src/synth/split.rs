@@ -72,7 +72,7 @@ pub fn split_units(budget: &Budget, n: usize, seed: u64) -> Vec<Budget> {
     let sizes: Vec<u64> = (0..n)
         .map(|u| if u == 0 { 12 } else { 1 + rng.below(8) })
         .collect();
-    let names = unit_names(&budget.meta.entity, n, &mut rng);
+    let names = unit_names(&budget.meta.entity, n);
     let mut units: Vec<Budget> = names
         .into_iter()
         .map(|entity| Budget {
@@ -110,7 +110,7 @@ pub fn split_units(budget: &Budget, n: usize, seed: u64) -> Vec<Budget> {
     split_table9(&budget.table9, &mut units, &sizes);
     for unit in &mut units {
         if budget.stated_overview.is_some() {
-            unit.stated_overview = Some(derive::overview(unit));
+            unit.stated_overview = Some(overview_with_split(unit));
         }
         if budget.stated_fiscal.is_some() {
             unit.stated_fiscal = Some(derive::fiscal_overview(unit));
@@ -119,9 +119,56 @@ pub fn split_units(budget: &Budget, n: usize, seed: u64) -> Vec<Budget> {
     units
 }
 
-/// Distinct unit names: the department's 本部 first, then "上海市人民政府驻{地}{处}".
-fn unit_names(entity: &str, n: usize, rng: &mut SplitMix64) -> Vec<String> {
-    let offset = rng.below(PLACES.len() as u64) as usize;
+/// A unit's stated 表1 with the 人员经费/公用经费 split a unit's 表1 prints: 表8's 人员经费
+/// spread over the 类 in proportion to their 基本支出 (whole 元; the 类 with the most 基本支出
+/// takes the remainder), 公用经费 the rest of each 类's 基本支出. So Σ 人员经费 = 表8 人员经费,
+/// and Σ 公用经费 = 表8 公用经费 when all 基本支出 is 一般公共预算 money (more otherwise). A 类
+/// without 基本支出 states no split (it prints blank).
+fn overview_with_split(unit: &Budget) -> crate::model::Overview {
+    let mut o = derive::overview(unit);
+    let personnel = unit.economic.total_or_sum().personnel;
+    let basic_total = unit.expenditure.total_or_sum().basic;
+    if basic_total <= Decimal::ZERO || personnel > basic_total || personnel < Decimal::ZERO {
+        return o;
+    }
+    let basics: Vec<Decimal> = o
+        .expenditure_split
+        .iter()
+        .map(|(_, s)| s.basic.unwrap_or_default())
+        .collect();
+    if basics.iter().any(|b| b.is_sign_negative()) {
+        return o;
+    }
+    let mut shares: Vec<Decimal> = basics
+        .iter()
+        .map(|b| (*b * personnel / basic_total).floor())
+        .collect();
+    let largest = (0..basics.len()).max_by_key(|i| basics[*i]);
+    if let Some(i) = largest {
+        let rest = personnel - shares.iter().sum::<Decimal>();
+        shares[i] += rest;
+    }
+    if basics.iter().zip(&shares).any(|(b, s)| s > b) {
+        return o;
+    }
+    for ((_, s), (basic, share)) in o
+        .expenditure_split
+        .iter_mut()
+        .zip(basics.iter().zip(shares))
+    {
+        if !basic.is_zero() {
+            s.personnel = Some(share);
+            s.public = Some(*basic - share);
+        }
+    }
+    let mut with_split = unit.clone();
+    with_split.stated_overview = Some(o);
+    derive::overview(&with_split)
+}
+
+/// Distinct unit names: the department's 本部 first, then "上海市人民政府驻{地}{处}" — the
+/// seed department's own five offices (广州, 昆明, 新疆, 西藏, 西宁) first.
+fn unit_names(entity: &str, n: usize) -> Vec<String> {
     let head = if entity.is_empty() {
         "本部".to_string()
     } else {
@@ -129,7 +176,7 @@ fn unit_names(entity: &str, n: usize, rng: &mut SplitMix64) -> Vec<String> {
     };
     let mut names = vec![head];
     for i in 0..n.saturating_sub(1) {
-        let place = PLACES[(i + offset) % PLACES.len()];
+        let place = PLACES[i % PLACES.len()];
         let round = i / PLACES.len();
         let bureau = BUREAUS[round % BUREAUS.len()];
         let mut name = format!("上海市人民政府驻{place}{bureau}");
@@ -965,7 +1012,7 @@ mod tests {
         let units = split_units(&example_budget(), 3, 7);
         assert_eq!(units[0].meta.entity, "上海市人民政府合作交流办公室本部");
         assert!(units[1].meta.entity.starts_with("上海市人民政府驻"));
-        let many = unit_names("", 300, &mut SplitMix64::new(1));
+        let many = unit_names("", 300);
         let unique: BTreeSet<&String> = many.iter().collect();
         assert_eq!(unique.len(), 300);
     }

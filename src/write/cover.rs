@@ -33,7 +33,7 @@ pub fn cover(ws: &mut Worksheet, ctx: &Context<'_>, styles: &Styles) -> Result<(
 pub fn contents(
     ws: &mut Worksheet,
     ctx: &Context<'_>,
-    layouts: &[Layout],
+    layouts: &[&Layout],
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name("目录")?;

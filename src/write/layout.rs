@@ -3,7 +3,9 @@
 //!
 //! A layout says what a sheet looks like (title pattern, sheet name, merged header rows,
 //! column widths, orientation, unit label, empty-table note) and binds every body column to a
-//! field of its row source. It knows nothing of formats or of the model's values: `rows` turns
+//! field of its row source; a layout may be restricted to one level (`level = "unit"`: the
+//! unit-level 表1 with its 基本支出/项目支出 split), and [`layouts_for`] picks each table's
+//! layout for a budget's level. It knows nothing of formats or of the model's values: `rows` turns
 //! the model into rows, `sheet` renders rows through a layout. Not for cover or 目录 sheets,
 //! which are not tables.
 
@@ -11,8 +13,9 @@ use crate::model::{Level, MoneyUnit, TableId};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-/// The embedded template files, in sheet order: (file name, text).
-const SOURCES: [(&str, &str); 10] = [
+/// The embedded template files: (file name, text). The first ten in sheet order, then the
+/// layouts of one level that replace a table's default (`layouts_for`).
+const SOURCES: [(&str, &str); 11] = [
     ("templates/t1.toml", include_str!("../../templates/t1.toml")),
     ("templates/t2.toml", include_str!("../../templates/t2.toml")),
     ("templates/t3.toml", include_str!("../../templates/t3.toml")),
@@ -26,7 +29,28 @@ const SOURCES: [(&str, &str); 10] = [
         "templates/findings.toml",
         include_str!("../../templates/findings.toml"),
     ),
+    (
+        "templates/t1_unit.toml",
+        include_str!("../../templates/t1_unit.toml"),
+    ),
 ];
+
+/// The level a layout is restricted to, as written in a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TemplateLevel {
+    Department,
+    Unit,
+}
+
+impl From<TemplateLevel> for Level {
+    fn from(l: TemplateLevel) -> Level {
+        match l {
+            TemplateLevel::Department => Level::Department,
+            TemplateLevel::Unit => Level::Unit,
+        }
+    }
+}
 
 /// Where a table's body rows come from: the few kinds of row source the renderer knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -133,6 +157,8 @@ pub struct Layout {
     pub file: &'static str,
     /// The official table, or None for the 校验结果 sheet.
     pub table: Option<TableId>,
+    /// The level of budget this layout is for; `None` for both.
+    pub level: Option<Level>,
     /// The sheet name.
     pub sheet: String,
     /// Title pattern ({year} {level} {level_short}).
@@ -196,6 +222,7 @@ impl Context<'_> {
 #[serde(deny_unknown_fields)]
 struct RawLayout {
     table: Option<u8>,
+    level: Option<TemplateLevel>,
     sheet: String,
     title: String,
     orientation: Orientation,
@@ -232,7 +259,8 @@ struct RawColumn {
     max_width: f64,
 }
 
-/// All layouts in sheet order (表1–9, then 校验结果), parsed once per process.
+/// All layouts, parsed once per process: 表1–9 and 校验结果 in sheet order, then the
+/// level-specific replacements (the unit-level 表1). Use [`layouts_for`] to get one workbook's.
 pub fn layouts() -> Result<&'static [Layout], String> {
     static LAYOUTS: OnceLock<Result<Vec<Layout>, String>> = OnceLock::new();
     LAYOUTS
@@ -241,18 +269,36 @@ pub fn layouts() -> Result<&'static [Layout], String> {
                 .iter()
                 .map(|(file, text)| parse(file, text))
                 .collect::<Result<_, _>>()?;
-            for (i, a) in layouts.iter().enumerate() {
-                if let Some(b) = layouts[i + 1..].iter().find(|b| b.sheet == a.sheet) {
-                    return Err(format!(
-                        "模板 {} 与 {} 的工作表名“{}”重复",
-                        a.file, b.file, a.sheet
-                    ));
+            for level in [Level::Department, Level::Unit] {
+                let of_level: Vec<&Layout> = layouts
+                    .iter()
+                    .filter(|l| l.level.is_none_or(|x| x == level))
+                    .collect();
+                for (i, a) in of_level.iter().enumerate() {
+                    let same = |b: &&&Layout| b.sheet == a.sheet || (b.table == a.table);
+                    if let Some(b) = of_level[i + 1..].iter().find(same) {
+                        return Err(format!(
+                            "模板 {} 与 {} 的工作表名“{}”或表号重复",
+                            a.file, b.file, a.sheet
+                        ));
+                    }
                 }
             }
             Ok(layouts)
         })
         .as_deref()
         .map_err(Clone::clone)
+}
+
+/// The layouts of a workbook for a budget of `level`, in sheet order (表1–9, then 校验结果):
+/// each table's layout for that level.
+pub fn layouts_for(level: Level) -> Result<Vec<&'static Layout>, String> {
+    let mut chosen: Vec<&'static Layout> = layouts()?
+        .iter()
+        .filter(|l| l.level.is_none_or(|x| x == level))
+        .collect();
+    chosen.sort_by_key(|l| l.table.map_or(u8::MAX, TableId::number));
+    Ok(chosen)
 }
 
 /// Parses and validates one template; the error names the file and what is wrong, in Chinese.
@@ -301,6 +347,7 @@ pub fn parse(file: &'static str, text: &str) -> Result<Layout, String> {
     Ok(Layout {
         file,
         table,
+        level: raw.level.map(Level::from),
         sheet: raw.sheet,
         title: raw.title,
         orientation: raw.orientation,
@@ -367,7 +414,8 @@ fn column(source: Source, table: Option<TableId>, raw: &RawColumn) -> Result<Col
             }
         }
         Source::Overview | Source::FiscalOverview => {
-            let count = if source == Source::Overview { 1 } else { 4 };
+            // 表1: 合计, then the unit layout's 基本支出, 人员经费, 公用经费, 项目支出.
+            let count = if source == Source::Overview { 5 } else { 4 };
             match field {
                 "income.label" => text(0, TextKind::Label),
                 "income.amount" => Some(Binding::Amount { slot: 0 }),
@@ -482,13 +530,75 @@ mod tests {
     #[test]
     fn every_template_loads_and_the_tables_come_in_official_order() {
         let layouts = layouts().unwrap();
-        assert_eq!(layouts.len(), 10);
+        assert_eq!(layouts.len(), 11);
         for (layout, id) in layouts.iter().zip(TableId::ALL) {
             assert_eq!(layout.table, Some(id), "{}", layout.file);
             assert!(layout.sheet.starts_with(&id.number().to_string()));
         }
         assert_eq!(layouts[9].table, None);
         assert_eq!(layouts[9].sheet, "校验结果");
+        assert_eq!(layouts[10].file, "templates/t1_unit.toml");
+        for level in [Level::Department, Level::Unit] {
+            let chosen = layouts_for(level).unwrap();
+            let files: Vec<&str> = chosen.iter().map(|l| l.file).collect();
+            let t1 = match level {
+                Level::Department => "templates/t1.toml",
+                Level::Unit => "templates/t1_unit.toml",
+            };
+            assert_eq!(files[0], t1);
+            assert_eq!(files.len(), 10);
+            let rest: Vec<&str> = SOURCES[1..10].iter().map(|(f, _)| *f).collect();
+            assert_eq!(files[1..], rest);
+        }
+    }
+
+    #[test]
+    fn unit_table1_header_is_placed_as_printed() {
+        let t1 = &layouts().unwrap()[10];
+        assert_eq!((t1.table, t1.level), (Some(TableId::T1), Some(Level::Unit)));
+        assert_eq!(t1.header_rows, 3);
+        assert_eq!(t1.columns.len(), 8);
+        let placed: Vec<(&str, u16, u16, u16, u16)> = t1
+            .header
+            .iter()
+            .map(|c| (c.text.as_str(), c.row, c.col, c.rows, c.cols))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("本年收入", 0, 0, 1, 2),
+                ("本年支出", 0, 2, 1, 6),
+                ("项目", 1, 0, 2, 1),
+                ("预算数", 1, 1, 2, 1),
+                ("项目", 1, 2, 2, 1),
+                ("合计", 1, 3, 2, 1),
+                ("基本支出", 1, 4, 1, 3),
+                ("项目支出", 1, 7, 2, 1),
+                ("小计", 2, 4, 1, 1),
+                ("人员经费", 2, 5, 1, 1),
+                ("公用经费", 2, 6, 1, 1),
+            ]
+        );
+        let slots: Vec<Binding> = t1.columns.iter().map(|c| c.binding).collect();
+        assert_eq!(
+            slots[3..],
+            (1..=5)
+                .map(|slot| Binding::Amount { slot })
+                .collect::<Vec<_>>()
+        );
+        // The department layout has no such field.
+        let t1_dept = SOURCES[0]
+            .1
+            .replace("expenditure.amount.0", "expenditure.amount.5");
+        assert!(parse("x.toml", &t1_dept).is_err());
+        let bad_level = SOURCES[10]
+            .1
+            .replace("level = \"unit\"", "level = \"province\"");
+        assert!(
+            parse("x.toml", &bad_level)
+                .unwrap_err()
+                .contains("province")
+        );
     }
 
     #[test]
@@ -512,7 +622,6 @@ mod tests {
 
     #[test]
     fn title_patterns_give_the_official_titles() {
-        let layouts = layouts().unwrap();
         for level in [Level::Department, Level::Unit] {
             for year in [Some(2024), None] {
                 let ctx = Context {
@@ -521,7 +630,8 @@ mod tests {
                     entity: "x",
                     unit: MoneyUnit::Yuan,
                 };
-                for (layout, id) in layouts.iter().zip(TableId::ALL) {
+                let chosen = layouts_for(level).unwrap();
+                for (layout, id) in chosen.iter().zip(TableId::ALL) {
                     let title = ctx.fill(&layout.title);
                     if id == TableId::T9 {
                         // As published: no year in the 三公 title at either level.

@@ -3,7 +3,8 @@
 //! on disk (temp file + rename).
 //!
 //! [`workbook`] renders the nine official tables, one sheet each in official order, exactly as
-//! the layouts in `templates/` describe them (`layout`), from rows the model gives (`rows`),
+//! the layouts in `templates/` describe them (`layout`; 表1 has a department and a unit layout,
+//! chosen by the budget's level), from rows the model gives (`rows`),
 //! with every format from one style module (`style`), through one renderer (`sheet`); optional
 //! 封面 and 目录 sheets come first (`cover`), a 校验结果 sheet last when there are findings.
 //! Values, never formulas.
@@ -52,7 +53,7 @@ pub fn workbook(
     findings: &[Finding],
     options: &WriteOptions,
 ) -> Result<Vec<u8>, WriteError> {
-    let layouts = layout::layouts().map_err(WriteError::Template)?;
+    let layouts = layout::layouts_for(budget.meta.level).map_err(WriteError::Template)?;
     let styles = style::Styles::new();
     let derived = rows::Derived::of(budget);
     let meta = &budget.meta;
@@ -72,7 +73,7 @@ pub fn workbook(
     if options.cover {
         let ctx = context(options.unit);
         cover::cover(book.add_worksheet(), &ctx, &styles).map_err(at("封面"))?;
-        cover::contents(book.add_worksheet(), &ctx, layouts, &styles).map_err(at("目录"))?;
+        cover::contents(book.add_worksheet(), &ctx, &layouts, &styles).map_err(at("目录"))?;
     }
     for layout in layouts {
         if layout.source == Source::Findings && findings.is_empty() {

@@ -7,7 +7,8 @@
 use super::layout::{AMOUNT_SLOTS, Layout, Source, TEXT_SLOTS};
 use crate::finding::Finding;
 use crate::model::{
-    Amounts, Budget, Classified, CodeLevel, FiscalOverview, Overview, Table9, TableId,
+    Amounts, Budget, Classified, CodeLevel, FiscalOverview, Overview, OverviewSplit, Table9,
+    TableId,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -130,7 +131,8 @@ fn classified<A: Amounts>(table: &Classified<A>) -> Body<'_> {
     }
 }
 
-/// 表1: income items beside numbered expenditure 类, padded, then the grand total row.
+/// 表1: income items beside numbered expenditure 类 (with their split at unit level), padded,
+/// then the grand total row.
 fn overview<'a>(t: &'a Overview, totals: &'a [String]) -> Body<'a> {
     let n = t.income.len().max(t.expenditure.len());
     let mut rows: Vec<Row<'a>> = (0..n)
@@ -143,6 +145,7 @@ fn overview<'a>(t: &'a Overview, totals: &'a [String]) -> Body<'a> {
             if let Some((name, amount)) = t.expenditure.get(i) {
                 row.text[1] = Cow::Owned(numbered(i, name));
                 row.amounts[1] = Some(*amount);
+                split_slots(&mut row, t.split_of(name));
             }
             row
         })
@@ -156,6 +159,7 @@ fn overview<'a>(t: &'a Overview, totals: &'a [String]) -> Body<'a> {
         t.expenditure_total
             .unwrap_or_else(|| t.expenditure.iter().map(|(_, a)| a).sum()),
     );
+    split_slots(&mut total, t.expenditure_total_split.as_ref());
     rows.push(total);
     Body { rows, empty: false }
 }
@@ -197,6 +201,14 @@ fn fiscal<'a>(t: &'a FiscalOverview, totals: &'a [String]) -> Body<'a> {
     }
     rows.push(total);
     Body { rows, empty: false }
+}
+
+/// The unit-level split of a 表1 expenditure row in amount slots 2..=5 (基本支出, 人员经费,
+/// 公用经费, 项目支出); unknown parts stay blank. Unused by the department layout.
+fn split_slots(row: &mut Row<'_>, split: Option<&OverviewSplit>) {
+    if let Some(s) = split {
+        row.amounts[2..6].copy_from_slice(&[s.basic, s.personnel, s.public, s.project]);
+    }
 }
 
 fn grand_total(labels: &[String]) -> Row<'_> {

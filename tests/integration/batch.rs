@@ -7,7 +7,7 @@ use crate::common::seed_budget;
 use crate::round_trip::core;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use yusuan::batch::{BatchPlan, LineProgress, NoProgress, Pipeline, UnitStatus, run, run_with};
+use yusuan::batch::{BatchPlan, NoProgress, Pipeline, UnitStatus, run, run_with};
 use yusuan::finding::Finding;
 use yusuan::model::Budget;
 use yusuan::recognize::Submission;
@@ -83,7 +83,7 @@ fn one_corrupt_and_one_panicking_unit_never_stop_the_others() {
         load: &json_load,
         render: &json_render,
     };
-    let report = run_with(&plan, &LineProgress::default(), &pipeline).unwrap();
+    let report = run_with(&plan, &NoProgress, &pipeline).unwrap();
 
     let statuses: Vec<(&str, UnitStatus)> = report
         .units

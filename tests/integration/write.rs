@@ -844,31 +844,6 @@ fn write_render_samples_when_asked() {
     }
 }
 
-/// Throughput of `workbook` on the seed budget (run with `--release -- --ignored --nocapture`).
-#[test]
-#[ignore = "timing; run by hand in release mode"]
-fn writing_speed() {
-    let options = WriteOptions::default();
-    for (name, budget) in [
-        ("seed", seed_budget()),
-        ("unit", small_unit_budget()),
-        ("312-row", big_budget(12)),
-    ] {
-        let n = 300;
-        let start = std::time::Instant::now();
-        let mut bytes = 0;
-        for _ in 0..n {
-            bytes += write(&budget, &[], &options).len();
-        }
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "{name}: {n} workbooks in {secs:.2}s: {:.0}/s on one core, {} bytes each",
-            n as f64 / secs,
-            bytes / n
-        );
-    }
-}
-
 /// What the writer prints, the reader reads back: cover, 目录 and 校验结果 sheets do not
 /// disturb recognition, and a 300-row budget survives whole.
 #[test]
