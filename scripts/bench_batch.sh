@@ -13,19 +13,20 @@
 # Usage: scripts/bench_batch.sh [N ...]      (env: YUSUAN_BIN to time another binary with the
 #        same `batch DIR -o OUT --quiet` interface; BENCH_KEEP=1 to keep the generated folders)
 #
-# Measured 2026-11-27 00:33-00:35 UTC on the shared 2-core box (load average 3.0-5.7 from the
+# Measured 2026-11-27 00:46-00:48 UTC on the shared 2-core box (load average 3.7-6.3 from the
 # other engineers' builds), release, all 23 shapes rotating, default 4 worker threads; medians
-# of 3 runs each, the branch's binary and main's before it run alternately against the same
-# (fair, level-1) floor:
-#      N  units/s  ratio  cpu_ratio  batch_MB      (main before: units/s  ratio  cpu_ratio)
-#    250    161     1.79     1.88      15.6                        154    2.01     2.14
-#   1000    166     2.20     2.02      17.7                        162    2.60     2.37
-# Wall ratios swung 1.40-2.72 between runs with the load; the CPU ratio is steadier.
-# Instructions per unit (callgrind, 250 units, deterministic): batch 36.0 M (main: 37.3 M) =
-# read 7.5 + recognise 7.3 + check 4.2 + write 15.9 (render, zip, sheet-assembly threads);
-# floor 13.9 M = read 5.3 + write 8.6. What keeps the ratio above 1.5 is now mostly
-# recognise + check (11.5 M the floor does not do), then the writer's inherent extras over
-# plain cells (merges, formats registered per sheet, styled XML, page setup: ~7 M).
+# of 3 runs each, this writer and the per-cell writer it replaced run alternately against the
+# same (fair, level-1) floor:
+#      N  units/s  ratio  cpu_ratio  batch_MB    (per-cell writer: units/s  ratio  cpu_ratio)
+#    250    172     2.03     2.07      15.5                          200    2.60     2.19
+#   1000    190     2.56     2.35      17.7                          164    2.42     2.06
+# Single runs swung widely (wall ratio 1.76-3.18, CPU ratio 1.83-2.58): the change (3.6% fewer
+# instructions per unit) is below this box's run-to-run noise. Instructions per unit
+# (callgrind, 250 units, deterministic): batch 36.6 M (per-cell writer 38.0 M) = read 7.5 +
+# recognise 7.3 + check 4.2 + write 15.9 (render, zip, sheet-assembly threads) + the rest;
+# floor 13.9 M = read 5.3 + write 8.6. What keeps the ratio above 1.5 is mostly recognise +
+# check (11.5 M the floor does not do), then the writer's inherent extras over plain cells
+# (merges, formats registered per sheet, styled XML, page setup: ~7 M).
 # (floor RSS holds the batch's output cells it loads up front.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
