@@ -10,8 +10,8 @@ use super::guard;
 use super::merges::{self, XlsxParts};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
-    Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls,
-    Xlsb, Xlsx, XlsxFormulaMetadata,
+    CellType, Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType,
+    SheetVisible, Xls, Xlsb, Xlsx, XlsxFormulaMetadata,
 };
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -264,11 +264,7 @@ fn fill_from_range(
     budget: &mut Budget,
     range: &Range<Data>,
 ) -> Result<(), ReadError> {
-    let Some((row0, col0)) = range.start() else {
-        return Ok(());
-    };
-    for (r, c, value) in range.used_cells() {
-        let pos = absolute(row0, col0, r, c);
+    for (pos, value) in used_cells_at(range) {
         put(grid, budget, pos, cell_of(value))?;
     }
     Ok(())
@@ -280,11 +276,7 @@ fn mark_uncalculated(
     budget: &mut Budget,
     formulas: &Range<String>,
 ) -> Result<(), ReadError> {
-    let Some((row0, col0)) = formulas.start() else {
-        return Ok(());
-    };
-    for (r, c, formula) in formulas.used_cells() {
-        let pos = absolute(row0, col0, r, c);
+    for (pos, formula) in used_cells_at(formulas) {
         if *grid.cell(pos.0 as usize, pos.1 as usize) == CellValue::Empty {
             put(
                 grid,
@@ -297,11 +289,15 @@ fn mark_uncalculated(
     Ok(())
 }
 
-/// A relative range position made absolute.
-fn absolute(row0: u32, col0: u32, r: usize, c: usize) -> (u32, u32) {
-    let r = u32::try_from(r).unwrap_or(u32::MAX);
-    let c = u32::try_from(c).unwrap_or(u32::MAX);
-    (row0.saturating_add(r), col0.saturating_add(c))
+/// The used cells of a calamine range at their absolute (row, column) positions: a range
+/// starts at its first used cell, the grid at A1.
+fn used_cells_at<T: CellType>(range: &Range<T>) -> impl Iterator<Item = ((u32, u32), &T)> {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    range.used_cells().map(move |(r, c, value)| {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        let c = u32::try_from(c).unwrap_or(u32::MAX);
+        ((row0.saturating_add(r), col0.saturating_add(c)), value)
+    })
 }
 
 /// One calamine value as a grid cell.
