@@ -110,6 +110,14 @@ impl Context<'_> {
             .total_slots(TableId::T2, &self.budget.income, column)
     }
 
+    /// `total` equals 表2's 合计 in `column`, when 表2 was submitted at all.
+    fn against_t2_total(&mut self, rule: &'static str, total: &Slot, column: usize, words: &str) {
+        if has(&self.budget.income) {
+            let rhs = self.t2_total(column);
+            self.push(Identity::new(rule, total.clone(), rhs, words));
+        }
+    }
+
     fn split_total(&self, table: TableId, column: usize) -> Vec<Slot> {
         let t = self.split(table);
         self.ledger.total_slots(table, t, column)
@@ -200,15 +208,7 @@ impl Context<'_> {
                 parts,
                 "一至四项收入之和",
             ));
-            if has(&self.budget.income) {
-                let rhs = self.t2_total(0);
-                self.push(Identity::new(
-                    "t1-income",
-                    income_total.clone(),
-                    rhs,
-                    "表2 合计",
-                ));
-            }
+            self.against_t2_total("t1-income", &income_total, 0, "表2 合计");
         }
         self.overview_expenditure(stated, &derived);
         if stated.expenditure_total.is_some() {
@@ -381,15 +381,12 @@ impl Context<'_> {
                 income_items,
                 "各项收入之和",
             ));
-            if has(&self.budget.income) {
-                let rhs = self.t2_total(1);
-                self.push(Identity::new(
-                    "t4-income",
-                    income_total.clone(),
-                    rhs,
-                    "表2 合计行 财政拨款收入（表1 一、财政拨款收入）",
-                ));
-            }
+            self.against_t2_total(
+                "t4-income",
+                &income_total,
+                1,
+                "表2 合计行 财政拨款收入（表1 一、财政拨款收入）",
+            );
         }
         let mut stated_codes: BTreeSet<Code> = BTreeSet::new();
         for row in &stated.expenditure {
