@@ -343,8 +343,8 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::Merge;
     use crate::model::Level;
+    use crate::recognize::test_grid::{grid_of, merge_all};
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -409,31 +409,20 @@ mod tests {
                 "200",
             ],
         ];
-        let mut g = Grid::new("unit.xlsx", "表1");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.set(r, c, CellValue::Text(v.to_string()));
-                }
-            }
-        }
-        for (first_row, first_col, last_row, last_col) in [
-            (2, 0, 2, 1),
-            (2, 2, 2, 7),
-            (3, 0, 4, 0),
-            (3, 1, 4, 1),
-            (3, 2, 4, 2),
-            (3, 3, 4, 3),
-            (3, 4, 3, 6),
-            (3, 7, 4, 7),
-        ] {
-            g.merges.push(Merge {
-                first_row,
-                first_col,
-                last_row,
-                last_col,
-            });
-        }
+        let mut g = grid_of("unit.xlsx", "表1", rows);
+        merge_all(
+            &mut g,
+            &[
+                (2, 0, 2, 1),
+                (2, 2, 2, 7),
+                (3, 0, 4, 0),
+                (3, 1, 4, 1),
+                (3, 2, 4, 2),
+                (3, 3, 4, 3),
+                (3, 4, 3, 6),
+                (3, 7, 4, 7),
+            ],
+        );
         g
     }
 
@@ -512,14 +501,7 @@ mod tests {
             ],
             &["收入总计", "100", "支出总计", "100", "60", "30", "10"],
         ];
-        let mut g = Grid::new("unit.csv", "unit");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.set(r, c, CellValue::Text(v.to_string()));
-                }
-            }
-        }
+        let g = grid_of("unit.csv", "unit", rows);
         let o = crate::recognize::recognize(&[g])
             .unwrap()
             .budget
@@ -546,12 +528,7 @@ mod tests {
             &["一、财政拨款收入", "100", "一、一般公共服务支出", "100"],
             &["收入总计", "100", "支出总计", "100"],
         ];
-        let mut g = Grid::new("dept.xlsx", "表1");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                g.set(r, c, CellValue::Text(v.to_string()));
-            }
-        }
+        let g = grid_of("dept.xlsx", "表1", rows);
         let o = crate::recognize::recognize(&[g])
             .unwrap()
             .budget

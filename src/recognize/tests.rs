@@ -1,6 +1,7 @@
 //! Whole-recogniser tests on small hand-built grids, one per input shape of DOMAIN.md
 //! ("How submissions really look"), plus a property test that no grid makes it panic.
 
+use super::test_grid::{append, grid_of, merge_all};
 use super::*;
 use crate::finding::Severity;
 use crate::grid::{CellValue, Merge};
@@ -18,48 +19,8 @@ fn code(s: &str) -> Code {
     Code::new(s).unwrap()
 }
 
-/// A cell from a short spelling: "" empty, "=12.5" number, "!#REF!" error value,
-/// "~=SUM(E5:E9)" formula without cached value, anything else text.
-fn value(s: &str) -> CellValue {
-    if s.is_empty() {
-        CellValue::Empty
-    } else if let Some(n) = s.strip_prefix('=') {
-        CellValue::Number(n.parse().unwrap())
-    } else if let Some(e) = s.strip_prefix('!') {
-        CellValue::Error(e.to_string())
-    } else if let Some(f) = s.strip_prefix('~') {
-        CellValue::FormulaWithoutValue(f.to_string())
-    } else {
-        CellValue::Text(s.to_string())
-    }
-}
-
 fn sheet(name: &str, rows: &[&[&str]]) -> Grid {
-    let mut g = Grid::new("in.xlsx", name);
-    append(&mut g, rows);
-    g
-}
-
-fn append(g: &mut Grid, rows: &[&[&str]]) {
-    let base = g.rows.len();
-    for (r, row) in rows.iter().enumerate() {
-        g.rows.push(Vec::new());
-        for (c, v) in row.iter().enumerate() {
-            let v = value(v);
-            if v != CellValue::Empty {
-                g.set(base + r, c, v);
-            }
-        }
-    }
-}
-
-fn merge(g: &mut Grid, fr: u32, fc: u32, lr: u32, lc: u32) {
-    g.merges.push(Merge {
-        first_row: fr,
-        first_col: fc,
-        last_row: lr,
-        last_col: lc,
-    });
+    grid_of("in.xlsx", name, rows)
 }
 
 fn split(total: &str, basic: &str, project: &str) -> SplitAmounts {
@@ -112,19 +73,20 @@ fn official_t3(title: &str, unit: &str) -> Grid {
             &["合计", "", "", "", "=300", "=100", "=200"],
         ],
     );
-    for (fr, fc, lr, lc) in [
-        (0, 0, 0, 6),
-        (2, 0, 2, 3),
-        (2, 4, 2, 6),
-        (3, 0, 3, 2),
-        (3, 3, 4, 3),
-        (3, 4, 4, 4),
-        (3, 5, 4, 5),
-        (3, 6, 4, 6),
-        (9, 0, 9, 3),
-    ] {
-        merge(&mut g, fr, fc, lr, lc);
-    }
+    merge_all(
+        &mut g,
+        &[
+            (0, 0, 0, 6),
+            (2, 0, 2, 3),
+            (2, 4, 2, 6),
+            (3, 0, 3, 2),
+            (3, 3, 4, 3),
+            (3, 4, 4, 4),
+            (3, 5, 4, 5),
+            (3, 6, 4, 6),
+            (9, 0, 9, 3),
+        ],
+    );
     g
 }
 
@@ -145,17 +107,18 @@ fn official_t9() -> Grid {
             &["=577.6", "=93.6", "=246", "=238", "", "=238", "=1879.28"],
         ],
     );
-    for (fr, fc, lr, lc) in [
-        (0, 0, 0, 6),
-        (2, 0, 2, 5),
-        (2, 6, 4, 6),
-        (3, 0, 4, 0),
-        (3, 1, 4, 1),
-        (3, 2, 4, 2),
-        (3, 3, 3, 5),
-    ] {
-        merge(&mut g, fr, fc, lr, lc);
-    }
+    merge_all(
+        &mut g,
+        &[
+            (0, 0, 0, 6),
+            (2, 0, 2, 5),
+            (2, 6, 4, 6),
+            (3, 0, 4, 0),
+            (3, 1, 4, 1),
+            (3, 2, 4, 2),
+            (3, 3, 3, 5),
+        ],
+    );
     g
 }
 
