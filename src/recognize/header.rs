@@ -372,6 +372,16 @@ mod tests {
             .collect()
     }
 
+    /// 表9 with its seven amounts in columns A to G, in the official order.
+    fn table9_in_columns_a_to_g() -> Verdict {
+        Verdict::Table(
+            TableId::T9,
+            Layout::ThreePublic {
+                amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]),
+            },
+        )
+    }
+
     #[test]
     fn seed_income_header_maps_all_columns() {
         let g = grid(&[
@@ -499,15 +509,9 @@ mod tests {
                 (1, 3, 1, 5),
             ],
         );
-        let verdict = judge(&read_block(&g, 0), None, None);
         assert_eq!(
-            verdict,
-            Verdict::Table(
-                TableId::T9,
-                Layout::ThreePublic {
-                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
-                }
-            )
+            judge(&read_block(&g, 0), None, None),
+            table9_in_columns_a_to_g()
         );
     }
 
@@ -522,15 +526,9 @@ mod tests {
             "公务用车运行费",
             "机关运行经费预算数",
         ]]);
-        let verdict = judge(&read_block(&g, 0), None, None);
         assert_eq!(
-            verdict,
-            Verdict::Table(
-                TableId::T9,
-                Layout::ThreePublic {
-                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
-                }
-            )
+            judge(&read_block(&g, 0), None, None),
+            table9_in_columns_a_to_g()
         );
     }
 

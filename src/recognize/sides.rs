@@ -347,6 +347,15 @@ mod tests {
     use crate::recognize::test_grid::{grid_of, merge_all};
     use std::str::FromStr;
 
+    /// The 表1 the recogniser states for a one-sheet submission.
+    fn stated_overview(g: Grid) -> Overview {
+        crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap()
+    }
+
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
     }
@@ -502,11 +511,7 @@ mod tests {
             &["收入总计", "100", "支出总计", "100", "60", "30", "10"],
         ];
         let g = grid_of("unit.csv", "unit", rows);
-        let o = crate::recognize::recognize(&[g])
-            .unwrap()
-            .budget
-            .stated_overview
-            .unwrap();
+        let o = stated_overview(g);
         let want = OverviewSplit {
             basic: None,
             personnel: Some(d("60")),
@@ -529,36 +534,25 @@ mod tests {
             &["收入总计", "100", "支出总计", "100"],
         ];
         let g = grid_of("dept.xlsx", "表1", rows);
-        let o = crate::recognize::recognize(&[g])
-            .unwrap()
-            .budget
-            .stated_overview
-            .unwrap();
+        let o = stated_overview(g);
         assert!(o.expenditure_split.is_empty());
         assert_eq!(o.expenditure_total_split, None);
     }
 
     #[test]
     fn income_labels_2026_map_to_the_official_ones() {
-        assert_eq!(
-            canonical_income_label(TableId::T1, "1、一般公共预算"),
-            "1、一般公共预算资金"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T4, "一、一般公共预算"),
-            "一、一般公共预算资金"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T1, " 四、其他收入 "),
-            "四、其他收入"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T1, "五、上年结转"),
-            "五、上年结转"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T4, "二、政府性基金预算"),
-            "二、政府性基金"
-        );
+        for (table, printed, official) in [
+            (TableId::T1, "1、一般公共预算", "1、一般公共预算资金"),
+            (TableId::T4, "一、一般公共预算", "一、一般公共预算资金"),
+            (TableId::T1, " 四、其他收入 ", "四、其他收入"),
+            (TableId::T1, "五、上年结转", "五、上年结转"),
+            (TableId::T4, "二、政府性基金预算", "二、政府性基金"),
+        ] {
+            assert_eq!(
+                canonical_income_label(table, printed),
+                official,
+                "{printed}"
+            );
+        }
     }
 }

@@ -39,6 +39,18 @@ fn source(sub: &Submission, table: TableId, row: RowKey, column: usize) -> Strin
         .unwrap_or_else(|| format!("no source for {key:?}"))
 }
 
+/// The leaf header row of 表3 (and 表5-7) as the official layout prints it: code over three
+/// columns (类 款 项 below), name, then the three amounts.
+const T3_LEAVES: &[&str] = &[
+    "功能分类科目编码",
+    "",
+    "",
+    "功能分类科目名称",
+    "合计",
+    "基本支出",
+    "项目支出",
+];
+
 /// 表3 as yusuan's writer lays it out: title, entity/unit row, three merged header rows, codes
 /// as text cells, amounts as numbers, zeros blank, merged 合计 row.
 fn official_t3(title: &str, unit: &str) -> Grid {
@@ -48,15 +60,7 @@ fn official_t3(title: &str, unit: &str) -> Grid {
             &[title],
             &["编制部门：上海市某某局", "", "", "", "", "", unit],
             &["项目", "", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["201", "", "", "一般公共服务支出", "=300", "=100", "=200"],
             &[
@@ -600,28 +604,12 @@ fn repeated_headers_padding_notes_and_prose_end_tables() {
             &["编制部门：上海市某某局"],
             &["单位：元"],
             &["项目", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["201", "", "", "一般公共服务支出", "=3", "=3", ""],
             &[""],
             &["项目", "", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &[
                 "201",
@@ -666,15 +654,7 @@ fn empty_tables_are_present_with_a_zero_total() {
             &["编制部门：上海市某某局"],
             &["单位：元"],
             &["项目", "", "", "政府性基金预算支出"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["合计"],
             &["注：本部门2024年无政府性基金预算财政拨款安排的预算，故本表为空表。"],
