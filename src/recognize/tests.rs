@@ -915,7 +915,16 @@ mod never_panics {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
         fn arbitrary_grids_never_panic(grids in proptest::collection::vec(grid(), 0..3)) {
-            let _ = recognize(&grids);
+            // Whatever the grids, what the user reads is Chinese.
+            let chinese = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            match recognize(&grids) {
+                Ok(sub) => {
+                    for f in &sub.findings {
+                        prop_assert!(chinese(&f.message), "{}", f.message);
+                    }
+                }
+                Err(e) => prop_assert!(chinese(&e.to_string()), "{e}"),
+            }
         }
     }
 
