@@ -392,6 +392,7 @@ mod tests {
         let mut budget = Budget(100);
         assert!(put(&mut grid, &mut budget, (0, 5), CellValue::Bool(true)).is_ok());
         assert_eq!(budget.0, 93); // one row and six cells
+        assert_eq!(*grid.cell(0, 5), CellValue::Bool(true));
         assert!(matches!(
             put(&mut grid, &mut budget, (3, 200), CellValue::Bool(true)),
             Err(ReadError::TooManyCells { .. })
