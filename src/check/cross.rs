@@ -639,13 +639,7 @@ impl Context<'_> {
         let Some(n) = &self.budget.narrative else {
             return;
         };
-        let figures = [
-            (Prose::Income, n.income_total),
-            (Prose::Expenditure, n.expenditure_total),
-            (Prose::Fiscal, n.fiscal_income),
-            (Prose::Other, n.other_income),
-        ];
-        for (prose, value) in figures {
+        for (prose, value) in Prose::figures(n) {
             if value.is_none() {
                 continue;
             }
