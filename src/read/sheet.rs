@@ -10,7 +10,7 @@ use super::guard;
 use super::merges::{self, XlsxParts};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
-    CellType, Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType,
+    CellType, Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, Sheet, SheetType,
     SheetVisible, Xls, Xlsb, Xlsx, XlsxFormulaMetadata,
 };
 use std::collections::HashMap;
@@ -58,9 +58,8 @@ pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let sheets = book.sheets_metadata().to_vec();
     let mut parts = XlsxParts::new(bytes);
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
-        let mut grid = Grid::new(file, sheet.name.as_str());
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+    for sheet in worksheets(&sheets) {
+        let mut grid = blank_grid(file, sheet);
         xlsx_cells(&mut book, &mut grid, &mut budget)
             .map_err(|e| e.into_error(file, &sheet.name))?;
         grid.merges = match parts.as_mut().and_then(|p| p.merges(&sheet.name)) {
@@ -205,10 +204,9 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for sheet in worksheets(&sheets) {
         let name = sheet.name.as_str();
-        let mut grid = Grid::new(file, name);
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let mut grid = blank_grid(file, sheet);
         let mut reader = book
             .worksheet_cells_reader(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
@@ -240,10 +238,9 @@ where
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for sheet in worksheets(&sheets) {
         let name = sheet.name.as_str();
-        let mut grid = Grid::new(file, name);
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let mut grid = blank_grid(file, sheet);
         let range = book
             .worksheet_range(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
@@ -287,6 +284,18 @@ fn mark_uncalculated(
         }
     }
     Ok(())
+}
+
+/// The workbook's worksheets (chart sheets and macro sheets hold no table).
+fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
+    sheets.iter().filter(|s| s.typ == SheetType::WorkSheet)
+}
+
+/// An empty grid for `sheet`, hidden when the workbook hides the sheet.
+fn blank_grid(file: &str, sheet: &Sheet) -> Grid {
+    let mut grid = Grid::new(file, &sheet.name);
+    grid.hidden = sheet.visible != SheetVisible::Visible;
+    grid
 }
 
 /// The used cells of a calamine range at their absolute (row, column) positions: a range
