@@ -358,6 +358,18 @@ fn save(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
     })
 }
 
+/// Writes a unit's or the department's workbook; a failure (in Chinese, with the path) becomes
+/// that one outcome's error, not the batch's.
+fn save_workbook(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write::save_atomically(path, bytes).map_err(|e| {
+        format!(
+            "无法写入 {}：{}",
+            path.display(),
+            crate::report::io_reason(&e)
+        )
+    })
+}
+
 /// The department's name: units.csv's 部门名称, else the unit called "…本部" without 本部,
 /// else the input folder's name.
 fn department_name(list: &UnitsList, outcomes: &[UnitOutcome], input: &Path) -> String {
@@ -464,13 +476,7 @@ fn process(
         let bytes = (pipeline.render)(&budget, &findings)?;
         let file_name = format!("{}.xlsx", unit.output_stem);
         let path = units_dir.join(&file_name);
-        write::save_atomically(&path, &bytes).map_err(|e| {
-            format!(
-                "无法写入 {}：{}",
-                path.display(),
-                crate::report::io_reason(&e)
-            )
-        })?;
+        save_workbook(&path, &bytes)?;
         let name = unit
             .name
             .clone()
@@ -559,13 +565,7 @@ fn department(
         let findings = check::check(&submission);
         let bytes = (pipeline.render)(&submission.budget, &findings)?;
         let path = output_dir.join(&file_name);
-        write::save_atomically(&path, &bytes).map_err(|e| {
-            format!(
-                "无法写入 {}：{}",
-                path.display(),
-                crate::report::io_reason(&e)
-            )
-        })?;
+        save_workbook(&path, &bytes)?;
         Ok(converted(
             &file_name,
             name.to_string(),

@@ -74,14 +74,18 @@ enum Command {
     /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Generate {
-        /// 作为拆分来源的报送材料
-        #[arg(long, default_value = "samples/seed-disclosure.txt")]
+        /// 作为拆分来源的报送材料（默认 samples/seed-disclosure.txt）
+        #[arg(
+            long,
+            default_value = "samples/seed-disclosure.txt",
+            hide_default_value = true
+        )]
         from: PathBuf,
-        /// 单位个数
-        #[arg(short = 'n', long, default_value_t = 6)]
+        /// 单位个数（默认 6）
+        #[arg(short = 'n', long, default_value_t = 6, hide_default_value = true)]
         units: usize,
-        /// 随机种子（相同种子生成相同数据）
-        #[arg(long, default_value_t = 1)]
+        /// 随机种子（相同种子生成相同数据；默认 1）
+        #[arg(long, default_value_t = 1, hide_default_value = true)]
         seed: u64,
         /// 输出文件夹
         #[arg(short, long)]
@@ -91,8 +95,14 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct CommonArgs {
-    /// 输出格式：text（分表列出）或 json
-    #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
+    /// 输出格式：text（分表列出，默认）或 json
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Format::Text,
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     format: Format,
     /// 单位类型（用于核对机关运行经费）：行政、参公或事业
     #[arg(long, value_parser = parse_kind)]
@@ -101,11 +111,17 @@ struct CommonArgs {
 
 #[derive(Debug, clap::Args)]
 struct RenderArgs {
-    /// 输出金额单位：元 或 万元
-    #[arg(long, default_value = "元", value_parser = parse_unit)]
+    /// 输出金额单位：元（默认）或 万元
+    #[arg(long, default_value = "元", value_parser = parse_unit, hide_default_value = true)]
     unit: MoneyUnit,
-    /// 零值显示：blank（留空，与公开表一致）或 0
-    #[arg(long, value_enum, default_value_t = Zero::Blank)]
+    /// 零值显示：blank（留空，与公开表一致，默认）或 0
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Zero::Blank,
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     zero: Zero,
     /// 增加封面和目录
     #[arg(long)]

@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 clean (warnings allowed), 1 converted/checked but error findings, 2 failure
 //! (unreadable input, unwritable output; clap also uses 2 for usage errors).
+//!
+//! Not for work: every step (reading, checking, writing, batch) lives in the library and `cli`;
+//! main only maps their outcome to a message and an exit code.
 
 mod cli;
 mod progress;

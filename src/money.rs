@@ -45,7 +45,10 @@ pub fn from_float(value: f64, dp: u32) -> Option<Decimal> {
 /// a leading `¥`, negatives as `-123` or `(123)`/`（123）`, and the zero spellings
 /// blank, `-`, `—`, `0`, `0.00`. Returns `Ok(None)` for a blank/zero-dash cell,
 /// `Err(())` when the text is not a number at all.
-#[allow(clippy::result_unit_err)]
+#[allow(
+    clippy::result_unit_err,
+    reason = "the only failure is \"not a number\"; each caller words it with the cell it knows"
+)]
 pub fn parse_amount_text(raw: &str) -> Result<Option<Decimal>, ()> {
     if !commas_group_thousands(raw) {
         return Err(());

@@ -11,7 +11,10 @@ use super::equation::{Identity, Ledger, Prose, Slot, unique_lines};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
-use crate::model::{Budget, Classification, Classified, Code, SourceMap, SplitAmounts, TableId};
+use crate::model::{
+    Budget, Classification, Classified, Code, FiscalOverview, Overview, SourceMap, SplitAmounts,
+    TableId,
+};
 use crate::money::format_amount;
 use std::collections::BTreeSet;
 
@@ -49,6 +52,9 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
 pub(super) fn has<A>(t: &Classified<A>) -> bool {
     t.present || !t.lines.is_empty() || t.total.is_some()
 }
+
+/// 表4's fund columns (一般公共预算, 政府性基金, 国有资本经营) and the table each comes from.
+const FISCAL_FUNDS: [(usize, TableId); 3] = [(2, TableId::T5), (3, TableId::T6), (4, TableId::T7)];
 
 fn cell(key: crate::model::CellKey) -> Slot {
     Slot::Cell(key)
@@ -110,6 +116,14 @@ impl Context<'_> {
             .total_slots(TableId::T2, &self.budget.income, column)
     }
 
+    /// `total` equals 表2's 合计 in `column`, when 表2 was submitted at all.
+    fn against_t2_total(&mut self, rule: &'static str, total: &Slot, column: usize, words: &str) {
+        if has(&self.budget.income) {
+            let rhs = self.t2_total(column);
+            self.push(Identity::new(rule, total.clone(), rhs, words));
+        }
+    }
+
     fn split_total(&self, table: TableId, column: usize) -> Vec<Slot> {
         let t = self.split(table);
         self.ledger.total_slots(table, t, column)
@@ -141,31 +155,46 @@ impl Context<'_> {
         })
     }
 
+    /// 表1 as stated against 表2/3 and 表5-7, item by item and in its totals.
     fn overview(&mut self) {
         let Some(stated) = &self.budget.stated_overview else {
             return;
         };
         let derived = derive::overview(self.budget);
+        let by_index = self.overview_income_items(stated);
+        self.overview_missing_income(&derived, &by_index);
+        self.overview_income_sums(stated, &by_index);
+        self.overview_expenditure(stated, &derived);
+        self.overview_expenditure_total(stated);
+    }
+
+    /// Pairs each stated 表1 income item with its source table; returns the slot of each
+    /// canonical item (`derive::OVERVIEW_INCOME_LABELS` order) that 表1 states.
+    fn overview_income_items(&mut self, stated: &Overview) -> [Option<Slot>; 7] {
         let mut by_index: [Option<Slot>; 7] = Default::default();
         for (label, _) in &stated.income {
             let slot = cell(keys::t1_income(label));
-            match overview_income_index(label) {
-                Some(i) => {
-                    if let Some((rhs, words)) = self.overview_income_target(i) {
-                        self.push(Identity::new("t1-income", slot.clone(), rhs, words));
-                    }
-                    if let Some(entry) = by_index.get_mut(i) {
-                        entry.get_or_insert(slot);
-                    }
-                }
-                None => self.finding(
+            let Some(i) = overview_income_index(label) else {
+                self.finding(
                     &slot,
                     Severity::Warning,
                     "t1-income",
                     format!("表1 财务收支预算总表 收入项目“{label}”无法识别，未核对"),
-                ),
+                );
+                continue;
+            };
+            if let Some((rhs, words)) = self.overview_income_target(i) {
+                self.push(Identity::new("t1-income", slot.clone(), rhs, words));
+            }
+            if let Some(entry) = by_index.get_mut(i) {
+                entry.get_or_insert(slot);
             }
         }
+        by_index
+    }
+
+    /// An income item 表1 leaves out although the other tables give it an amount is an error.
+    fn overview_missing_income(&mut self, derived: &Overview, by_index: &[Option<Slot>; 7]) {
         for (i, (label, amount)) in derived.income.iter().enumerate() {
             let missing = by_index.get(i).is_some_and(|s| s.is_none());
             if missing && !amount.is_zero() {
@@ -181,6 +210,10 @@ impl Context<'_> {
                 );
             }
         }
+    }
+
+    /// 财政拨款 = items 1-3, and 收入合计 = 财政拨款 + the other income items = 表2 合计.
+    fn overview_income_sums(&mut self, stated: &Overview, by_index: &[Option<Slot>; 7]) {
         let pick = |is: &[usize]| -> Vec<Slot> {
             is.iter()
                 .filter_map(|i| by_index.get(*i).cloned().flatten())
@@ -190,9 +223,8 @@ impl Context<'_> {
             let parts = pick(&[1, 2, 3]);
             self.push(Identity::new("t1-sum", fiscal, parts, "1、2、3 项之和"));
         }
-        let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
-        let spend_total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
         if stated.income_total.is_some() {
+            let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
             let parts = pick(&[0, 4, 5, 6]);
             self.push(Identity::new(
                 "t1-sum",
@@ -200,43 +232,37 @@ impl Context<'_> {
                 parts,
                 "一至四项收入之和",
             ));
-            if has(&self.budget.income) {
-                let rhs = self.t2_total(0);
-                self.push(Identity::new(
-                    "t1-income",
-                    income_total.clone(),
-                    rhs,
-                    "表2 合计",
-                ));
-            }
-        }
-        self.overview_expenditure(stated, &derived);
-        if stated.expenditure_total.is_some() {
-            if stated.income_total.is_some() {
-                self.push(Identity::new(
-                    "t1-balance",
-                    income_total,
-                    vec![spend_total.clone()],
-                    "支出总计",
-                ));
-            }
-            if has(&self.budget.expenditure) {
-                let rhs = self.split_total(TableId::T3, 0);
-                self.push(Identity::new(
-                    "t1-expenditure",
-                    spend_total,
-                    rhs,
-                    "表3 合计",
-                ));
-            }
+            self.against_t2_total("t1-income", &income_total, 0, "表2 合计");
         }
     }
 
-    fn overview_expenditure(
-        &mut self,
-        stated: &crate::model::Overview,
-        derived: &crate::model::Overview,
-    ) {
+    /// 支出总计 = 收入总计, and = 表3 合计.
+    fn overview_expenditure_total(&mut self, stated: &Overview) {
+        if stated.expenditure_total.is_none() {
+            return;
+        }
+        let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
+        let spend_total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
+        if stated.income_total.is_some() {
+            self.push(Identity::new(
+                "t1-balance",
+                income_total,
+                vec![spend_total.clone()],
+                "支出总计",
+            ));
+        }
+        if has(&self.budget.expenditure) {
+            let rhs = self.split_total(TableId::T3, 0);
+            self.push(Identity::new(
+                "t1-expenditure",
+                spend_total,
+                rhs,
+                "表3 合计",
+            ));
+        }
+    }
+
+    fn overview_expenditure(&mut self, stated: &Overview, derived: &Overview) {
         let t3 = &self.budget.expenditure;
         let mut matched: BTreeSet<String> = BTreeSet::new();
         let mut items = Vec::new();
@@ -345,52 +371,66 @@ impl Context<'_> {
             .map(|l| l.code.clone())
     }
 
+    /// 表4 as stated against 表2 and 表5-7, item by item and in its totals.
     fn fiscal_overview(&mut self) {
         let Some(stated) = &self.budget.stated_fiscal else {
             return;
         };
-        let funds = [(2, TableId::T5), (3, TableId::T6), (4, TableId::T7)];
+        self.fiscal_income(stated);
+        let stated_codes = self.fiscal_expenditure_rows(stated);
+        self.fiscal_missing_expenditure(&stated_codes);
+        self.fiscal_expenditure_total(stated);
+    }
+
+    /// Each 表4 income item equals its fund table's 合计; 收入总计 is their sum and 表2's
+    /// 财政拨款 合计.
+    fn fiscal_income(&mut self, stated: &FiscalOverview) {
         let mut income_items = Vec::new();
         for (label, _) in &stated.income {
             let slot = cell(keys::t4_income(label));
             income_items.push(slot.clone());
             let fund = match overview_income_index(label) {
-                Some(1) => Some(TableId::T5),
-                Some(2) => Some(TableId::T6),
-                Some(3) => Some(TableId::T7),
-                _ => None,
-            };
-            match fund {
-                Some(t) => {
-                    let rhs = self.split_total(t, 0);
-                    self.push(Identity::new("t4-income", slot, rhs, format!("{t} 合计")));
+                Some(1) => TableId::T5,
+                Some(2) => TableId::T6,
+                Some(3) => TableId::T7,
+                _ => {
+                    self.finding(
+                        &slot,
+                        Severity::Warning,
+                        "t4-income",
+                        format!("表4 财政拨款收支预算总表 收入项目“{label}”无法识别，未核对"),
+                    );
+                    continue;
                 }
-                None => self.finding(
-                    &slot,
-                    Severity::Warning,
-                    "t4-income",
-                    format!("表4 财政拨款收支预算总表 收入项目“{label}”无法识别，未核对"),
-                ),
-            }
+            };
+            let rhs = self.split_total(fund, 0);
+            self.push(Identity::new(
+                "t4-income",
+                slot,
+                rhs,
+                format!("{fund} 合计"),
+            ));
         }
-        let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
         if stated.income_total.is_some() {
+            let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
             self.push(Identity::new(
                 "t4-sum",
                 income_total.clone(),
                 income_items,
                 "各项收入之和",
             ));
-            if has(&self.budget.income) {
-                let rhs = self.t2_total(1);
-                self.push(Identity::new(
-                    "t4-income",
-                    income_total.clone(),
-                    rhs,
-                    "表2 合计行 财政拨款收入（表1 一、财政拨款收入）",
-                ));
-            }
+            self.against_t2_total(
+                "t4-income",
+                &income_total,
+                1,
+                "表2 合计行 财政拨款收入（表1 一、财政拨款收入）",
+            );
         }
+    }
+
+    /// Each stated 表4 expenditure row equals, fund by fund, the 类 row of 表5-7 with its name;
+    /// returns the codes of the rows that were paired.
+    fn fiscal_expenditure_rows(&mut self, stated: &FiscalOverview) -> BTreeSet<Code> {
         let mut stated_codes: BTreeSet<Code> = BTreeSet::new();
         for row in &stated.expenditure {
             let Some(code) = self.lei_by_name(&row.name) else {
@@ -406,8 +446,7 @@ impl Context<'_> {
                 );
                 continue;
             };
-            stated_codes.insert(code.clone());
-            for (column, table) in funds {
+            for (column, table) in FISCAL_FUNDS {
                 let slot = cell(keys::t4_expenditure(&row.name, column));
                 let source = cell(keys::coded(table, &code, 0));
                 let rhs = if self.ledger.has(&source) {
@@ -418,7 +457,13 @@ impl Context<'_> {
                 let words = format!("{table} {code} 合计");
                 self.push(Identity::new("t4-expenditure", slot, rhs, words));
             }
+            stated_codes.insert(code);
         }
+        stated_codes
+    }
+
+    /// A 类 with fiscal money in 表5-7 that 表4 does not state is an error.
+    fn fiscal_missing_expenditure(&mut self, stated_codes: &BTreeSet<Code>) {
         for row in derive::fiscal_overview(self.budget).expenditure {
             let stated = self
                 .lei_by_name(&row.name)
@@ -437,33 +482,40 @@ impl Context<'_> {
                 );
             }
         }
-        if stated.expenditure_total.is_some() {
-            let total = |c| cell(keys::t4_expenditure(keys::EXPENDITURE_TOTAL, c));
-            for c in 1..=4 {
-                let rows = stated
-                    .expenditure
-                    .iter()
-                    .map(|r| cell(keys::t4_expenditure(&r.name, c)))
-                    .collect();
-                self.push(Identity::new("t4-sum", total(c), rows, "各类之和"));
-            }
-            if stated.income_total.is_some() {
-                self.push(Identity::new(
-                    "t4-balance",
-                    total(1),
-                    vec![income_total],
-                    "收入总计",
-                ));
-            }
-            for (column, table) in funds {
-                let rhs = self.split_total(table, 0);
-                self.push(Identity::new(
-                    "t4-expenditure",
-                    total(column),
-                    rhs,
-                    format!("{table} 合计"),
-                ));
-            }
+    }
+
+    /// 支出总计 is the sum of the 类 rows in each column, equals 收入总计, and each fund
+    /// column equals that fund table's 合计.
+    fn fiscal_expenditure_total(&mut self, stated: &FiscalOverview) {
+        if stated.expenditure_total.is_none() {
+            return;
+        }
+        let total = |c| cell(keys::t4_expenditure(keys::EXPENDITURE_TOTAL, c));
+        for c in 1..=4 {
+            let rows = stated
+                .expenditure
+                .iter()
+                .map(|r| cell(keys::t4_expenditure(&r.name, c)))
+                .collect();
+            self.push(Identity::new("t4-sum", total(c), rows, "各类之和"));
+        }
+        if stated.income_total.is_some() {
+            let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
+            self.push(Identity::new(
+                "t4-balance",
+                total(1),
+                vec![income_total],
+                "收入总计",
+            ));
+        }
+        for (column, table) in FISCAL_FUNDS {
+            let rhs = self.split_total(table, 0);
+            self.push(Identity::new(
+                "t4-expenditure",
+                total(column),
+                rhs,
+                format!("{table} 合计"),
+            ));
         }
     }
 
@@ -587,13 +639,7 @@ impl Context<'_> {
         let Some(n) = &self.budget.narrative else {
             return;
         };
-        let figures = [
-            (Prose::Income, n.income_total),
-            (Prose::Expenditure, n.expenditure_total),
-            (Prose::Fiscal, n.fiscal_income),
-            (Prose::Other, n.other_income),
-        ];
-        for (prose, value) in figures {
+        for (prose, value) in Prose::figures(n) {
             if value.is_none() {
                 continue;
             }

@@ -151,50 +151,74 @@ fn culprit_of(
 /// where it was submitted: "疑似错误单元格 表3!F12（…）：应为 48,215,638，实为 48,215,683…"; when
 /// several cells explain the evidence equally, each names the others.
 pub fn findings(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Vec<Finding> {
-    let described: Vec<(Slot, String, String, String)> = culprit
+    let described: Vec<Described> = culprit
         .candidates
         .iter()
-        .map(|c| {
-            let slot = Slot::Cell(c.key.clone());
-            let shown = describe::shown_of(ledger, &slot);
-            let place = describe::place(ledger, &slot);
-            let at = match describe::location(sources, &slot) {
-                Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
-                None => place,
-            };
-            let expected = describe::show(c.expected, shown);
-            let actual = describe::show(c.actual, shown);
-            (slot, at, expected, actual)
-        })
+        .map(|c| Described::new(ledger, sources, c))
         .collect();
-    let count = described.len();
     described
         .iter()
         .enumerate()
-        .map(|(i, (slot, at, expected, actual))| {
-            let message = if count == 1 {
+        .map(|(i, d)| {
+            let message = if described.len() == 1 {
                 format!(
-                    "疑似错误单元格 {at}：应为 {expected}，实为 {actual}（改正后 {} 个不成立的等式全部成立）",
-                    culprit.repairs
+                    "疑似错误单元格 {}：应为 {}，实为 {}（改正后 {} 个不成立的等式全部成立）",
+                    d.at, d.expected, d.actual, culprit.repairs
                 )
             } else {
-                let others: Vec<String> = described
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, (_, at, expected, actual))| {
-                        format!("{at} 应为 {expected}，实为 {actual}")
-                    })
-                    .collect();
-                format!(
-                    "疑似错误单元格（{count} 个可能之一，无法确定唯一）{at}：应为 {expected}，实为 {actual}；同样可能有误：{}",
-                    others.join("；")
-                )
+                one_of_several(&described, i)
             };
-            describe::finding_at(sources, slot, Severity::Error, RULE, message)
-                .values(expected.clone(), actual.clone())
+            describe::finding_at(sources, &d.slot, Severity::Error, RULE, message)
+                .values(d.expected.clone(), d.actual.clone())
         })
         .collect()
+}
+
+/// One candidate cell as the messages show it.
+struct Described {
+    slot: Slot,
+    /// `sheet!cell（place）`, or the place alone when the cell's source is unknown.
+    at: String,
+    expected: String,
+    actual: String,
+}
+
+impl Described {
+    fn new(ledger: &Ledger, sources: &SourceMap, c: &Candidate) -> Described {
+        let slot = Slot::Cell(c.key.clone());
+        let shown = describe::shown_of(ledger, &slot);
+        let place = describe::place(ledger, &slot);
+        let at = match describe::location(sources, &slot) {
+            Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
+            None => place,
+        };
+        Described {
+            expected: describe::show(c.expected, shown),
+            actual: describe::show(c.actual, shown),
+            slot,
+            at,
+        }
+    }
+}
+
+/// The message for candidate `i` when several cells explain the evidence equally well: it
+/// names the others too.
+fn one_of_several(described: &[Described], i: usize) -> String {
+    let d = &described[i];
+    let others: Vec<String> = described
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, o)| format!("{} 应为 {}，实为 {}", o.at, o.expected, o.actual))
+        .collect();
+    format!(
+        "疑似错误单元格（{} 个可能之一，无法确定唯一）{}：应为 {}，实为 {}；同样可能有误：{}",
+        described.len(),
+        d.at,
+        d.expected,
+        d.actual,
+        others.join("；")
+    )
 }
 
 #[cfg(test)]

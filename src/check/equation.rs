@@ -10,8 +10,8 @@ use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
 use crate::model::{
-    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, T1_BASIC, T1_PERSONNEL, T1_PROJECT,
-    T1_PUBLIC, TableId,
+    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, T1_BASIC, T1_PERSONNEL,
+    T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -30,6 +30,16 @@ pub enum Prose {
 }
 
 impl Prose {
+    /// Each figure with the amount the 编制说明 states for it (None when it states none).
+    pub fn figures(n: &Narrative) -> [(Prose, Option<Decimal>); 4] {
+        [
+            (Prose::Income, n.income_total),
+            (Prose::Expenditure, n.expenditure_total),
+            (Prose::Fiscal, n.fiscal_income),
+            (Prose::Other, n.other_income),
+        ]
+    }
+
     /// The words the prose uses.
     pub fn label(self) -> &'static str {
         match self {
@@ -224,13 +234,7 @@ impl Ledger {
         let Some(n) = &budget.narrative else {
             return;
         };
-        let figures = [
-            (Prose::Income, n.income_total),
-            (Prose::Expenditure, n.expenditure_total),
-            (Prose::Fiscal, n.fiscal_income),
-            (Prose::Other, n.other_income),
-        ];
-        for (p, v) in figures {
+        for (p, v) in Prose::figures(n) {
             if let Some(value) = v {
                 self.entries.insert(
                     Slot::Prose(p),

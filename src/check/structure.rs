@@ -10,7 +10,7 @@ use super::describe::table_name;
 use super::keys;
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    Amounts, Budget, Classification, Classified, Code, CodeLevel, Line, SourceMap, TableId,
+    Amounts, Budget, CellKey, Classification, Classified, Code, CodeLevel, Line, SourceMap, TableId,
 };
 use crate::money::format_amount;
 use std::collections::HashSet;
@@ -123,26 +123,7 @@ fn table<A: Amounts>(
             );
         }
         if let Some(parent) = line.code.parent() {
-            let (slot, parent_level) = match level {
-                CodeLevel::Kuan => (0, "类"),
-                _ => (1, "款"),
-            };
-            if !codes.contains(&parent) {
-                push(
-                    Severity::Error,
-                    "missing-parent",
-                    format!(
-                        "{name} {}级科目 {row} 缺少其所属的{parent_level}级科目 {parent}",
-                        level.label()
-                    ),
-                );
-            } else if current[slot] != Some(&parent) {
-                push(
-                    Severity::Warning,
-                    "nesting",
-                    format!("{name} 科目 {row} 没有排在其上级科目 {parent} 之下"),
-                );
-            }
+            parent_position(&name, &row, level, &parent, &codes, current, &mut push);
         }
         match level {
             CodeLevel::Lei => current = [Some(&line.code), None],
@@ -153,39 +134,75 @@ fn table<A: Amounts>(
         if named.insert((line.code.clone(), codes::normalize_name(&line.name))) {
             reference(&name, &row, line, classification, &mut push);
         }
-        for (c, header) in A::COLUMNS.iter().enumerate() {
-            let v = line.amounts.get(c);
-            if v.is_sign_negative() && !v.is_zero() {
-                let key = keys::coded(id, &line.code, c);
-                let mut f = Finding::new(
-                    Severity::Warning,
-                    "negative",
-                    format!("{name} {row} {header}列为负数 {}", format_amount(v)),
-                )
-                .in_table(id)
-                .at(line.code.to_string(), *header)
-                .located(sources.get(&key).cloned());
-                f.actual = Some(format_amount(v));
-                out.push(f);
-            }
-        }
+        let described = format!("{name} {row}");
+        let at = line.code.to_string();
+        let key = |c| keys::coded(id, &line.code, c);
+        negative_amounts(id, &line.amounts, &described, &at, key, sources, out);
     }
     if let Some(total) = &t.total {
-        for (c, header) in A::COLUMNS.iter().enumerate() {
-            let v = total.get(c);
-            if v.is_sign_negative() && !v.is_zero() {
-                let key = keys::total(id, c);
-                let mut f = Finding::new(
-                    Severity::Warning,
-                    "negative",
-                    format!("{name} 合计行 {header}列为负数 {}", format_amount(v)),
-                )
-                .in_table(id)
-                .at("合计", *header)
-                .located(sources.get(&key).cloned());
-                f.actual = Some(format_amount(v));
-                out.push(f);
-            }
+        let described = format!("{name} 合计行");
+        let key = |c| keys::total(id, c);
+        negative_amounts(id, total, &described, "合计", key, sources, out);
+    }
+}
+
+/// A 款/项 row whose parent `parent` is missing from the table is an error; one not listed
+/// under its parent (`current`: the 类 and 款 rows above it) is a warning.
+fn parent_position(
+    name: &str,
+    row: &str,
+    level: CodeLevel,
+    parent: &Code,
+    codes: &HashSet<&Code>,
+    current: [Option<&Code>; 2],
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    let (slot, parent_level) = match level {
+        CodeLevel::Kuan => (0, "类"),
+        _ => (1, "款"),
+    };
+    if !codes.contains(parent) {
+        push(
+            Severity::Error,
+            "missing-parent",
+            format!(
+                "{name} {}级科目 {row} 缺少其所属的{parent_level}级科目 {parent}",
+                level.label()
+            ),
+        );
+    } else if current[slot] != Some(parent) {
+        push(
+            Severity::Warning,
+            "nesting",
+            format!("{name} 科目 {row} 没有排在其上级科目 {parent} 之下"),
+        );
+    }
+}
+
+/// A warning for every negative amount of one row: `described` names the table and row in
+/// the message, `at` is the finding's row, `key` gives each column's cell.
+fn negative_amounts<A: Amounts>(
+    id: TableId,
+    amounts: &A,
+    described: &str,
+    at: &str,
+    key: impl Fn(usize) -> CellKey,
+    sources: &SourceMap,
+    out: &mut Vec<Finding>,
+) {
+    for (c, header) in A::COLUMNS.iter().enumerate() {
+        let v = amounts.get(c);
+        if v.is_sign_negative() && !v.is_zero() {
+            let mut f = Finding::new(
+                Severity::Warning,
+                "negative",
+                format!("{described} {header}列为负数 {}", format_amount(v)),
+            )
+            .in_table(id)
+            .at(at, *header)
+            .located(sources.get(&key(c)).cloned());
+            f.actual = Some(format_amount(v));
+            out.push(f);
         }
     }
 }

@@ -10,8 +10,8 @@ use super::guard;
 use super::merges::{self, XlsxParts};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
-    Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, SheetType, SheetVisible, Xls,
-    Xlsb, Xlsx, XlsxFormulaMetadata,
+    CellType, Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, Sheet, SheetType,
+    SheetVisible, Xls, Xlsb, Xlsx, XlsxFormulaMetadata,
 };
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -58,9 +58,8 @@ pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let sheets = book.sheets_metadata().to_vec();
     let mut parts = XlsxParts::new(bytes);
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
-        let mut grid = Grid::new(file, sheet.name.as_str());
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+    for sheet in worksheets(&sheets) {
+        let mut grid = blank_grid(file, sheet);
         xlsx_cells(&mut book, &mut grid, &mut budget)
             .map_err(|e| e.into_error(file, &sheet.name))?;
         grid.merges = match parts.as_mut().and_then(|p| p.merges(&sheet.name)) {
@@ -205,10 +204,9 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for sheet in worksheets(&sheets) {
         let name = sheet.name.as_str();
-        let mut grid = Grid::new(file, name);
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let mut grid = blank_grid(file, sheet);
         let mut reader = book
             .worksheet_cells_reader(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
@@ -240,10 +238,9 @@ where
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());
-    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for sheet in worksheets(&sheets) {
         let name = sheet.name.as_str();
-        let mut grid = Grid::new(file, name);
-        grid.hidden = sheet.visible != SheetVisible::Visible;
+        let mut grid = blank_grid(file, sheet);
         let range = book
             .worksheet_range(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
@@ -264,11 +261,7 @@ fn fill_from_range(
     budget: &mut Budget,
     range: &Range<Data>,
 ) -> Result<(), ReadError> {
-    let Some((row0, col0)) = range.start() else {
-        return Ok(());
-    };
-    for (r, c, value) in range.used_cells() {
-        let pos = absolute(row0, col0, r, c);
+    for (pos, value) in used_cells_at(range) {
         put(grid, budget, pos, cell_of(value))?;
     }
     Ok(())
@@ -280,11 +273,7 @@ fn mark_uncalculated(
     budget: &mut Budget,
     formulas: &Range<String>,
 ) -> Result<(), ReadError> {
-    let Some((row0, col0)) = formulas.start() else {
-        return Ok(());
-    };
-    for (r, c, formula) in formulas.used_cells() {
-        let pos = absolute(row0, col0, r, c);
+    for (pos, formula) in used_cells_at(formulas) {
         if *grid.cell(pos.0 as usize, pos.1 as usize) == CellValue::Empty {
             put(
                 grid,
@@ -297,11 +286,27 @@ fn mark_uncalculated(
     Ok(())
 }
 
-/// A relative range position made absolute.
-fn absolute(row0: u32, col0: u32, r: usize, c: usize) -> (u32, u32) {
-    let r = u32::try_from(r).unwrap_or(u32::MAX);
-    let c = u32::try_from(c).unwrap_or(u32::MAX);
-    (row0.saturating_add(r), col0.saturating_add(c))
+/// The workbook's worksheets (chart sheets and macro sheets hold no table).
+fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
+    sheets.iter().filter(|s| s.typ == SheetType::WorkSheet)
+}
+
+/// An empty grid for `sheet`, hidden when the workbook hides the sheet.
+fn blank_grid(file: &str, sheet: &Sheet) -> Grid {
+    let mut grid = Grid::new(file, &sheet.name);
+    grid.hidden = sheet.visible != SheetVisible::Visible;
+    grid
+}
+
+/// The used cells of a calamine range at their absolute (row, column) positions: a range
+/// starts at its first used cell, the grid at A1.
+fn used_cells_at<T: CellType>(range: &Range<T>) -> impl Iterator<Item = ((u32, u32), &T)> {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    range.used_cells().map(move |(r, c, value)| {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        let c = u32::try_from(c).unwrap_or(u32::MAX);
+        ((row0.saturating_add(r), col0.saturating_add(c)), value)
+    })
 }
 
 /// One calamine value as a grid cell.
@@ -396,6 +401,7 @@ mod tests {
         let mut budget = Budget(100);
         assert!(put(&mut grid, &mut budget, (0, 5), CellValue::Bool(true)).is_ok());
         assert_eq!(budget.0, 93); // one row and six cells
+        assert_eq!(*grid.cell(0, 5), CellValue::Bool(true));
         assert!(matches!(
             put(&mut grid, &mut budget, (3, 200), CellValue::Bool(true)),
             Err(ReadError::TooManyCells { .. })

@@ -181,7 +181,12 @@ mod tests {
         assert!(f.unwrap().message.contains("“见附表”不是数字"));
         let (v, f) = one(CellValue::Number(1e28), MoneyUnit::WanYuan);
         assert_eq!(v, d("0"));
-        assert!(f.is_some());
+        let message = f.unwrap().message;
+        assert!(
+            message.starts_with("in.xlsx 工作表“表2”单元格 F5：")
+                && message.ends_with("超出范围，已按 0 处理"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Puts the tables and prose facts found in all grids together into one `Submission`: each
 //! table into its place in the `Budget` (the first occurrence wins; later ones are reported),
 //! the meta data (year, entity, level, unit kind), 表9 from a printed table or else the prose.
+//!
+//! Not for reading cells or judging headers (the readers and `header` do that) and not for
+//! checking the tables against each other (`check`).
 
 use super::Submission;
 use super::prose::ProseFacts;

@@ -1,5 +1,8 @@
 //! The reader of coded tables (表2, 3, 5, 6, 7, 8): one `Line` per coded row, the 合计 row as
 //! the stated total, blank padding skipped; a row of text without a code ends the table.
+//!
+//! Not for 表1/4 (`sides`) or 表9 (`table9`), and not for rebuilding missing 类/款 rows
+//! (`parents`).
 
 use super::amounts::{self, Slot};
 use super::codes::{code_and_rest, from_parts};

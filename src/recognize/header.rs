@@ -359,18 +359,10 @@ fn is_side_amount(leaf: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::{CellValue, Merge};
+    use crate::recognize::test_grid::{grid_of, merge_all};
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        let mut g = Grid::new("t.xlsx", "Sheet1");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.set(r, c, CellValue::Text(v.to_string()));
-                }
-            }
-        }
-        g
+        grid_of("t.xlsx", "Sheet1", rows)
     }
 
     fn amounts(pairs: &[(usize, usize)]) -> Vec<MappedColumn> {
@@ -378,6 +370,16 @@ mod tests {
             .iter()
             .map(|&(index, col)| MappedColumn { index, col })
             .collect()
+    }
+
+    /// 表9 with its seven amounts in columns A to G, in the official order.
+    fn table9_in_columns_a_to_g() -> Verdict {
+        Verdict::Table(
+            TableId::T9,
+            Layout::ThreePublic {
+                amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]),
+            },
+        )
     }
 
     #[test]
@@ -462,18 +464,7 @@ mod tests {
             ],
             &["类", "款"],
         ]);
-        g.merges.push(Merge {
-            first_row: 1,
-            first_col: 2,
-            last_row: 2,
-            last_col: 2,
-        });
-        g.merges.push(Merge {
-            first_row: 1,
-            first_col: 3,
-            last_row: 2,
-            last_col: 3,
-        });
+        merge_all(&mut g, &[(1, 2, 2, 2), (1, 3, 2, 3)]);
         let block = read_block(&g, 0);
         assert_eq!(
             block.leaves.get(2).map(String::as_str),
@@ -507,30 +498,20 @@ mod tests {
             ],
             &["", "", "", "小计", "购置费", "运行费"],
         ]);
-        for (fr, fc, lr, lc) in [
-            (0, 0, 0, 5),
-            (0, 6, 2, 6),
-            (1, 0, 2, 0),
-            (1, 1, 2, 1),
-            (1, 2, 2, 2),
-            (1, 3, 1, 5),
-        ] {
-            g.merges.push(Merge {
-                first_row: fr,
-                first_col: fc,
-                last_row: lr,
-                last_col: lc,
-            });
-        }
-        let verdict = judge(&read_block(&g, 0), None, None);
+        merge_all(
+            &mut g,
+            &[
+                (0, 0, 0, 5),
+                (0, 6, 2, 6),
+                (1, 0, 2, 0),
+                (1, 1, 2, 1),
+                (1, 2, 2, 2),
+                (1, 3, 1, 5),
+            ],
+        );
         assert_eq!(
-            verdict,
-            Verdict::Table(
-                TableId::T9,
-                Layout::ThreePublic {
-                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
-                }
-            )
+            judge(&read_block(&g, 0), None, None),
+            table9_in_columns_a_to_g()
         );
     }
 
@@ -545,15 +526,9 @@ mod tests {
             "公务用车运行费",
             "机关运行经费预算数",
         ]]);
-        let verdict = judge(&read_block(&g, 0), None, None);
         assert_eq!(
-            verdict,
-            Verdict::Table(
-                TableId::T9,
-                Layout::ThreePublic {
-                    amounts: amounts(&[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)])
-                }
-            )
+            judge(&read_block(&g, 0), None, None),
+            table9_in_columns_a_to_g()
         );
     }
 

@@ -155,16 +155,10 @@ fn after_label(text: &str, label: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::CellValue;
+    use crate::recognize::test_grid::grid_of;
 
     fn row(cells: &[&str]) -> Grid {
-        let mut g = Grid::new("f.txt", "正文");
-        for (c, v) in cells.iter().enumerate() {
-            if !v.is_empty() {
-                g.set(0, c, CellValue::Text(v.to_string()));
-            }
-        }
-        g
+        grid_of("f.txt", "正文", &[cells])
     }
 
     #[test]

@@ -176,3 +176,6 @@ fn no_tables(grids: &[Grid]) -> RecognizeError {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod test_grid;

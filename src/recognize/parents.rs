@@ -52,9 +52,35 @@ fn fill_table<A: Amounts>(
     table: &mut Classified<A>,
     location: Option<Location>,
 ) -> Option<Finding> {
-    let present: BTreeSet<Code> = table.lines.iter().map(|l| l.code.clone()).collect();
+    let missing = missing_parents(&table.lines);
+    if missing.is_empty() {
+        return None;
+    }
+    let classification = if id == TableId::T8 {
+        Classification::Economic
+    } else {
+        Classification::Function
+    };
+    let lines = std::mem::take(&mut table.lines);
+    table.lines = with_parents(lines, &missing, classification);
+    let listed: Vec<&str> = missing.iter().map(Code::as_str).collect();
+    let message = format!(
+        "{id}（{}）缺少上级科目 {} 的行，已按其下各科目汇总补齐",
+        id.title_stem(),
+        listed.join("、")
+    );
+    Some(
+        Finding::new(Severity::Warning, "filled-parents", message)
+            .in_table(id)
+            .located(location),
+    )
+}
+
+/// The ancestor codes of the rows that no row of the table has.
+fn missing_parents<A>(lines: &[Line<A>]) -> BTreeSet<Code> {
+    let present: BTreeSet<&Code> = lines.iter().map(|l| &l.code).collect();
     let mut missing: BTreeSet<Code> = BTreeSet::new();
-    for line in &table.lines {
+    for line in lines {
         let mut parent = line.code.parent();
         while let Some(p) = parent {
             if present.contains(&p) {
@@ -64,18 +90,20 @@ fn fill_table<A: Amounts>(
             missing.insert(p);
         }
     }
-    if missing.is_empty() {
-        return None;
-    }
-    let sums = sums_of(&table.lines, &missing);
-    let classification = if id == TableId::T8 {
-        Classification::Economic
-    } else {
-        Classification::Function
-    };
+    missing
+}
+
+/// `lines` with each missing parent inserted before its first child (outermost first), named
+/// from the reference list and holding the sum of the rows under it.
+fn with_parents<A: Amounts>(
+    lines: Vec<Line<A>>,
+    missing: &BTreeSet<Code>,
+    classification: Classification,
+) -> Vec<Line<A>> {
+    let sums = sums_of(&lines, missing);
     let mut emitted: BTreeSet<Code> = BTreeSet::new();
-    let mut lines = Vec::with_capacity(table.lines.len() + missing.len());
-    for line in std::mem::take(&mut table.lines) {
+    let mut out = Vec::with_capacity(lines.len() + missing.len());
+    for line in lines {
         let mut chain = Vec::new();
         let mut parent = line.code.parent();
         while let Some(p) = parent {
@@ -90,26 +118,15 @@ fn fill_table<A: Amounts>(
                 .unwrap_or_default();
             let amounts = sums.get(&code).cloned().unwrap_or_default();
             emitted.insert(code.clone());
-            lines.push(Line {
+            out.push(Line {
                 code,
                 name,
                 amounts,
             });
         }
-        lines.push(line);
+        out.push(line);
     }
-    table.lines = lines;
-    let listed: Vec<&str> = missing.iter().map(Code::as_str).collect();
-    let message = format!(
-        "{id}（{}）缺少上级科目 {} 的行，已按其下各科目汇总补齐",
-        id.title_stem(),
-        listed.join("、")
-    );
-    Some(
-        Finding::new(Severity::Warning, "filled-parents", message)
-            .in_table(id)
-            .located(location),
-    )
+    out
 }
 
 /// The amounts of each missing code: the sum of its direct children, present or missing

@@ -1,5 +1,7 @@
 //! What every table reader shares: the rows-in, table-out interface the scanner drives, and
 //! the content a finished table hands back with its sources and findings.
+//!
+//! Not for any one table's layout: each reader (`classified`, `sides`, `table9`) knows its own.
 
 use super::header::Layout;
 use crate::finding::Finding;

@@ -4,13 +4,15 @@
 //! Income items known to the official lists (`derive`) are keyed by their official label even
 //! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
 //!
-//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)` column 0, expenditure
-//! items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
+//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)`
+//! column 0, expenditure items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
 //! (1). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出) adds its split
 //! columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出) on the same rows;
 //! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
 //! writer prints an unknown split). 表4 likewise with the expenditure columns 1..=4 (`合计`,
 //! `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
+//!
+//! Not for checking a stated 表1/4 against the tables it summarises: that is `check::cross`.
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
@@ -343,9 +345,18 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::Merge;
     use crate::model::Level;
+    use crate::recognize::test_grid::{grid_of, merge_all};
     use std::str::FromStr;
+
+    /// The 表1 the recogniser states for a one-sheet submission.
+    fn stated_overview(g: Grid) -> Overview {
+        crate::recognize::recognize(&[g])
+            .unwrap()
+            .budget
+            .stated_overview
+            .unwrap()
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -409,31 +420,20 @@ mod tests {
                 "200",
             ],
         ];
-        let mut g = Grid::new("unit.xlsx", "表1");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.set(r, c, CellValue::Text(v.to_string()));
-                }
-            }
-        }
-        for (first_row, first_col, last_row, last_col) in [
-            (2, 0, 2, 1),
-            (2, 2, 2, 7),
-            (3, 0, 4, 0),
-            (3, 1, 4, 1),
-            (3, 2, 4, 2),
-            (3, 3, 4, 3),
-            (3, 4, 3, 6),
-            (3, 7, 4, 7),
-        ] {
-            g.merges.push(Merge {
-                first_row,
-                first_col,
-                last_row,
-                last_col,
-            });
-        }
+        let mut g = grid_of("unit.xlsx", "表1", rows);
+        merge_all(
+            &mut g,
+            &[
+                (2, 0, 2, 1),
+                (2, 2, 2, 7),
+                (3, 0, 4, 0),
+                (3, 1, 4, 1),
+                (3, 2, 4, 2),
+                (3, 3, 4, 3),
+                (3, 4, 3, 6),
+                (3, 7, 4, 7),
+            ],
+        );
         g
     }
 
@@ -512,19 +512,8 @@ mod tests {
             ],
             &["收入总计", "100", "支出总计", "100", "60", "30", "10"],
         ];
-        let mut g = Grid::new("unit.csv", "unit");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.set(r, c, CellValue::Text(v.to_string()));
-                }
-            }
-        }
-        let o = crate::recognize::recognize(&[g])
-            .unwrap()
-            .budget
-            .stated_overview
-            .unwrap();
+        let g = grid_of("unit.csv", "unit", rows);
+        let o = stated_overview(g);
         let want = OverviewSplit {
             basic: None,
             personnel: Some(d("60")),
@@ -546,42 +535,26 @@ mod tests {
             &["一、财政拨款收入", "100", "一、一般公共服务支出", "100"],
             &["收入总计", "100", "支出总计", "100"],
         ];
-        let mut g = Grid::new("dept.xlsx", "表1");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                g.set(r, c, CellValue::Text(v.to_string()));
-            }
-        }
-        let o = crate::recognize::recognize(&[g])
-            .unwrap()
-            .budget
-            .stated_overview
-            .unwrap();
+        let g = grid_of("dept.xlsx", "表1", rows);
+        let o = stated_overview(g);
         assert!(o.expenditure_split.is_empty());
         assert_eq!(o.expenditure_total_split, None);
     }
 
     #[test]
     fn income_labels_2026_map_to_the_official_ones() {
-        assert_eq!(
-            canonical_income_label(TableId::T1, "1、一般公共预算"),
-            "1、一般公共预算资金"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T4, "一、一般公共预算"),
-            "一、一般公共预算资金"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T1, " 四、其他收入 "),
-            "四、其他收入"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T1, "五、上年结转"),
-            "五、上年结转"
-        );
-        assert_eq!(
-            canonical_income_label(TableId::T4, "二、政府性基金预算"),
-            "二、政府性基金"
-        );
+        for (table, printed, official) in [
+            (TableId::T1, "1、一般公共预算", "1、一般公共预算资金"),
+            (TableId::T4, "一、一般公共预算", "一、一般公共预算资金"),
+            (TableId::T1, " 四、其他收入 ", "四、其他收入"),
+            (TableId::T1, "五、上年结转", "五、上年结转"),
+            (TableId::T4, "二、政府性基金预算", "二、政府性基金"),
+        ] {
+            assert_eq!(
+                canonical_income_label(table, printed),
+                official,
+                "{printed}"
+            );
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! The reader of 表9 “三公”经费和机关运行经费预算表: one unlabelled data row under a three-row
-//! header, printed in 万元 (when a department lists its units as well, the row labelled 合计). Sources are keyed `RowKey::Total` with the column index of
-//! `model::T9_COLUMNS`.
+//! header, printed in 万元 (when a department lists its units as well, the row labelled 合计).
+//! Sources are keyed `RowKey::Total` with the column index of `model::T9_COLUMNS`.
+//!
+//! Not for the 表9 figures stated only in the 编制说明 prose (`prose`), and not for checking 表9
+//! against 表8 (`check`).
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};

@@ -1,6 +1,7 @@
 //! Whole-recogniser tests on small hand-built grids, one per input shape of DOMAIN.md
 //! ("How submissions really look"), plus a property test that no grid makes it panic.
 
+use super::test_grid::{append, grid_of, merge_all};
 use super::*;
 use crate::finding::Severity;
 use crate::grid::{CellValue, Merge};
@@ -18,48 +19,8 @@ fn code(s: &str) -> Code {
     Code::new(s).unwrap()
 }
 
-/// A cell from a short spelling: "" empty, "=12.5" number, "!#REF!" error value,
-/// "~=SUM(E5:E9)" formula without cached value, anything else text.
-fn value(s: &str) -> CellValue {
-    if s.is_empty() {
-        CellValue::Empty
-    } else if let Some(n) = s.strip_prefix('=') {
-        CellValue::Number(n.parse().unwrap())
-    } else if let Some(e) = s.strip_prefix('!') {
-        CellValue::Error(e.to_string())
-    } else if let Some(f) = s.strip_prefix('~') {
-        CellValue::FormulaWithoutValue(f.to_string())
-    } else {
-        CellValue::Text(s.to_string())
-    }
-}
-
 fn sheet(name: &str, rows: &[&[&str]]) -> Grid {
-    let mut g = Grid::new("in.xlsx", name);
-    append(&mut g, rows);
-    g
-}
-
-fn append(g: &mut Grid, rows: &[&[&str]]) {
-    let base = g.rows.len();
-    for (r, row) in rows.iter().enumerate() {
-        g.rows.push(Vec::new());
-        for (c, v) in row.iter().enumerate() {
-            let v = value(v);
-            if v != CellValue::Empty {
-                g.set(base + r, c, v);
-            }
-        }
-    }
-}
-
-fn merge(g: &mut Grid, fr: u32, fc: u32, lr: u32, lc: u32) {
-    g.merges.push(Merge {
-        first_row: fr,
-        first_col: fc,
-        last_row: lr,
-        last_col: lc,
-    });
+    grid_of("in.xlsx", name, rows)
 }
 
 fn split(total: &str, basic: &str, project: &str) -> SplitAmounts {
@@ -78,6 +39,18 @@ fn source(sub: &Submission, table: TableId, row: RowKey, column: usize) -> Strin
         .unwrap_or_else(|| format!("no source for {key:?}"))
 }
 
+/// The leaf header row of 表3 (and 表5-7) as the official layout prints it: code over three
+/// columns (类 款 项 below), name, then the three amounts.
+const T3_LEAVES: &[&str] = &[
+    "功能分类科目编码",
+    "",
+    "",
+    "功能分类科目名称",
+    "合计",
+    "基本支出",
+    "项目支出",
+];
+
 /// 表3 as yusuan's writer lays it out: title, entity/unit row, three merged header rows, codes
 /// as text cells, amounts as numbers, zeros blank, merged 合计 row.
 fn official_t3(title: &str, unit: &str) -> Grid {
@@ -87,15 +60,7 @@ fn official_t3(title: &str, unit: &str) -> Grid {
             &[title],
             &["编制部门：上海市某某局", "", "", "", "", "", unit],
             &["项目", "", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["201", "", "", "一般公共服务支出", "=300", "=100", "=200"],
             &[
@@ -112,19 +77,20 @@ fn official_t3(title: &str, unit: &str) -> Grid {
             &["合计", "", "", "", "=300", "=100", "=200"],
         ],
     );
-    for (fr, fc, lr, lc) in [
-        (0, 0, 0, 6),
-        (2, 0, 2, 3),
-        (2, 4, 2, 6),
-        (3, 0, 3, 2),
-        (3, 3, 4, 3),
-        (3, 4, 4, 4),
-        (3, 5, 4, 5),
-        (3, 6, 4, 6),
-        (9, 0, 9, 3),
-    ] {
-        merge(&mut g, fr, fc, lr, lc);
-    }
+    merge_all(
+        &mut g,
+        &[
+            (0, 0, 0, 6),
+            (2, 0, 2, 3),
+            (2, 4, 2, 6),
+            (3, 0, 3, 2),
+            (3, 3, 4, 3),
+            (3, 4, 4, 4),
+            (3, 5, 4, 5),
+            (3, 6, 4, 6),
+            (9, 0, 9, 3),
+        ],
+    );
     g
 }
 
@@ -145,17 +111,18 @@ fn official_t9() -> Grid {
             &["=577.6", "=93.6", "=246", "=238", "", "=238", "=1879.28"],
         ],
     );
-    for (fr, fc, lr, lc) in [
-        (0, 0, 0, 6),
-        (2, 0, 2, 5),
-        (2, 6, 4, 6),
-        (3, 0, 4, 0),
-        (3, 1, 4, 1),
-        (3, 2, 4, 2),
-        (3, 3, 3, 5),
-    ] {
-        merge(&mut g, fr, fc, lr, lc);
-    }
+    merge_all(
+        &mut g,
+        &[
+            (0, 0, 0, 6),
+            (2, 0, 2, 5),
+            (2, 6, 4, 6),
+            (3, 0, 4, 0),
+            (3, 1, 4, 1),
+            (3, 2, 4, 2),
+            (3, 3, 3, 5),
+        ],
+    );
     g
 }
 
@@ -637,28 +604,12 @@ fn repeated_headers_padding_notes_and_prose_end_tables() {
             &["编制部门：上海市某某局"],
             &["单位：元"],
             &["项目", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["201", "", "", "一般公共服务支出", "=3", "=3", ""],
             &[""],
             &["项目", "", "", "", "支出预算"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &[
                 "201",
@@ -703,15 +654,7 @@ fn empty_tables_are_present_with_a_zero_total() {
             &["编制部门：上海市某某局"],
             &["单位：元"],
             &["项目", "", "", "政府性基金预算支出"],
-            &[
-                "功能分类科目编码",
-                "",
-                "",
-                "功能分类科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
+            T3_LEAVES,
             &["类", "款", "项"],
             &["合计"],
             &["注：本部门2024年无政府性基金预算财政拨款安排的预算，故本表为空表。"],
@@ -972,7 +915,16 @@ mod never_panics {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
         fn arbitrary_grids_never_panic(grids in proptest::collection::vec(grid(), 0..3)) {
-            let _ = recognize(&grids);
+            // Whatever the grids, what the user reads is Chinese.
+            let chinese = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            match recognize(&grids) {
+                Ok(sub) => {
+                    for f in &sub.findings {
+                        prop_assert!(chinese(&f.message), "{}", f.message);
+                    }
+                }
+                Err(e) => prop_assert!(chinese(&e.to_string()), "{e}"),
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 //! Containers for synthetic submissions: puts the blocks of `layout` into an xlsx workbook
 //! (one sheet per table or all stacked, extra and hidden sheets, formulas with cached values),
 //! a folder of CSV files in GBK/GB18030/UTF-8-BOM, or one TSV file.
+//!
+//! Not for yusuan's own print-ready output (`write`): these files imitate what units send.
 
 use super::layout::{Block, Fmt, Out};
 use super::{Container, CsvEncoding, SheetNames, Style};

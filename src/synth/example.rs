@@ -1,6 +1,9 @@
 //! The seed budget (上海市人民政府合作交流办公室, 2024) written out by hand as a canonical
 //! [`Budget`]: a consistent, realistic fixture for docs, unit tests and benchmarks that needs no
 //! file. Leaves are data; 款, 类 and 合计 rows are summed from them.
+//!
+//! Not read from the seed text at run time, and not a substitute for the committed
+//! `tests/fixtures/seed_budget.json` (a test checks the two agree).
 
 use crate::derive;
 use crate::model::{

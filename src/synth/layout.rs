@@ -586,52 +586,23 @@ fn split_cells(split: Option<&OverviewSplit>, unit: MoneyUnit, style: &Style) ->
         .collect()
 }
 
-/// 表1 财务收支预算总表 as stated.
+/// 表1 财务收支预算总表 as stated: 4 columns, or the unit layout's 8 when 表1 states the
+/// 基本支出/项目支出 split of its expenditure.
 fn overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
-    if has_split(o) {
-        return unit_overview(budget, o, style);
-    }
+    let split = has_split(o);
+    let width = if split { 8 } else { 4 };
     let unit = style.unit;
     let mut b = Builder::new(TableId::T1, style);
-    b.titles(budget, 4, unit);
-    paired_header(
-        &mut b,
-        &[("本年收入", 2), ("本年支出", 2)],
-        &["项目", "预算数", "项目", "预算数"],
-    );
-    let rows = o.income.len().max(o.expenditure.len());
-    for i in 0..rows {
-        let mut row = vec![Out::Empty; 4];
-        if let Some((label, v)) = o.income.get(i) {
-            row[0] = Out::Text(income_label(label, style));
-            row[1] = amount(*v, unit, style);
-        }
-        if let Some((name, v)) = o.expenditure.get(i) {
-            row[2] = Out::Text(format!("{}、{name}", chinese_number(i + 1)));
-            row[3] = amount(*v, unit, style);
-        }
-        b.push(row);
+    b.titles(budget, width, unit);
+    if split {
+        unit_overview_header(&mut b);
+    } else {
+        paired_header(
+            &mut b,
+            &[("本年收入", 2), ("本年支出", 2)],
+            &["项目", "预算数", "项目", "预算数"],
+        );
     }
-    if style.page_breaks {
-        b.push(vec![Out::Empty; 4]);
-    }
-    let total = |v: Option<Decimal>| v.map(|v| amount(v, unit, style)).unwrap_or(Out::Empty);
-    b.push(vec![
-        Out::text("收入总计"),
-        total(o.income_total),
-        Out::text("支出总计"),
-        total(o.expenditure_total),
-    ]);
-    b.note(None);
-    b.finish()
-}
-
-/// 表1 财务收支预算总表 as stated, in the unit layout (8 columns).
-fn unit_overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
-    let unit = style.unit;
-    let mut b = Builder::new(TableId::T1, style);
-    b.titles(budget, 8, unit);
-    unit_overview_header(&mut b);
     let rows = o.income.len().max(o.expenditure.len());
     for i in 0..rows {
         let mut row = vec![Out::Empty; 4];
@@ -643,14 +614,17 @@ fn unit_overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
             Some((name, v)) => {
                 row[2] = Out::Text(format!("{}、{name}", chinese_number(i + 1)));
                 row[3] = amount(*v, unit, style);
-                row.extend(split_cells(o.split_of(name), unit, style));
+                if split {
+                    row.extend(split_cells(o.split_of(name), unit, style));
+                }
             }
-            None => row.extend([Out::Empty, Out::Empty, Out::Empty, Out::Empty]),
+            None if split => row.extend([Out::Empty, Out::Empty, Out::Empty, Out::Empty]),
+            None => {}
         }
         b.push(row);
     }
     if style.page_breaks {
-        b.push(vec![Out::Empty; 8]);
+        b.push(vec![Out::Empty; width]);
     }
     let total = |v: Option<Decimal>| v.map(|v| amount(v, unit, style)).unwrap_or(Out::Empty);
     let mut last = vec![
@@ -659,7 +633,9 @@ fn unit_overview(budget: &Budget, o: &Overview, style: &Style) -> Block {
         Out::text("支出总计"),
         total(o.expenditure_total),
     ];
-    last.extend(split_cells(o.expenditure_total_split.as_ref(), unit, style));
+    if split {
+        last.extend(split_cells(o.expenditure_total_split.as_ref(), unit, style));
+    }
     b.push(last);
     b.note(None);
     b.finish()

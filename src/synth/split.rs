@@ -671,6 +671,24 @@ mod tests {
         }
     }
 
+    /// Every coded table (表2, 表3, 表5-8) of the units adds up to the department's.
+    fn assert_coded_tables_sum_back(dept: &Budget, units: &[Budget]) {
+        let refs =
+            |f: fn(&Budget) -> &Classified<SplitAmounts>| units.iter().map(f).collect::<Vec<_>>();
+        assert_sums_back(&dept.expenditure, &refs(|b| &b.expenditure));
+        assert_sums_back(&dept.general, &refs(|b| &b.general));
+        assert_sums_back(&dept.fund, &refs(|b| &b.fund));
+        assert_sums_back(&dept.capital, &refs(|b| &b.capital));
+        assert_sums_back(
+            &dept.income,
+            &units.iter().map(|b| &b.income).collect::<Vec<_>>(),
+        );
+        assert_sums_back(
+            &dept.economic,
+            &units.iter().map(|b| &b.economic).collect::<Vec<_>>(),
+        );
+    }
+
     fn assert_sums_back<A: Amounts>(dept: &Classified<A>, units: &[&Classified<A>]) {
         for line in &dept.lines {
             let sum = units
@@ -786,21 +804,7 @@ mod tests {
         for n in [1, 2, 6, 25] {
             let units = split_units(&dept, n, 42 + n as u64);
             assert_eq!(units.len(), n);
-            let refs = |f: fn(&Budget) -> &Classified<SplitAmounts>| {
-                units.iter().map(f).collect::<Vec<_>>()
-            };
-            assert_sums_back(&dept.expenditure, &refs(|b| &b.expenditure));
-            assert_sums_back(&dept.general, &refs(|b| &b.general));
-            assert_sums_back(&dept.fund, &refs(|b| &b.fund));
-            assert_sums_back(&dept.capital, &refs(|b| &b.capital));
-            assert_sums_back(
-                &dept.income,
-                &units.iter().map(|b| &b.income).collect::<Vec<_>>(),
-            );
-            assert_sums_back(
-                &dept.economic,
-                &units.iter().map(|b| &b.economic).collect::<Vec<_>>(),
-            );
+            assert_coded_tables_sum_back(&dept, &units);
             let three = units
                 .iter()
                 .filter_map(|u| u.table9.three_public.clone())
@@ -974,20 +978,7 @@ mod tests {
             let dept = random_budget(case);
             let n = 1 + (case as usize * 7) % 13;
             let units = split_units(&dept, n, case);
-            let refs = |f: fn(&Budget) -> &Classified<SplitAmounts>| {
-                units.iter().map(f).collect::<Vec<_>>()
-            };
-            assert_sums_back(&dept.expenditure, &refs(|b| &b.expenditure));
-            assert_sums_back(&dept.general, &refs(|b| &b.general));
-            assert_sums_back(&dept.fund, &refs(|b| &b.fund));
-            assert_sums_back(
-                &dept.income,
-                &units.iter().map(|b| &b.income).collect::<Vec<_>>(),
-            );
-            assert_sums_back(
-                &dept.economic,
-                &units.iter().map(|b| &b.economic).collect::<Vec<_>>(),
-            );
+            assert_coded_tables_sum_back(&dept, &units);
             for unit in &units {
                 assert_identities(unit);
                 fn non_negative<A: Amounts>(t: &Classified<A>) -> bool {

@@ -223,3 +223,21 @@ fn convert_never_overwrites_its_input_and_fails_with_exit_2_on_unreadable_input(
     assert!(stderr.contains("bad.xlsx"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// Regression: `--help` printed clap's English `[default: 元]` and `[possible values: …]`.
+#[test]
+fn help_states_defaults_in_chinese() {
+    for command in ["convert", "check", "batch", "generate"] {
+        let (code, stdout, stderr) = yusuan(&[command, "--help"]);
+        assert_eq!(code, 0, "{command}: {stderr}");
+        assert!(!stdout.contains("[default"), "{command}: {stdout}");
+        assert!(!stdout.contains("[possible values"), "{command}: {stdout}");
+    }
+    let (_, stdout, _) = yusuan(&["convert", "--help"]);
+    assert!(
+        stdout.contains("--unit <UNIT>      输出金额单位：元（默认）或 万元"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = yusuan(&["generate", "--help"]);
+    assert!(stdout.contains("单位个数（默认 6）"), "{stdout}");
+}

@@ -1,8 +1,6 @@
 //! Shared helpers for the integration tests: paths to the repo's samples and fixtures, and the
 //! seed's canonical model.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 use yusuan::model::Budget;
 
