@@ -456,6 +456,32 @@ pub struct ThreePublic {
     pub vehicle_running: Decimal,
 }
 
+impl ThreePublic {
+    /// The six figures in printed order (the first six of [`T9_COLUMNS`]).
+    pub fn figures(&self) -> [Decimal; 6] {
+        [
+            self.total,
+            self.overseas,
+            self.reception,
+            self.vehicle_subtotal,
+            self.vehicle_purchase,
+            self.vehicle_running,
+        ]
+    }
+
+    /// Figure-by-figure sum (a department's 三公 is the sum of its units').
+    pub fn plus(&self, other: &ThreePublic) -> ThreePublic {
+        ThreePublic {
+            total: self.total + other.total,
+            overseas: self.overseas + other.overseas,
+            reception: self.reception + other.reception,
+            vehicle_subtotal: self.vehicle_subtotal + other.vehicle_subtotal,
+            vehicle_purchase: self.vehicle_purchase + other.vehicle_purchase,
+            vehicle_running: self.vehicle_running + other.vehicle_running,
+        }
+    }
+}
+
 /// 表9 as stated in the input (table or prose), in 元.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table9 {

@@ -92,17 +92,7 @@ fn add_three(a: Option<ThreePublic>, b: Option<&ThreePublic>) -> Option<ThreePub
     match (a, b) {
         (None, None) => None,
         (Some(a), None) => Some(a),
-        (a, Some(b)) => {
-            let a = a.unwrap_or_default();
-            Some(ThreePublic {
-                total: a.total + b.total,
-                overseas: a.overseas + b.overseas,
-                reception: a.reception + b.reception,
-                vehicle_subtotal: a.vehicle_subtotal + b.vehicle_subtotal,
-                vehicle_purchase: a.vehicle_purchase + b.vehicle_purchase,
-                vehicle_running: a.vehicle_running + b.vehicle_running,
-            })
-        }
+        (a, Some(b)) => Some(a.unwrap_or_default().plus(b)),
     }
 }
 

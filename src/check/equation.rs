@@ -213,15 +213,7 @@ impl Ledger {
     fn add_table9(&mut self, budget: &Budget) {
         let t9 = &budget.table9;
         if let Some(p) = &t9.three_public {
-            let values = [
-                p.total,
-                p.overseas,
-                p.reception,
-                p.vehicle_subtotal,
-                p.vehicle_purchase,
-                p.vehicle_running,
-            ];
-            for (c, v) in values.into_iter().enumerate() {
+            for (c, v) in p.figures().into_iter().enumerate() {
                 self.put(keys::t9(c), v, t9.unit, "");
             }
         }

@@ -742,17 +742,11 @@ fn table9(budget: &Budget, t9: &Table9, style: &Style) -> Block {
         );
     }
     let mut row: Vec<Out> = match &t9.three_public {
-        Some(t) => [
-            t.total,
-            t.overseas,
-            t.reception,
-            t.vehicle_subtotal,
-            t.vehicle_purchase,
-            t.vehicle_running,
-        ]
-        .iter()
-        .map(|v| amount(*v, unit, style))
-        .collect(),
+        Some(t) => t
+            .figures()
+            .iter()
+            .map(|v| amount(*v, unit, style))
+            .collect(),
         None => vec![Out::Empty; 6],
     };
     row.push(

@@ -808,14 +808,7 @@ mod tests {
             let three = units
                 .iter()
                 .filter_map(|u| u.table9.three_public.clone())
-                .fold(ThreePublic::default(), |a, t| ThreePublic {
-                    total: a.total + t.total,
-                    overseas: a.overseas + t.overseas,
-                    reception: a.reception + t.reception,
-                    vehicle_subtotal: a.vehicle_subtotal + t.vehicle_subtotal,
-                    vehicle_purchase: a.vehicle_purchase + t.vehicle_purchase,
-                    vehicle_running: a.vehicle_running + t.vehicle_running,
-                });
+                .fold(ThreePublic::default(), |a, t| a.plus(&t));
             assert_eq!(Some(three), dept.table9.three_public);
             let mut names: Vec<&str> = units.iter().map(|u| u.meta.entity.as_str()).collect();
             names.sort();

@@ -137,11 +137,7 @@ fn overview<'a>(t: &'a Overview, totals: &'a [String]) -> Body<'a> {
     let n = t.income.len().max(t.expenditure.len());
     let mut rows: Vec<Row<'a>> = (0..n)
         .map(|i| {
-            let mut row = Row::new(RowKind::Plain);
-            if let Some((label, amount)) = t.income.get(i) {
-                row.text[0] = Cow::Borrowed(label.as_str());
-                row.amounts[0] = Some(*amount);
-            }
+            let mut row = income_row(&t.income, i);
             if let Some((name, amount)) = t.expenditure.get(i) {
                 row.text[1] = Cow::Owned(numbered(i, name));
                 row.amounts[1] = Some(*amount);
@@ -169,11 +165,7 @@ fn fiscal<'a>(t: &'a FiscalOverview, totals: &'a [String]) -> Body<'a> {
     let n = t.income.len().max(t.expenditure.len());
     let mut rows: Vec<Row<'a>> = (0..n)
         .map(|i| {
-            let mut row = Row::new(RowKind::Plain);
-            if let Some((label, amount)) = t.income.get(i) {
-                row.text[0] = Cow::Borrowed(label.as_str());
-                row.amounts[0] = Some(*amount);
-            }
+            let mut row = income_row(&t.income, i);
             if let Some(e) = t.expenditure.get(i) {
                 row.text[1] = Cow::Owned(numbered(i, &e.name));
                 row.amounts[1..5].copy_from_slice(&[
@@ -211,6 +203,16 @@ fn split_slots(row: &mut Row<'_>, split: Option<&OverviewSplit>) {
     }
 }
 
+/// A plain row of a paired table carrying the `i`th income item (if any) on its left side.
+fn income_row(income: &[(String, Decimal)], i: usize) -> Row<'_> {
+    let mut row = Row::new(RowKind::Plain);
+    if let Some((label, amount)) = income.get(i) {
+        row.text[0] = Cow::Borrowed(label.as_str());
+        row.amounts[0] = Some(*amount);
+    }
+    row
+}
+
 fn grand_total(labels: &[String]) -> Row<'_> {
     let mut row = Row::new(RowKind::GrandTotal);
     for (slot, label) in row.text.iter_mut().zip(labels) {
@@ -223,15 +225,7 @@ fn grand_total(labels: &[String]) -> Row<'_> {
 fn table9(t: &Table9) -> Body<'_> {
     let mut row = Row::new(RowKind::Plain);
     if let Some(p) = &t.three_public {
-        let figures = [
-            p.total,
-            p.overseas,
-            p.reception,
-            p.vehicle_subtotal,
-            p.vehicle_purchase,
-            p.vehicle_running,
-        ];
-        for (slot, value) in row.amounts.iter_mut().zip(figures) {
+        for (slot, value) in row.amounts.iter_mut().zip(p.figures()) {
             *slot = Some(value);
         }
     }
