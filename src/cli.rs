@@ -14,6 +14,7 @@ use yusuan::write::WriteOptions;
     about,
     long_about = None,
     help_template = HELP_TEMPLATE,
+    override_usage = "yusuan <命令> [选项]",
     subcommand_help_heading = "命令",
     disable_help_flag = true,
     disable_version_flag = true,
@@ -36,7 +37,11 @@ const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 读取一份报送材料（工作簿、CSV 文件夹或公开文本），校验后生成九张公开表工作簿
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "yusuan convert <输入> -o <输出.xlsx> [选项]"
+    )]
     Convert {
         /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
         #[arg(help_heading = "参数")]
@@ -50,7 +55,11 @@ enum Command {
         common: CommonArgs,
     },
     /// 只校验，不生成工作簿
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "yusuan check <输入> [选项]"
+    )]
     Check {
         /// 输入：.xlsx/.xlsm/.xls/.xlsb/.ods、.csv/.tsv/.txt，或存放 CSV 的文件夹
         #[arg(help_heading = "参数")]
@@ -59,7 +68,11 @@ enum Command {
         common: CommonArgs,
     },
     /// 批量处理一个文件夹中的各单位报送材料，生成单位工作簿、部门汇总工作簿和结果汇总
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "yusuan batch <文件夹> -o <输出文件夹> [选项]"
+    )]
     Batch {
         /// 存放各单位报送材料的文件夹（可含 units.csv）
         #[arg(help_heading = "参数")]
@@ -72,7 +85,11 @@ enum Command {
         quiet: bool,
     },
     /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "yusuan generate -o <输出文件夹> [选项]"
+    )]
     Generate {
         /// 作为拆分来源的报送材料（默认 samples/seed-disclosure.txt）
         #[arg(
