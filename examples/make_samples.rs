@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Writes one shape's files to `target` (a file, or a folder for CSV shapes).
 fn write_shape(budget: &yusuan::model::Budget, shape: Shape, target: &Path) -> std::io::Result<()> {
-    let files = synth::render(budget, shape);
+    let files = synth::render(budget, shape).map_err(std::io::Error::other)?;
     if shape.is_folder() {
         std::fs::create_dir_all(target)?;
         for (name, bytes) in &files {

@@ -9,16 +9,21 @@ use super::{Container, CsvEncoding, SheetNames, Style};
 use crate::grid::a1;
 use crate::model::{Budget, TableId};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet,
+    DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
 /// Blank rows between stacked tables.
 const STACK_GAP: usize = 2;
 
-/// The files of one rendered submission.
-pub(crate) fn files(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<(String, Vec<u8>)> {
-    match style.container {
-        Container::Xlsx => vec![("预算.xlsx".to_string(), xlsx(budget, blocks, style))],
+/// The files of one rendered submission. An error can only come from a layout of our own that
+/// rust_xlsxwriter refuses (a bad merge, an over-long sheet name).
+pub(crate) fn files(
+    budget: &Budget,
+    blocks: &[Block],
+    style: &Style,
+) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
+    Ok(match style.container {
+        Container::Xlsx => vec![("预算.xlsx".to_string(), xlsx(budget, blocks, style)?)],
         Container::Csv(encoding) => blocks
             .iter()
             .map(|b| {
@@ -27,7 +32,7 @@ pub(crate) fn files(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<(St
             })
             .collect(),
         Container::Tsv => vec![("预算.tsv".to_string(), tsv(blocks).into_bytes())],
-    }
+    })
 }
 
 /// The text a spreadsheet would export for a cell.
@@ -115,7 +120,7 @@ struct Formats {
     header: Format,
 }
 
-fn xlsx(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<u8> {
+fn xlsx(budget: &Budget, blocks: &[Block], style: &Style) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     if let Ok(date) = ExcelDateTime::from_ymd(2024, 1, 1) {
         wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
@@ -126,17 +131,15 @@ fn xlsx(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<u8> {
         general: Format::new(),
         header: Format::new().set_align(FormatAlign::Center),
     };
-    // Errors of rust_xlsxwriter here can only come from our own layout (e.g. a bad merge); a
-    // synthetic file is then simply missing that cell, which the tests would show.
     if style.extra_sheets {
         let year = budget.meta.year.map(|y| y.to_string()).unwrap_or_default();
         let cover = wb.add_worksheet();
-        let _ = cover.set_name("封面");
-        let _ = cover.write_string(2, 0, format!("上海市{year}年市级部门预算"));
-        let _ = cover.write_string(4, 0, format!("预算单位：{}", budget.meta.entity));
-        let _ = cover.write_string(6, 0, "报送日期：    年  月  日");
+        cover.set_name("封面")?;
+        cover.write_string(2, 0, format!("上海市{year}年市级部门预算"))?;
+        cover.write_string(4, 0, format!("预算单位：{}", budget.meta.entity))?;
+        cover.write_string(6, 0, "报送日期：    年  月  日")?;
         let notes = wb.add_worksheet();
-        let _ = notes.set_name("说明");
+        notes.set_name("说明")?;
         for (r, line) in [
             "填报说明",
             "1. 除表9以万元为单位外，各表金额单位以表头所示为准。",
@@ -146,31 +149,31 @@ fn xlsx(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<u8> {
         .iter()
         .enumerate()
         {
-            let _ = notes.write_string(r as u32, 0, *line);
+            notes.write_string(r as u32, 0, *line)?;
         }
     }
     if style.stacked {
         let sheet = wb.add_worksheet();
-        let _ = sheet.set_name("Sheet1");
+        sheet.set_name("Sheet1")?;
         let mut offset = 0;
         for block in blocks {
-            put_block(sheet, block, offset, &f);
+            put_block(sheet, block, offset, &f)?;
             offset += block.rows.len() + STACK_GAP;
         }
-        widths(sheet);
+        widths(sheet)?;
     } else {
         for block in blocks {
             let sheet = wb.add_worksheet();
-            let _ = sheet.set_name(sheet_name(block.table, budget, style.sheet_names));
-            put_block(sheet, block, 0, &f);
-            widths(sheet);
+            sheet.set_name(sheet_name(block.table, budget, style.sheet_names))?;
+            put_block(sheet, block, 0, &f)?;
+            widths(sheet)?;
         }
     }
     if style.extra_sheets {
         let hidden = wb.add_worksheet();
-        let _ = hidden.set_name("代码表");
-        let _ = hidden.write_string(0, 0, "科目编码");
-        let _ = hidden.write_string(0, 1, "科目名称");
+        hidden.set_name("代码表")?;
+        hidden.write_string(0, 0, "科目编码")?;
+        hidden.write_string(0, 1, "科目名称")?;
         let codes = budget
             .expenditure
             .lines
@@ -178,20 +181,26 @@ fn xlsx(budget: &Budget, blocks: &[Block], style: &Style) -> Vec<u8> {
             .map(|l| (&l.code, &l.name))
             .chain(budget.economic.lines.iter().map(|l| (&l.code, &l.name)));
         for (r, (code, name)) in codes.enumerate() {
-            let _ = hidden.write_string(r as u32 + 1, 0, code.as_str());
-            let _ = hidden.write_string(r as u32 + 1, 1, name);
+            hidden.write_string(r as u32 + 1, 0, code.as_str())?;
+            hidden.write_string(r as u32 + 1, 1, name)?;
         }
         hidden.set_hidden(true);
     }
-    wb.save_to_buffer().unwrap_or_default()
+    wb.save_to_buffer()
 }
 
-fn widths(sheet: &mut Worksheet) {
-    let _ = sheet.set_column_range_width(0, 12, 14.0);
+fn widths(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_column_range_width(0, 12, 14.0)?;
+    Ok(())
 }
 
 /// Writes a block at row `offset`.
-fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
+fn put_block(
+    sheet: &mut Worksheet,
+    block: &Block,
+    offset: usize,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let row_at = |r: usize| (r + offset) as u32;
     for (r, row) in block.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
@@ -201,7 +210,7 @@ fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
                 Fmt::Decimals => &f.decimals,
                 Fmt::General => &f.general,
             };
-            let _ = match cell {
+            match cell {
                 Out::Empty => Ok(&mut *sheet),
                 Out::Text(t) => sheet.write_string(rr, cc, t),
                 Out::Number(v, k) => sheet.write_number_with_format(rr, cc, *v, fmt(k)),
@@ -215,7 +224,7 @@ fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
                     let formula = Formula::new(text).set_result(cell_text(cell));
                     sheet.write_formula_with_format(rr, cc, formula, fmt(k))
                 }
-            };
+            }?;
         }
     }
     for m in &block.merges {
@@ -225,13 +234,14 @@ fn put_block(sheet: &mut Worksheet, block: &Block, offset: usize, f: &Formats) {
             .and_then(|r| r.get(m[1]))
             .map(cell_text)
             .unwrap_or_default();
-        let _ = sheet.merge_range(
+        sheet.merge_range(
             row_at(m[0]),
             m[1] as u16,
             row_at(m[2]),
             m[3] as u16,
             &text,
             &f.header,
-        );
+        )?;
     }
+    Ok(())
 }

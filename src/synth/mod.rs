@@ -380,8 +380,12 @@ impl std::fmt::Display for Shape {
 /// What is rendered: 表2, 3, 5, 8 always; 表6/7 when `present` (an empty one keeps its headers,
 /// 合计 row and a 注 line); 表1 when the budget states an overview, 表4 when it states a fiscal
 /// overview; 表9 (in 万元, as published) when it states 三公 or 机关运行经费. The 编制说明 prose
-/// and the unit kind are not rendered.
-pub fn render(budget: &Budget, shape: Shape) -> Vec<(String, Vec<u8>)> {
+/// and the unit kind are not rendered. An error means a layout of ours that rust_xlsxwriter
+/// refuses (a bug, never the budget's fault).
+pub fn render(
+    budget: &Budget,
+    shape: Shape,
+) -> Result<Vec<(String, Vec<u8>)>, rust_xlsxwriter::XlsxError> {
     let style = shape.style();
     let budget = restate(budget, &style);
     let blocks = layout::blocks(&budget, &style);
@@ -604,7 +608,7 @@ pub fn generate_units_in(
     listing = format!("部门名称,{}\r\n{listing}", budget.meta.entity);
     for (i, unit) in units.iter().enumerate() {
         let shape = shapes[i % shapes.len()];
-        let files = render(unit, shape);
+        let files = render(unit, shape).map_err(std::io::Error::other)?;
         let stem = format!("{:04}_{}", i + 1, shape.name());
         let relative = if shape.is_folder() {
             let folder = dir.join(&stem);

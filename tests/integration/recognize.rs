@@ -133,7 +133,7 @@ fn every_synthetic_shape_recognises_to_its_budget() {
     let mut failures = Vec::new();
     for budget in [example_budget(), with_stated_tables(example_budget())] {
         for shape in Shape::ALL {
-            let files = render(&budget, shape);
+            let files = render(&budget, shape).unwrap();
             let path = write_shape(dir.path(), shape, &files);
             let got = match yusuan::load(&path) {
                 Ok(sub) => sub,
@@ -196,7 +196,7 @@ fn unit_level_submissions_recognise_in_every_shape() {
         for shape in Shape::ALL {
             let sub_dir = dir.path().join(format!("u{i}"));
             std::fs::create_dir_all(&sub_dir).unwrap();
-            let path = write_shape(&sub_dir, shape, &render(unit, shape));
+            let path = write_shape(&sub_dir, shape, &render(unit, shape).unwrap());
             match yusuan::load(&path) {
                 Ok(sub) => {
                     let want = as_rendered(unit, shape);

@@ -7,7 +7,7 @@ use yusuan::synth::{self, Shape};
 
 /// Writes a shape's files into a temp dir and returns the path to load (file or folder).
 fn materialise(dir: &std::path::Path, shape: Shape) -> std::path::PathBuf {
-    let files = synth::render(&seed_budget(), shape);
+    let files = synth::render(&seed_budget(), shape).unwrap();
     let root = dir.join(shape.name());
     for (name, bytes) in &files {
         let path = root.join(name);

@@ -146,7 +146,7 @@ fn every_shape_shows_the_seed_figures_spelled_its_own_way() {
         "every shape is spot-checked"
     );
     for (shape, amount) in expected {
-        let files = render(&seed, *shape);
+        let files = render(&seed, *shape).unwrap();
         let sheets = read_back(&files, |b| match shape {
             Shape::CsvGbk => encoding_rs::GBK.decode(b).0.into_owned(),
             Shape::CsvGb18030 => encoding_rs::GB18030.decode(b).0.into_owned(),
@@ -182,7 +182,7 @@ fn every_shape_shows_the_seed_figures_spelled_its_own_way() {
 #[test]
 fn shape_specific_features_are_really_there() {
     let seed = seed_budget();
-    let sheets_of = |shape: Shape| read_back(&render(&seed, shape), utf8);
+    let sheets_of = |shape: Shape| read_back(&render(&seed, shape).unwrap(), utf8);
     let names = |shape: Shape| {
         sheets_of(shape)
             .into_iter()
@@ -285,7 +285,7 @@ fn shape_specific_features_are_really_there() {
 
 #[test]
 fn formulas_carry_cached_values() {
-    let files = render(&seed_budget(), Shape::Formulas);
+    let files = render(&seed_budget(), Shape::Formulas).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(files[0].1.clone())).unwrap();
     let formulas = wb.worksheet_formula("表2").unwrap();
     let values = wb.worksheet_range("表2").unwrap();
@@ -308,7 +308,9 @@ fn formulas_carry_cached_values() {
     );
     let merges = {
         let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(
-            render(&seed_budget(), Shape::Official)[0].1.clone(),
+            render(&seed_budget(), Shape::Official).unwrap()[0]
+                .1
+                .clone(),
         ))
         .unwrap();
         wb.merge_cells_by_sheet_name("表2").unwrap()
@@ -323,7 +325,7 @@ fn formulas_carry_cached_values() {
 #[test]
 fn csv_folders_are_in_their_encodings() {
     let seed = seed_budget();
-    let gbk = render(&seed, Shape::CsvGbk);
+    let gbk = render(&seed, Shape::CsvGbk).unwrap();
     assert!(
         gbk.iter().any(|(n, _)| n == "表2_收入预算总表.csv"),
         "{:?}",
@@ -340,15 +342,15 @@ fn csv_folders_are_in_their_encodings() {
     }
     let t2 = &gbk.iter().find(|(n, _)| n.starts_with("表2")).unwrap().1;
     assert!(encoding_rs::GBK.decode(t2).0.contains("行政运行"));
-    for (_, bytes) in render(&seed, Shape::CsvGb18030) {
+    for (_, bytes) in render(&seed, Shape::CsvGb18030).unwrap() {
         assert!(std::str::from_utf8(&bytes).is_err());
         assert!(!encoding_rs::GB18030.decode(&bytes).2);
     }
-    for (_, bytes) in render(&seed, Shape::CsvUtf8Bom) {
+    for (_, bytes) in render(&seed, Shape::CsvUtf8Bom).unwrap() {
         assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
         assert!(std::str::from_utf8(&bytes).is_ok());
     }
-    let tsv = render(&seed, Shape::Tsv);
+    let tsv = render(&seed, Shape::Tsv).unwrap();
     assert_eq!(tsv.len(), 1);
     assert!(utf8(&tsv[0].1).contains("201\t03\t01\t行政运行\t48,215,638\t48,015,638\t\t\t200,000"));
 }
@@ -394,7 +396,7 @@ fn the_seed_splits_into_units_that_add_back_up_and_render() {
         seed.economic.total.clone().unwrap()
     );
     assert_eq!(units[1].meta.level, yusuan::model::Level::Unit);
-    let files = render(&units[1], Shape::Official);
+    let files = render(&units[1], Shape::Official).unwrap();
     let text = all_text(&read_back(&files, utf8));
     assert!(text.contains(&format!("编制单位：{}", units[1].meta.entity)));
     assert!(text.contains("2024年预算单位收入预算总表"));

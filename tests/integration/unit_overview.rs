@@ -284,7 +284,7 @@ fn synthetic_units_state_a_split_that_agrees_with_table8() {
             assert_eq!(parts, basic, "{name}");
         }
         // Rendered official-style and read back, the unit states the same 表1.
-        let files = yusuan::synth::render(&unit, yusuan::synth::Shape::Official);
+        let files = yusuan::synth::render(&unit, yusuan::synth::Shape::Official).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(&files[0].0);
         std::fs::write(&path, &files[0].1).unwrap();
