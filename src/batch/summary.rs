@@ -3,8 +3,7 @@
 //! out.
 
 use super::{BatchReport, UnitOutcome};
-use crate::money::format_amount;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
 /// The column headers of summary.xlsx.
 const HEADERS: [&str; 10] = [
@@ -35,52 +34,88 @@ pub fn json(report: &BatchReport) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn row_cells(o: &UnitOutcome) -> [String; 10] {
-    let amount = |v: &Option<rust_decimal::Decimal>| v.map(format_amount).unwrap_or_default();
+/// One summary row: text cells, and the amount and count cells as numbers.
+enum SummaryCell {
+    Text(String),
+    Amount(Option<rust_decimal::Decimal>),
+    Count(usize),
+}
+
+fn row_cells(o: &UnitOutcome) -> [SummaryCell; 10] {
+    use SummaryCell::{Amount, Count, Text};
     [
-        o.file.clone(),
-        o.unit.clone(),
-        o.kind.clone().unwrap_or_default(),
-        o.status.label().to_string(),
-        amount(&o.income_total),
-        amount(&o.expenditure_total),
-        o.errors.to_string(),
-        o.warnings.to_string(),
-        o.first_error.clone().unwrap_or_default(),
-        o.output.clone().unwrap_or_default(),
+        Text(o.file.clone()),
+        Text(o.unit.clone()),
+        Text(o.kind.clone().unwrap_or_default()),
+        Text(o.status.label().to_string()),
+        Amount(o.income_total),
+        Amount(o.expenditure_total),
+        Count(o.errors),
+        Count(o.warnings),
+        Text(o.first_error.clone().unwrap_or_default()),
+        Text(o.output.clone().unwrap_or_default()),
     ]
 }
 
-/// summary.xlsx: one sheet 汇总, units in file order, then the department.
+/// summary.xlsx: one sheet 汇总, units in file order, then the department; amounts and counts
+/// are numbers; printed A4 landscape, one page wide, the header row repeated on every page.
 pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_ymd(2024, 1, 1)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
-    let bold = Format::new().set_bold();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("预算批量处理结果汇总")
+            .set_creation_datetime(&date),
+    );
+    let body = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let header = body.clone().set_bold().set_align(FormatAlign::Center);
+    let money = body.clone().set_num_format("#,##0.00");
+    let count = body.clone().set_num_format("0");
     let sheet = wb.add_worksheet();
     sheet.set_name("汇总")?;
     for (c, h) in HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        sheet.write_string_with_format(0, c as u16, *h, &header)?;
     }
     let rows = report
         .units
         .iter()
         .chain(std::iter::once(&report.department));
+    let mut last_row = 0;
     for (r, outcome) in rows.enumerate() {
-        for (c, text) in row_cells(outcome).iter().enumerate() {
-            let (row, col) = (r as u32 + 1, c as u16);
-            match c {
-                6 | 7 => sheet.write_number(row, col, text.parse::<f64>().unwrap_or(0.0))?,
-                _ => sheet.write_string(row, col, text)?,
+        let row = r as u32 + 1;
+        last_row = row;
+        for (c, cell) in row_cells(outcome).into_iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                SummaryCell::Text(t) => sheet.write_string_with_format(row, col, t, &body)?,
+                SummaryCell::Amount(Some(v)) => {
+                    let v = rust_decimal::prelude::ToPrimitive::to_f64(&v).unwrap_or(0.0);
+                    sheet.write_number_with_format(row, col, v, &money)?
+                }
+                SummaryCell::Amount(None) => sheet.write_blank(row, col, &body)?,
+                SummaryCell::Count(n) => {
+                    sheet.write_number_with_format(row, col, n as f64, &count)?
+                }
             };
         }
     }
-    for (c, width) in [28.0, 34.0, 8.0, 8.0, 16.0, 16.0, 8.0, 8.0, 60.0, 40.0]
+    for (c, width) in [22.0, 30.0, 8.0, 8.0, 15.0, 15.0, 7.0, 7.0, 40.0, 30.0]
         .iter()
         .enumerate()
     {
         sheet.set_column_width(c as u16, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_print_area(0, 0, last_row, HEADERS.len() as u16 - 1)?;
+    sheet.set_footer("&C第 &P 页 共 &N 页");
     wb.save_to_buffer()
 }

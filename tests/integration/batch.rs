@@ -152,7 +152,37 @@ fn one_corrupt_and_one_panicking_unit_never_stop_the_others() {
         report.units[0].income_total.unwrap().to_string()
     );
     assert_eq!(summary["department"]["unit"], DEPARTMENT);
-    assert!(out.join("summary.xlsx").is_file());
+    // summary.xlsx: the same rows for the officer, totals as numbers, the department last.
+    let sheet = {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto(out.join("summary.xlsx")).unwrap();
+        wb.worksheet_range("汇总").unwrap()
+    };
+    let last = sheet.height() - 1;
+    assert_eq!(
+        sheet.get((0, 4)),
+        Some(&calamine::Data::String("收入总计（元）".into()))
+    );
+    assert_eq!(
+        sheet.get((last, 1)),
+        Some(&calamine::Data::String(DEPARTMENT.into()))
+    );
+    assert_eq!(
+        sheet.get((last, 4)),
+        Some(&calamine::Data::Float(84_281_400.0))
+    );
+    assert_eq!(
+        sheet.get((last, 5)),
+        Some(&calamine::Data::Float(84_281_400.0))
+    );
+    assert_eq!(
+        sheet.get((8, 0)),
+        Some(&calamine::Data::String("zz_corrupt.xlsx".into()))
+    );
+    assert_eq!(
+        sheet.get((8, 3)),
+        Some(&calamine::Data::String("失败".into()))
+    );
     let after: BTreeMap<_, _> = snapshot(input.path())
         .into_iter()
         .filter(|(p, _)| !p.starts_with(&out))
