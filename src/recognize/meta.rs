@@ -5,7 +5,7 @@
 //! Not for the tables' headers and rows, nor for the prose figures (see `prose`).
 
 use super::amounts::is_numeric;
-use super::norm::{cell_text, norm, year_in};
+use super::norm::{cell_text, norm, norm_joined, year_in};
 use super::tables::{CATALOGUE, title_table};
 use crate::grid::{CellValue, Grid};
 use crate::model::{Level, MoneyUnit, TableId};
@@ -63,7 +63,7 @@ pub(crate) fn sheet_title(sheet: &str) -> Option<Title> {
 }
 
 fn title_in(texts: &[String]) -> Option<Title> {
-    let n = norm(&texts.concat());
+    let n = norm_joined(texts.iter().map(String::as_str));
     let id = title_table(&n)?;
     let stem_at = CATALOGUE
         .iter()

@@ -39,6 +39,19 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
     out
 }
 
+/// `norm` of the concatenated parts, without building the concatenation.
+pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.extend(
+            part.chars()
+                .map(fullwidth_to_ascii)
+                .filter(|c| !c.is_whitespace() && !is_quote(*c)),
+        );
+    }
+    out
+}
+
 fn is_quote(c: char) -> bool {
     matches!(
         c,
@@ -161,6 +174,10 @@ mod tests {
         let joined: String = cells.iter().filter_map(cell_text).collect();
         assert_eq!(norm_row(&cells), norm(&joined));
         assert_eq!(norm_row(&cells), "表32024部门支出(单位:元)");
+        assert_eq!(
+            norm_joined(["（一）", " 合　计 ", "“a”"]),
+            norm("（一） 合　计 “a”")
+        );
     }
 
     #[test]
