@@ -6,9 +6,9 @@
 //! document: a code missing from them or a name differing from them is only ever a warning,
 //! and the submission's own code and name win. Not for checking amounts.
 
+use super::fxhash::FxHashMap;
 use crate::model::Classification;
 use crate::money::fullwidth_to_ascii;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const FUNCTION_TSV: &str = include_str!("codes/function_codes.tsv");
@@ -31,7 +31,7 @@ pub const OBSOLETE_NAMES: [(&str, &str, &str); 4] = [
     ("220", "国土海洋气象等支出", "自然资源海洋气象等支出"),
 ];
 
-fn parse(tsv: &'static str) -> HashMap<&'static str, Reference> {
+fn parse(tsv: &'static str) -> FxHashMap<&'static str, Reference> {
     tsv.lines()
         .skip(1)
         .filter_map(|line| {
@@ -45,9 +45,9 @@ fn parse(tsv: &'static str) -> HashMap<&'static str, Reference> {
         .collect()
 }
 
-fn list(classification: Classification) -> &'static HashMap<&'static str, Reference> {
-    static FUNCTION: OnceLock<HashMap<&'static str, Reference>> = OnceLock::new();
-    static ECONOMIC: OnceLock<HashMap<&'static str, Reference>> = OnceLock::new();
+fn list(classification: Classification) -> &'static FxHashMap<&'static str, Reference> {
+    static FUNCTION: OnceLock<FxHashMap<&'static str, Reference>> = OnceLock::new();
+    static ECONOMIC: OnceLock<FxHashMap<&'static str, Reference>> = OnceLock::new();
     match classification {
         Classification::Function => FUNCTION.get_or_init(|| parse(FUNCTION_TSV)),
         Classification::Economic => ECONOMIC.get_or_init(|| parse(ECONOMIC_TSV)),
@@ -61,10 +61,15 @@ pub fn lookup(classification: Classification, code: &str) -> Option<&'static Ref
 
 /// The current name when `name` is an obsolete official name of `code`.
 pub fn obsolete(code: &str, name: &str) -> Option<&'static str> {
-    let name = normalize_name(name);
-    OBSOLETE_NAMES
+    // Most codes have no obsolete name: normalise only when one does.
+    let mut candidates = OBSOLETE_NAMES
         .iter()
-        .find(|(c, old, _)| *c == code && normalize_name(old) == name)
+        .filter(|(c, _, _)| *c == code)
+        .peekable();
+    candidates.peek()?;
+    let name = normalize_name(name);
+    candidates
+        .find(|(_, old, _)| normalize_name(old) == name)
         .map(|(_, _, current)| *current)
 }
 

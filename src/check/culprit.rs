@@ -11,10 +11,11 @@
 
 use super::describe;
 use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
+use super::fxhash::FxHashMap;
 use crate::finding::{Finding, Severity};
 use crate::model::{CellKey, SourceMap};
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// The stable rule id of culprit findings.
 pub const RULE: &str = "culprit";
@@ -71,7 +72,7 @@ fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
         }
         i
     }
-    let mut owner: HashMap<&Slot, usize> = HashMap::new();
+    let mut owner: FxHashMap<&Slot, usize> = FxHashMap::default();
     for (pos, &i) in failing.iter().enumerate() {
         for s in identities[i].slots() {
             match owner.get(s) {
@@ -85,7 +86,7 @@ fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (pos, &i) in failing.iter().enumerate() {
         let r = root(&mut parent, pos);
         groups.entry(r).or_default().push(i);

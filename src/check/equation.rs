@@ -6,6 +6,7 @@
 //! slot's value overridden, which is how `culprit` tries a correction) gives its residual.
 //! Not for wording findings (see `describe`) nor for deciding which identities exist.
 
+use super::fxhash::FxHashMap;
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
@@ -14,7 +15,7 @@ use crate::model::{
     T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// A figure of the 编制说明 prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,7 +86,7 @@ pub struct Entry {
 /// Every amount of a budget, by slot.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    entries: HashMap<Slot, Entry>,
+    entries: FxHashMap<Slot, Entry>,
 }
 
 impl Ledger {

@@ -30,6 +30,7 @@ pub mod cross;
 pub mod culprit;
 pub mod describe;
 pub mod equation;
+mod fxhash;
 pub mod keys;
 pub mod rollups;
 pub mod row_sums;

@@ -4,9 +4,9 @@
 //! `structure`).
 
 use super::equation::{Identity, Slot, unique_lines};
+use super::fxhash::FxHashMap;
 use super::keys;
 use crate::model::{Amounts, Budget, Classified, Code, CodeLevel, TableId};
-use std::collections::HashMap;
 
 /// The stable rule id of every roll-up identity.
 pub const RULE: &str = "rollup";
@@ -24,7 +24,7 @@ pub fn identities(budget: &Budget) -> Vec<Identity> {
 }
 
 fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
-    let mut children: HashMap<Code, Vec<&Code>> = HashMap::new();
+    let mut children: FxHashMap<Code, Vec<&Code>> = FxHashMap::default();
     let mut parents: Vec<&Code> = Vec::new();
     let mut leis: Vec<&Code> = Vec::new();
     for line in unique_lines(t) {

@@ -235,7 +235,10 @@ fn reference<A>(
         );
         return;
     };
-    if codes::normalize_name(&line.name) != codes::normalize_name(reference.name) {
+    // Equal text normalises equally: only differing names need normalising.
+    if line.name != reference.name
+        && codes::normalize_name(&line.name) != codes::normalize_name(reference.name)
+    {
         let doubt = if reference.observed {
             ""
         } else {

@@ -24,18 +24,20 @@ pub(crate) struct Found {
 }
 
 /// The submission these findings make.
-pub(crate) fn submission(found: Found) -> Submission {
+pub(crate) fn submission(mut found: Found) -> Submission {
     let mut sub = Submission::default();
     let mut placed: Vec<(TableId, String)> = Vec::new();
-    for table in &found.tables {
+    for table in &mut found.tables {
         if let Some((_, first)) = placed.iter().find(|(id, _)| *id == table.id) {
             sub.findings.push(duplicate(table, first));
             continue;
         }
         placed.push((table.id, describe(table)));
         place(&mut sub.budget, table.id, table.content.clone());
-        sub.sources.extend(table.sources.clone());
-        sub.findings.extend(table.findings.iter().cloned());
+        // A placed table's sources and findings move into the submission (later steps read
+        // only each table's id, year and level).
+        sub.sources.append(&mut table.sources);
+        sub.findings.append(&mut table.findings);
     }
     let duplicated = sub.findings.iter().any(|f| f.rule == "duplicate-table");
     sub.findings.extend(mixed_entities(&found, duplicated));

@@ -7,7 +7,7 @@
 use super::amounts::{self, Slot};
 use super::codes::{code_and_rest, from_parts};
 use super::header::{Layout, MappedColumn};
-use super::norm::{cell_text, norm};
+use super::norm::{cell_text, norm_joined};
 use super::reader::{Content, Feed, TableReader};
 use super::tables::is_total_label;
 use crate::finding::{Finding, Severity};
@@ -196,8 +196,7 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
 
     fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
         let labels = self.labels(grid, r);
-        let label_text: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
-        if is_total_label(&norm(&label_text.concat())) {
+        if is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_str()))) {
             let total = self.read_amounts(grid, r, &RowKey::Total);
             self.table.total = Some(total);
             return Feed::Took;

@@ -5,9 +5,9 @@
 //! Not for the tables' headers and rows, nor for the prose figures (see `prose`).
 
 use super::amounts::is_numeric;
-use super::norm::{cell_text, norm, year_in};
+use super::norm::{cell_text, norm, norm_joined, year_in};
 use super::tables::{CATALOGUE, title_table};
-use crate::grid::Grid;
+use crate::grid::{CellValue, Grid};
 use crate::model::{Level, MoneyUnit, TableId};
 
 /// A table title.
@@ -37,6 +37,14 @@ pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     if row.iter().any(is_numeric) {
         return None;
     }
+    // Every catalogue title stem ends in 表, which normalising neither makes nor removes: a row
+    // without it in any text cell is no title (spares most rows the allocations below).
+    if !row
+        .iter()
+        .any(|c| matches!(c, CellValue::Text(t) if t.contains('表')))
+    {
+        return None;
+    }
     // `表2 | 2024年部门收入预算总表 | 单位：元`: the unit part is not part of the title.
     let texts: Vec<String> = row
         .iter()
@@ -55,7 +63,7 @@ pub(crate) fn sheet_title(sheet: &str) -> Option<Title> {
 }
 
 fn title_in(texts: &[String]) -> Option<Title> {
-    let n = norm(&texts.concat());
+    let n = norm_joined(texts.iter().map(String::as_str));
     let id = title_table(&n)?;
     let stem_at = CATALOGUE
         .iter()
@@ -96,7 +104,19 @@ pub(crate) fn unit_in(normalised: &str) -> Option<MoneyUnit> {
 /// level its label implies and whether the label was 编制部门/编制单位. When the label's cell holds only the label, the next text cell
 /// of the row is the name.
 pub(crate) fn entity_in(grid: &Grid, r: usize) -> Option<(String, Level, bool)> {
-    let texts: Vec<String> = grid.rows.get(r)?.iter().filter_map(cell_text).collect();
+    let row = grid.rows.get(r)?;
+    // Only a text cell can start with a label (a number's text is digits).
+    let labelled = row.iter().any(|c| match c {
+        CellValue::Text(t) => {
+            let t = t.trim();
+            ENTITY_LABELS.iter().any(|(label, _)| t.starts_with(label))
+        }
+        _ => false,
+    });
+    if !labelled {
+        return None;
+    }
+    let texts: Vec<String> = row.iter().filter_map(cell_text).collect();
     for (i, text) in texts.iter().enumerate() {
         for (label, level) in ENTITY_LABELS {
             let Some(after) = after_label(text, label) else {

@@ -16,6 +16,42 @@ pub(crate) fn norm(s: &str) -> String {
         .collect()
 }
 
+/// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
+/// built in one buffer without a String per cell.
+pub(crate) fn norm_row(cells: &[CellValue]) -> String {
+    let mut out = String::new();
+    for value in cells {
+        match value {
+            // `norm` drops whitespace, so trimming first changes nothing.
+            CellValue::Text(t) => out.extend(
+                t.chars()
+                    .map(fullwidth_to_ascii)
+                    .filter(|c| !c.is_whitespace() && !is_quote(*c)),
+            ),
+            CellValue::Number(f) => {
+                if let Some(digits) = whole_number_text(*f) {
+                    out.push_str(&digits);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `norm` of the concatenated parts, without building the concatenation.
+pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.extend(
+            part.chars()
+                .map(fullwidth_to_ascii)
+                .filter(|c| !c.is_whitespace() && !is_quote(*c)),
+        );
+    }
+    out
+}
+
 fn is_quote(c: char) -> bool {
     matches!(
         c,
@@ -124,6 +160,25 @@ pub(crate) fn is_note(normalised: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn norm_row_is_norm_of_the_joined_cell_texts() {
+        let cells = vec![
+            CellValue::Text(" 表３ ".into()),
+            CellValue::Empty,
+            CellValue::Number(2024.0),
+            CellValue::Number(1.5),
+            CellValue::Text("“部门” 支出（单位：元）".into()),
+            CellValue::Bool(true),
+        ];
+        let joined: String = cells.iter().filter_map(cell_text).collect();
+        assert_eq!(norm_row(&cells), norm(&joined));
+        assert_eq!(norm_row(&cells), "表32024部门支出(单位:元)");
+        assert_eq!(
+            norm_joined(["（一）", " 合　计 ", "“a”"]),
+            norm("（一） 合　计 “a”")
+        );
+    }
 
     #[test]
     fn labels_compare_without_width_space_or_quotes() {

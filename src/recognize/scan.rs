@@ -8,7 +8,7 @@
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
-use super::norm::{cell_text, is_note, norm};
+use super::norm::{cell_text, is_note, norm, norm_row};
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
@@ -187,8 +187,7 @@ impl Scanner {
         if cells.iter().all(|c| c.is_blank()) {
             return Ok(r + 1);
         }
-        let texts: Vec<String> = cells.iter().filter_map(cell_text).collect();
-        let joined = norm(&texts.concat());
+        let joined = norm_row(cells);
         if self.title_row(grid, r, &joined) {
             return Ok(r + 1);
         }
