@@ -359,7 +359,7 @@ fn is_side_amount(leaf: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recognize::test_grid::{grid_of, merge_all};
+    use crate::recognize::test_grid::{UNIT_T1_HEADER, grid_of, merge_all};
 
     fn grid(rows: &[&[&str]]) -> Grid {
         grid_of("t.xlsx", "Sheet1", rows)
@@ -581,20 +581,7 @@ mod tests {
         };
         assert_eq!(a, amounts(&[(0, 3), (2, 4), (3, 5), (4, 6)]));
         // The official unit layout: 基本支出 over 小计 | 人员经费 | 公用经费 (8 columns).
-        let g = grid(&[
-            &["本年收入", "", "本年支出"],
-            &[
-                "项目",
-                "预算数",
-                "项目",
-                "合计",
-                "基本支出",
-                "",
-                "",
-                "项目支出",
-            ],
-            &["", "", "", "", "小计", "人员经费", "公用经费"],
-        ]);
+        let g = grid(&UNIT_T1_HEADER);
         let Verdict::Table(TableId::T1, Layout::Sides { amounts: a, .. }) =
             judge(&read_block(&g, 0), None, None)
         else {

@@ -346,7 +346,7 @@ impl TableReader for SidesReader {
 mod tests {
     use super::*;
     use crate::model::Level;
-    use crate::recognize::test_grid::{grid_of, merge_all};
+    use crate::recognize::test_grid::{UNIT_T1_HEADER, append, grid_of, merge_all};
     use std::str::FromStr;
 
     /// The 表1 the recogniser states for a one-sheet submission.
@@ -365,7 +365,7 @@ mod tests {
     /// A hand-built unit-level 表1 in the official 8-column layout, merged header included:
     /// 201 states its split, 208 leaves 人员经费/公用经费 blank, 支出总计 states all.
     fn unit_table1() -> Grid {
-        let rows: &[&[&str]] = &[
+        let title: &[&[&str]] = &[
             &["2024年预算单位财务收支预算总表"],
             &[
                 "编制单位：上海市某某服务中心",
@@ -377,18 +377,8 @@ mod tests {
                 "",
                 "单位：元",
             ],
-            &["本年收入", "", "本年支出"],
-            &[
-                "项目",
-                "预算数",
-                "项目",
-                "合计",
-                "基本支出",
-                "",
-                "",
-                "项目支出",
-            ],
-            &["", "", "", "", "小计", "人员经费", "公用经费"],
+        ];
+        let body: &[&[&str]] = &[
             &[
                 "一、财政拨款收入",
                 "1,500",
@@ -420,7 +410,9 @@ mod tests {
                 "200",
             ],
         ];
-        let mut g = grid_of("unit.xlsx", "表1", rows);
+        let mut g = grid_of("unit.xlsx", "表1", title);
+        append(&mut g, &UNIT_T1_HEADER);
+        append(&mut g, body);
         merge_all(
             &mut g,
             &[

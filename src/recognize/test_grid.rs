@@ -4,6 +4,23 @@
 
 use crate::grid::{CellValue, Grid, Merge};
 
+/// The three header rows of the official unit-level 表1 (基本支出 over 小计 | 人员经费 |
+/// 公用经费; 8 columns), as a unit prints them.
+pub(super) const UNIT_T1_HEADER: [&[&str]; 3] = [
+    &["本年收入", "", "本年支出"],
+    &[
+        "项目",
+        "预算数",
+        "项目",
+        "合计",
+        "基本支出",
+        "",
+        "",
+        "项目支出",
+    ],
+    &["", "", "", "", "小计", "人员经费", "公用经费"],
+];
+
 /// A cell from a short spelling: "" empty, "=12.5" number, "!#REF!" error value,
 /// "~=SUM(E5:E9)" formula without cached value, anything else text.
 pub(super) fn value(s: &str) -> CellValue {
