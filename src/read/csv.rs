@@ -37,16 +37,24 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, ReadError
 }
 
 /// Non-UTF-8 text: Chinese legacy encodings only. GBK is decoded with the GB18030 decoder (a
-/// superset, and what Excel and WPS on Windows actually write).
+/// superset, and what Excel and WPS on Windows actually write). Big5 is considered only for
+/// text that is valid Big5, and only then is the (costly) encoding detector run: GBK budget
+/// text rarely is (人, GBK C8CB, has no Big5 mapping; nor do GBK's trail bytes 0x80-0xA0).
 fn decode_legacy(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    match BIG5.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(big5) if detects_big5(bytes) => Some(big5),
+        _ => GB18030.decode_without_bom_handling_and_without_replacement(bytes),
+    }
+}
+
+/// Whether the detector is sure the bytes are Big5 rather than GB18030/GBK.
+fn detects_big5(bytes: &[u8]) -> bool {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = bytes.get(..DETECT_BYTES).unwrap_or(bytes);
     detector.feed(sample, sample.len() == bytes.len());
-    let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
-    // Big5 when the detector is sure of it; otherwise GB18030, also for other guesses: short
-    // Chinese text is sometimes misdetected, and a strict decode rejects what is not GB18030.
-    let encoding = if guess == BIG5 { BIG5 } else { GB18030 };
-    encoding.decode_without_bom_handling_and_without_replacement(bytes)
+    // Big5 only when the detector is sure of it; GB18030 also for other guesses: short Chinese
+    // text is sometimes misdetected, and a strict decode rejects what is not GB18030.
+    detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny) == BIG5
 }
 
 /// Text with NULs or many control characters is binary that happened to decode.
@@ -216,6 +224,25 @@ mod tests {
         assert!(decode("a.csv", b"\x00\x01\x02abc").is_err());
         assert!(decode("a.csv", b"\xff\xfe\x00\xd8").is_err());
         assert_eq!(decode("a.csv", b"\xef\xbb\xbfa,b").unwrap(), "a,b");
+    }
+
+    #[test]
+    fn big5_is_considered_only_when_valid() {
+        // Not valid Big5 (人 is C8CB, unmapped in Big5): GB18030, without the detector.
+        let (gbk, _, _) = encoding_rs::GBK.encode("人员经费,100\n");
+        assert!(
+            BIG5.decode_without_bom_handling_and_without_replacement(&gbk)
+                .is_none()
+        );
+        assert_eq!(decode("a.csv", &gbk).unwrap(), "人员经费,100\n");
+        // Valid Big5 goes to the detector, which (told the text is from China) keeps GB18030
+        // unless it is sure of Big5.
+        let (big5, _, _) = BIG5.encode("項目,金額\n一般公共服務支出,100\n");
+        let detected = if detects_big5(&big5) { BIG5 } else { GB18030 };
+        let expected = detected
+            .decode_without_bom_handling_and_without_replacement(&big5)
+            .unwrap();
+        assert_eq!(decode("a.csv", &big5).unwrap(), expected);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! Not for validating content: only sizes that would exhaust memory.
 
 use super::ReadError;
+use super::merges::Archive;
 use super::sheet::MAX_CELLS;
 use std::io::{Cursor, Read};
 
@@ -145,20 +146,20 @@ impl Area {
 /// Refuses an xlsx whose shared string table claims more entries than its size can hold
 /// (each `<si>` takes at least ten bytes). Every part named like a shared string table is
 /// checked, since calamine finds it relative to the workbook and ignoring case.
-pub fn xlsx_shared_strings(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    for index in 0..archive.len() {
+pub fn xlsx_shared_strings(file: &str, archive: &Archive<'_>) -> Result<(), ReadError> {
+    // A cheap clone: the archive's directory is shared.
+    let mut archive = archive.clone();
+    let tables: Vec<usize> = (0..archive.len())
+        .filter(|&index| {
+            archive.name_for_index(index).is_some_and(|name| {
+                name.is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+            })
+        })
+        .collect();
+    for index in tables {
         let Ok(entry) = archive.by_index(index) else {
             continue;
         };
-        let is_sst = entry
-            .name()
-            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
-        if !is_sst {
-            continue;
-        }
         let room = entry.size() / 10 + 16;
         match declared_unique_count(entry) {
             Some(n) if n > room => {
@@ -173,9 +174,10 @@ pub fn xlsx_shared_strings(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     Ok(())
 }
 
-/// The `uniqueCount` of the first `<sst>` element, read as far as that element only.
+/// The `uniqueCount` of the first `<sst>` element, read as far as that element only (through a
+/// small buffer, so only the part's first few hundred bytes are inflated).
 fn declared_unique_count(part: impl Read) -> Option<u64> {
-    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::with_capacity(512, part));
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf).ok()? {

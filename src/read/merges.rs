@@ -1,37 +1,42 @@
 //! Merged ranges without a second XML parse of each sheet: calamine's xlsx merge reader
 //! tokenises the whole worksheet again, while the `<mergeCells>` list sits after `</sheetData>`.
-//! Here each sheet part is inflated and only its tail is scanned. ODS merges (which calamine
-//! does not report) come from `table:number-columns-spanned`/`number-rows-spanned` in
+//! Here each sheet part is inflated (straight from the archive's bytes, with one reused
+//! decompressor and buffer per workbook) and only its tail is scanned. ODS merges (which
+//! calamine does not report) come from `table:number-columns-spanned`/`number-rows-spanned` in
 //! content.xml.
 //!
 //! Every function returns `None` when anything is unexpected; the caller then falls back to
 //! calamine (xlsx) or reports no merges (ods). Not for cell values.
 
 use crate::grid::Merge;
+use flate2::{Decompress, FlushDecompress, Status};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use zip::CompressionMethod;
 
-type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+/// A workbook's zip archive over its bytes in memory.
+pub type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The most bytes one part may inflate to here (larger parts fall back to calamine).
+const MAX_PART_BYTES: u64 = 64 << 20;
 
 /// The worksheet parts of an xlsx workbook by sheet name ("表2" -> "xl/worksheets/sheet1.xml").
 pub struct XlsxParts<'a> {
-    archive: Archive<'a>,
+    parts: Parts<'a>,
     paths: HashMap<String, String>,
 }
 
 impl<'a> XlsxParts<'a> {
     /// Maps sheet names to parts from xl/workbook.xml and its relationships.
-    pub fn new(bytes: &'a [u8]) -> Option<XlsxParts<'a>> {
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-        let rels = targets(&inflate(&mut archive, "xl/_rels/workbook.xml.rels")?)?;
+    pub fn new(archive: Archive<'a>, bytes: &'a [u8]) -> Option<XlsxParts<'a>> {
+        let mut parts = Parts::new(archive, bytes);
+        let rels = targets(parts.get("xl/_rels/workbook.xml.rels")?)?;
         let mut paths = HashMap::new();
-        let workbook = inflate(&mut archive, "xl/workbook.xml")?;
-        let mut reader = quick_xml::Reader::from_reader(workbook.as_slice());
-        let mut buf = Vec::new();
+        let mut reader = quick_xml::Reader::from_reader(parts.get("xl/workbook.xml")?);
         loop {
-            match reader.read_event_into(&mut buf).ok()? {
+            match reader.read_event().ok()? {
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
                     let name = attr(&e, "name")?;
                     let target = rels.get(&attr(&e, "id")?)?;
@@ -44,16 +49,14 @@ impl<'a> XlsxParts<'a> {
                 Event::Eof => break,
                 _ => {}
             }
-            buf.clear();
         }
-        Some(XlsxParts { archive, paths })
+        Some(XlsxParts { parts, paths })
     }
 
     /// The merged ranges of the named sheet.
     pub fn merges(&mut self, sheet: &str) -> Option<Vec<Merge>> {
         let path = self.paths.get(sheet)?;
-        let xml = inflate(&mut self.archive, path)?;
-        let xml = std::str::from_utf8(&xml).ok()?;
+        let xml = std::str::from_utf8(self.parts.get(path)?).ok()?;
         let tail = xml.rfind("sheetData>").map_or(xml, |end| &xml[end..]);
         let mut merges = Vec::new();
         for (at, _) in tail.match_indices("mergeCell") {
@@ -69,7 +72,57 @@ impl<'a> XlsxParts<'a> {
     }
 }
 
-/// A part's bytes, inflated (sizes were checked against the zip-bomb limit when sniffing).
+/// Reads parts of an archive held in memory: stored parts are borrowed from its bytes,
+/// deflated ones inflated into one reused buffer by one reused decompressor.
+struct Parts<'a> {
+    archive: Archive<'a>,
+    bytes: &'a [u8],
+    inflater: Decompress,
+    buffer: Vec<u8>,
+}
+
+impl<'a> Parts<'a> {
+    fn new(archive: Archive<'a>, bytes: &'a [u8]) -> Parts<'a> {
+        Parts {
+            archive,
+            bytes,
+            inflater: Decompress::new(false),
+            buffer: Vec::new(),
+        }
+    }
+
+    /// A part's bytes (until the next call).
+    fn get(&mut self, name: &str) -> Option<&[u8]> {
+        let index = self.archive.index_for_name(name)?;
+        let entry = self.archive.by_index_raw(index).ok()?;
+        if entry.encrypted() || entry.size() > MAX_PART_BYTES {
+            return None;
+        }
+        let (method, size) = (entry.compression(), entry.size());
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let len = usize::try_from(entry.compressed_size()).ok()?;
+        drop(entry);
+        let raw = self.bytes.get(start..start.checked_add(len)?)?;
+        match method {
+            CompressionMethod::Stored => Some(raw),
+            CompressionMethod::Deflated => {
+                self.buffer.clear();
+                // The declared size bounds the output, as the zip reader does.
+                self.buffer.reserve_exact(usize::try_from(size).ok()?);
+                self.inflater.reset(false);
+                let status = self
+                    .inflater
+                    .decompress_vec(raw, &mut self.buffer, FlushDecompress::Finish)
+                    .ok()?;
+                (status == Status::StreamEnd).then_some(self.buffer.as_slice())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A part's bytes, inflated by the zip reader (sizes were checked against the zip-bomb limit
+/// when sniffing).
 fn inflate(archive: &mut Archive<'_>, name: &str) -> Option<Vec<u8>> {
     let mut entry = archive.by_name(name).ok()?;
     let capacity = usize::try_from(entry.size()).ok()?.min(64 << 20);
@@ -81,17 +134,15 @@ fn inflate(archive: &mut Archive<'_>, name: &str) -> Option<Vec<u8>> {
 /// Relationship Id -> Target from a .rels part.
 fn targets(rels: &[u8]) -> Option<HashMap<String, String>> {
     let mut reader = quick_xml::Reader::from_reader(rels);
-    let mut buf = Vec::new();
     let mut map = HashMap::new();
     loop {
-        match reader.read_event_into(&mut buf).ok()? {
+        match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                 map.insert(attr(&e, "Id")?, attr(&e, "Target")?);
             }
             Event::Eof => return Some(map),
             _ => {}
         }
-        buf.clear();
     }
 }
 
@@ -267,6 +318,48 @@ fn number(e: &BytesStart<'_>, local: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    /// A minimal workbook's parts, each written with `method`.
+    fn workbook(method: CompressionMethod) -> Vec<u8> {
+        let parts = [
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<workbook><sheets><sheet name="表&amp;2" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"<worksheet><sheetData><row r="1"><c r="A1"/></row></sheetData><mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="B2"/></mergeCells></worksheet>"#,
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            let options = SimpleFileOptions::default().compression_method(method);
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn merges_from_stored_and_deflated_parts() {
+        for method in [CompressionMethod::Stored, CompressionMethod::Deflated] {
+            let bytes = workbook(method);
+            let archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+            let mut parts = XlsxParts::new(archive, &bytes).unwrap();
+            let merges = parts.merges("表&2").unwrap();
+            assert_eq!(
+                merges,
+                [parse_ref("A1:C1").unwrap(), parse_ref("B2").unwrap()]
+            );
+            assert_eq!(parts.merges("表2"), None);
+        }
+    }
 
     #[test]
     fn refs() {

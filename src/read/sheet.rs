@@ -44,6 +44,13 @@ fn put(
         });
     }
     budget.0 -= added;
+    if row >= grid.rows.len() {
+        // Rows of a table are about as wide as the one before: one allocation per row instead
+        // of a regrowth every few cells (the previous row's cells were already charged).
+        let width = grid.rows.last().map_or(0, Vec::len).max(col + 1);
+        grid.rows.resize_with(row, Vec::new);
+        grid.rows.push(Vec::with_capacity(width));
+    }
     grid.set(row, col, value);
     Ok(())
 }
@@ -51,12 +58,15 @@ fn put(
 /// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas; merges
 /// from a scan of the sheet's tail (calamine's merge reader is the fallback).
 pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
-    guard::xlsx_shared_strings(file, bytes)?;
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok();
+    if let Some(archive) = &archive {
+        guard::xlsx_shared_strings(file, archive)?;
+    }
     let mut book: Xlsx<Bytes> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
-    let mut parts = XlsxParts::new(bytes);
+    let mut parts = archive.and_then(|archive| XlsxParts::new(archive, bytes));
     let mut grids = Vec::with_capacity(sheets.len());
     for sheet in worksheets(&sheets) {
         let mut grid = blank_grid(file, sheet);
