@@ -10,6 +10,7 @@
 
 use crate::grid::Merge;
 use flate2::{Decompress, FlushDecompress, Status};
+use memchr::memmem;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -56,16 +57,16 @@ impl<'a> XlsxParts<'a> {
     /// The merged ranges of the named sheet.
     pub fn merges(&mut self, sheet: &str) -> Option<Vec<Merge>> {
         let path = self.paths.get(sheet)?;
-        let xml = std::str::from_utf8(self.parts.get(path)?).ok()?;
-        let tail = xml.rfind("sheetData>").map_or(xml, |end| &xml[end..]);
+        let xml = std::str::from_utf8(self.parts.get(path)?).ok()?.as_bytes();
+        let tail = memmem::rfind(xml, b"sheetData>").map_or(xml, |end| &xml[end..]);
         let mut merges = Vec::new();
-        for (at, _) in tail.match_indices("mergeCell") {
-            let rest = &tail[at + "mergeCell".len()..];
+        for at in memmem::find_iter(tail, b"mergeCell") {
+            let rest = &tail[at + b"mergeCell".len()..];
             // `<mergeCell ref=..>` or `<x:mergeCell ..>`, not `<mergeCells`.
-            if !rest.starts_with(|c: char| c.is_ascii_whitespace()) {
+            if !rest.first().is_some_and(u8::is_ascii_whitespace) {
                 continue;
             }
-            let tag = &rest[..rest.find('>')?];
+            let tag = std::str::from_utf8(&rest[..memchr::memchr(b'>', rest)?]).ok()?;
             merges.push(parse_ref(ref_value(tag)?)?);
         }
         Some(merges)
