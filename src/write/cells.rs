@@ -98,6 +98,13 @@ fn inside(bounds: Bounds, row: u32, col: u16) -> bool {
 }
 
 impl<'a> Cells<'a> {
+    /// Room for about `writes` recorded writes.
+    pub fn with_capacity(writes: usize) -> Cells<'a> {
+        Cells {
+            ops: Vec::with_capacity(writes),
+        }
+    }
+
     /// Records text with a format (empty text: a formatted blank).
     pub fn text(&mut self, row: u32, col: u16, text: impl Into<Cow<'a, str>>, format: &'a Format) {
         let value = Value::Text(text.into());
