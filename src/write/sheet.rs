@@ -75,7 +75,8 @@ pub fn render(
     let wan = ctx.unit == MoneyUnit::WanYuan;
     let amounts = printed_amounts(layout, body, ctx.unit);
     let cents = usize::from(wan || has_cents(&amounts));
-    let widths = column_widths(layout, body, &amounts, cents == 1);
+    let needs = text_needs(layout, body);
+    let widths = column_widths(layout, &needs, &amounts, cents == 1);
     ws.set_name(&layout.sheet)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
@@ -118,11 +119,13 @@ pub fn render(
         .take_while(|c| matches!(c.binding, Binding::Text { .. }))
         .count() as u16;
     let mut r = body_first;
-    for (row, printed) in body.rows.iter().zip(&amounts) {
+    let n = layout.columns.len();
+    for (i, (row, printed)) in body.rows.iter().zip(&amounts).enumerate() {
+        let needs = needs.get(i * n..(i + 1) * n).unwrap_or_default();
         write_row(
             &mut cells, r, row, printed, layout, styles, cents, label_span, settings,
         );
-        let lines = row_lines(layout, row, &widths);
+        let lines = row_lines(layout, row, needs, &widths);
         if lines > 1 {
             ws.set_row_height(r, LINE * f64::from(lines) + 4.0)?;
         }
@@ -331,15 +334,30 @@ fn cell_units(row: &Row<'_>, slot: usize, kind: TextKind) -> f64 {
     text_units(text) + indent
 }
 
+/// The width each body text cell needs, with its indent, row by row and column by column
+/// (`rows × columns`): measured once for the column widths and the row heights. 0 for amount
+/// columns and for 合计 rows, whose labels neither widen their columns nor wrap.
+fn text_needs(layout: &Layout, body: &Body<'_>) -> Vec<f64> {
+    let mut needs = Vec::with_capacity(body.rows.len() * layout.columns.len());
+    for row in &body.rows {
+        for column in &layout.columns {
+            needs.push(match column.binding {
+                Binding::Text { slot, kind } if row.kind != RowKind::Total => {
+                    cell_units(row, slot, kind)
+                }
+                _ => 0.0,
+            });
+        }
+    }
+    needs
+}
+
 /// Column widths from the content: header text of single-column header cells, body text with
-/// its indent, and the widest printed amount; clamped to the template's bounds.
-fn column_widths(
-    layout: &Layout,
-    body: &Body<'_>,
-    amounts: &[PrintedRow],
-    cents: bool,
-) -> Vec<f64> {
+/// its indent (`needs`, see [`text_needs`]), and the widest printed amount; clamped to the
+/// template's bounds.
+fn column_widths(layout: &Layout, needs: &[f64], amounts: &[PrintedRow], cents: bool) -> Vec<f64> {
     let decimals = if cents { 2 } else { 0 };
+    let ncols = layout.columns.len().max(1);
     layout
         .columns
         .iter()
@@ -352,11 +370,11 @@ fn column_widths(
                 .map(|h| text_units(&h.text))
                 .fold(0.0, f64::max);
             let content = match column.binding {
-                Binding::Text { slot, kind } => body
-                    .rows
+                Binding::Text { .. } => needs
                     .iter()
-                    .filter(|r| !matches!(r.kind, RowKind::Total))
-                    .map(|r| cell_units(r, slot, kind))
+                    .skip(c)
+                    .step_by(ncols)
+                    .copied()
                     .fold(0.0, f64::max),
                 Binding::Amount { slot } => {
                     let widest = amounts
@@ -396,18 +414,19 @@ fn header_heights(layout: &Layout, widths: &[f64]) -> Vec<f64> {
     heights
 }
 
-/// How many lines the tallest wrapped text cell of a row takes.
-fn row_lines(layout: &Layout, row: &Row<'_>, widths: &[f64]) -> u32 {
+/// How many lines the tallest wrapped text cell of a row takes (`needs`: the row's text
+/// widths, see [`text_needs`]).
+fn row_lines(layout: &Layout, row: &Row<'_>, needs: &[f64], widths: &[f64]) -> u32 {
     if row.kind == RowKind::Total {
         return 1;
     }
     layout
         .columns
         .iter()
+        .zip(needs)
         .zip(widths)
-        .filter_map(|(column, width)| match column.binding {
-            Binding::Text { slot, kind } if kind != TextKind::Code => {
-                let need = cell_units(row, slot, kind);
+        .filter_map(|((column, need), width)| match column.binding {
+            Binding::Text { kind, .. } if kind != TextKind::Code => {
                 Some((need / (width - 1.0).max(1.0)).ceil().max(1.0) as u32)
             }
             _ => None,
@@ -453,14 +472,13 @@ mod tests {
     #[test]
     fn widths_count_cjk_double_and_the_indent() {
         let t3 = &super::super::layout::layouts().unwrap()[2];
+        let widths_of = |body: &Body<'_>, cents| {
+            let amounts = printed_amounts(t3, body, MoneyUnit::Yuan);
+            column_widths(t3, &text_needs(t3, body), &amounts, cents)
+        };
         // 14 CJK characters = 28 columns, + 2 indent levels × 2, + padding 2 = 34.
         let body = t3_body("机关事业单位基本养老保险缴费", Decimal::from(1_596_926));
-        let widths = column_widths(
-            t3,
-            &body,
-            &printed_amounts(t3, &body, MoneyUnit::Yuan),
-            false,
-        );
+        let widths = widths_of(&body, false);
         assert_eq!(widths[3], 34.0);
         // Codes stay at their minimum; "1,596,926" (9) × 1.1 + 2 is below the minimum 12.
         assert_eq!(widths[0], 5.0);
@@ -470,23 +488,14 @@ mod tests {
             "对从事公共服务的专业技术人员及其他工作人员的住房和生活补贴支出（试点）",
             Decimal::ONE,
         );
-        let widths = column_widths(
-            t3,
-            &long,
-            &printed_amounts(t3, &long, MoneyUnit::Yuan),
-            false,
-        );
+        let widths = widths_of(&long, false);
         assert_eq!(widths[3], 44.0);
-        assert_eq!(row_lines(t3, &long.rows[0], &widths), 2);
+        let needs = text_needs(t3, &long);
+        assert_eq!(row_lines(t3, &long.rows[0], &needs, &widths), 2);
         // An amount wider than the template's maximum widens its column instead of "###":
         // "-999,999,999,999.99" is 19 columns, × 1.1 + 2.
         let huge = t3_body("行政运行", Decimal::new(-99_999_999_999_999, 2));
-        let widths = column_widths(
-            t3,
-            &huge,
-            &printed_amounts(t3, &huge, MoneyUnit::Yuan),
-            true,
-        );
+        let widths = widths_of(&huge, true);
         assert!((widths[4] - 22.9).abs() < 1e-9, "{}", widths[4]);
     }
 
