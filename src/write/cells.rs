@@ -270,7 +270,9 @@ impl<'a> Cells<'a> {
     }
 
     /// True when some cell is written more than once (merges count every cell they cover).
-    /// One flag per cell of the written extent, so no sorting and no hashing.
+    /// One flag per cell of the written extent, so no sorting and no hashing; a sheet's
+    /// extent is its rows times its layout's columns, all of them written, so the flags take
+    /// no more room than the writes.
     fn overlaps(&self) -> bool {
         let (mut rows, mut cols) = (0usize, 0usize);
         for op in &self.ops {
