@@ -13,7 +13,7 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// A cell's value.
 #[derive(Debug, Clone)]
@@ -43,6 +43,21 @@ enum Op<'a> {
         text: Cow<'a, str>,
         format: &'a Format,
     },
+}
+
+impl Op<'_> {
+    /// The first and last cell the op writes.
+    fn corners(&self) -> ((u32, u16), (u32, u16)) {
+        match self {
+            Op::Cell { row, col, .. } => ((*row, *col), (*row, *col)),
+            Op::Merge { rows, cols, .. } => ((rows.0, cols.0), (rows.1, cols.1)),
+        }
+    }
+
+    /// The last cell the op writes.
+    fn last_cell(&self) -> (u32, u16) {
+        self.corners().1
+    }
 }
 
 /// The writes of one sheet, in the order they were made.
@@ -83,6 +98,13 @@ fn inside(bounds: Bounds, row: u32, col: u16) -> bool {
 }
 
 impl<'a> Cells<'a> {
+    /// Room for about `writes` recorded writes.
+    pub fn with_capacity(writes: usize) -> Cells<'a> {
+        Cells {
+            ops: Vec::with_capacity(writes),
+        }
+    }
+
     /// Records text with a format (empty text: a formatted blank).
     pub fn text(&mut self, row: u32, col: u16, text: impl Into<Cow<'a, str>>, format: &'a Format) {
         let value = Value::Text(text.into());
@@ -248,22 +270,30 @@ impl<'a> Cells<'a> {
     }
 
     /// True when some cell is written more than once (merges count every cell they cover).
+    /// One flag per cell of the written extent, so no sorting and no hashing; a sheet's
+    /// extent is its rows times its layout's columns, all of them written, so the flags take
+    /// no more room than the writes.
     fn overlaps(&self) -> bool {
-        let mut cells: Vec<(u32, u16)> = Vec::with_capacity(self.ops.len() + 64);
+        let (mut rows, mut cols) = (0usize, 0usize);
         for op in &self.ops {
-            match op {
-                Op::Cell { row, col, .. } => cells.push((*row, *col)),
-                Op::Merge { rows, cols, .. } => {
-                    for r in rows.0..=rows.1 {
-                        for c in cols.0..=cols.1 {
-                            cells.push((r, c));
-                        }
+            let (row, col) = op.last_cell();
+            rows = rows.max(row as usize + 1);
+            cols = cols.max(usize::from(col) + 1);
+        }
+        let mut seen = vec![false; rows.saturating_mul(cols)];
+        for op in &self.ops {
+            let ((r0, c0), (r1, c1)) = op.corners();
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    match seen.get_mut(r as usize * cols + usize::from(c)) {
+                        Some(written) if *written => return true,
+                        Some(written) => *written = true,
+                        None => {}
                     }
                 }
             }
         }
-        cells.sort_unstable();
-        cells.windows(2).any(|w| w[0] == w[1])
+        false
     }
 
     /// Writes every recorded op as it was recorded, each with its format.
@@ -297,8 +327,9 @@ impl<'a> Cells<'a> {
 /// Joins each column run into an earlier rectangle of the same format and rows that ends in
 /// the column to its left.
 fn join_columns(items: &mut [Apply<'_>]) {
-    // (first row, last row, next column, format address) → index of the rectangle.
-    let mut ends: HashMap<(u32, u32, u16, usize), usize> = HashMap::new();
+    // (next column, first row, last row, format address) → index of the rectangle. Ordered
+    // rather than hashed: the map stays small and the keys are cheap to compare.
+    let mut ends: BTreeMap<(u16, u32, u32, usize), usize> = BTreeMap::new();
     for i in 0..items.len() {
         let run = match items.get(i) {
             Some(Apply::Rect(run)) => *run,
@@ -306,7 +337,7 @@ fn join_columns(items: &mut [Apply<'_>]) {
         };
         let address = std::ptr::from_ref(run.format) as usize;
         let mut owner = i;
-        if let Some(j) = ends.remove(&(run.rows.0, run.rows.1, run.cols.0, address))
+        if let Some(j) = ends.remove(&(run.cols.0, run.rows.0, run.rows.1, address))
             && let Some(Apply::Rect(rect)) = items.get_mut(j)
         {
             rect.cols.1 = run.cols.1;
@@ -316,7 +347,7 @@ fn join_columns(items: &mut [Apply<'_>]) {
             }
         }
         if let Some(next) = run.cols.1.checked_add(1) {
-            ends.insert((run.rows.0, run.rows.1, next, address), owner);
+            ends.insert((next, run.rows.0, run.rows.1, address), owner);
         }
     }
 }

@@ -201,19 +201,51 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Fills `{year}` ("2024年" or nothing), `{level}` (部门/预算单位), `{level_short}`
     /// (部门/单位), `{compiler}` (编制部门/编制单位), `{entity}` and `{unit}` (元/万元).
+    ///
+    /// One pass over the pattern (templates are checked to use only these placeholders). The
+    /// result is what replacing each placeholder in turn gives: as `{unit}` was replaced
+    /// after `{entity}`, a `{unit}` inside the entity name is filled too.
     pub fn fill(&self, pattern: &str) -> String {
-        let year = self.year.map(|y| format!("{y}年")).unwrap_or_default();
-        let short = match self.level {
-            Level::Department => "部门",
-            Level::Unit => "单位",
-        };
-        pattern
-            .replace("{year}", &year)
-            .replace("{level_short}", short)
-            .replace("{level}", self.level.title_word())
-            .replace("{compiler}", self.level.compiler_label())
-            .replace("{entity}", self.entity)
-            .replace("{unit}", self.unit.label())
+        let mut out = String::with_capacity(pattern.len() + self.entity.len());
+        let mut rest = pattern;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let name = after.find('}').map_or("", |end| &after[..end]);
+            if self.value(name, &mut out) {
+                rest = &after[name.len() + 1..];
+            } else {
+                out.push('{');
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Appends the value of placeholder `name` to `out`; false for an unknown name.
+    fn value(&self, name: &str, out: &mut String) -> bool {
+        match name {
+            "year" => {
+                if let Some(y) = self.year {
+                    out.push_str(&y.to_string());
+                    out.push('年');
+                }
+            }
+            "level_short" => out.push_str(match self.level {
+                Level::Department => "部门",
+                Level::Unit => "单位",
+            }),
+            "level" => out.push_str(self.level.title_word()),
+            "compiler" => out.push_str(self.level.compiler_label()),
+            "entity" if self.entity.contains("{unit}") => {
+                out.push_str(&self.entity.replace("{unit}", self.unit.label()));
+            }
+            "entity" => out.push_str(self.entity),
+            "unit" => out.push_str(self.unit.label()),
+            _ => return false,
+        }
+        true
     }
 }
 
@@ -703,5 +735,52 @@ mod tests {
                 .unwrap_err()
                 .contains("{levle}")
         );
+    }
+
+    #[test]
+    fn fill_gives_what_replacing_each_placeholder_in_turn_gives() {
+        let replaced = |ctx: &Context<'_>, pattern: &str| {
+            let year = ctx.year.map(|y| format!("{y}年")).unwrap_or_default();
+            let short = match ctx.level {
+                Level::Department => "部门",
+                Level::Unit => "单位",
+            };
+            pattern
+                .replace("{year}", &year)
+                .replace("{level_short}", short)
+                .replace("{level}", ctx.level.title_word())
+                .replace("{compiler}", ctx.level.compiler_label())
+                .replace("{entity}", ctx.entity)
+                .replace("{unit}", ctx.unit.label())
+        };
+        let patterns = [
+            "{year}{level}收入预算总表",
+            "{compiler}：{entity}",
+            "单位：{unit}",
+            "注：本{level_short}{year}无一般公共预算基本支出，故本表为空表。",
+            "{{year}} {unknown} {unit {entity}{entity}",
+            "no placeholder",
+            "",
+        ];
+        for entity in ["上海市某局", "{year}{unit}{entity}", "{"] {
+            for (year, level, unit) in [
+                (Some(2025), Level::Department, MoneyUnit::Yuan),
+                (None, Level::Unit, MoneyUnit::WanYuan),
+            ] {
+                let ctx = Context {
+                    year,
+                    level,
+                    entity,
+                    unit,
+                };
+                for pattern in patterns {
+                    assert_eq!(
+                        ctx.fill(pattern),
+                        replaced(&ctx, pattern),
+                        "{pattern} {entity}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ pub fn workbook(
     options: &WriteOptions,
 ) -> Result<Vec<u8>, WriteError> {
     let layouts = layout::layouts_for(budget.meta.level).map_err(WriteError::Template)?;
-    let styles = style::Styles::new();
+    let styles = style::Styles::shared();
     let derived = rows::Derived::of(budget);
     let meta = &budget.meta;
     let context = |unit| Context {
@@ -72,8 +72,8 @@ pub fn workbook(
     book.set_properties(&properties(budget));
     if options.cover {
         let ctx = context(options.unit);
-        cover::cover(book.add_worksheet(), &ctx, &styles).map_err(at("封面"))?;
-        cover::contents(book.add_worksheet(), &ctx, &layouts, &styles).map_err(at("目录"))?;
+        cover::cover(book.add_worksheet(), &ctx, styles).map_err(at("封面"))?;
+        cover::contents(book.add_worksheet(), &ctx, &layouts, styles).map_err(at("目录"))?;
     }
     for layout in layouts {
         if layout.source == Source::Findings && findings.is_empty() {
@@ -88,7 +88,7 @@ pub fn workbook(
             book.add_worksheet(),
             layout,
             &body,
-            &styles,
+            styles,
             &context(unit),
             settings,
         )

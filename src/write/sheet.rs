@@ -7,7 +7,7 @@
 //! is specific to one table. Not for deciding what the rows are.
 
 use super::cells::Cells;
-use super::layout::{Binding, Context, Layout, Orientation, TextKind};
+use super::layout::{AMOUNT_SLOTS, Binding, Context, Layout, Orientation, TextKind};
 use super::rows::{Body, Row, RowKind};
 use super::style::Styles;
 use crate::model::{CodeLevel, MoneyUnit};
@@ -67,12 +67,16 @@ pub fn render(
 ) -> Result<Placement, XlsxError> {
     // Every cell goes through `cells` (one format lookup per run, see `cells`), written at
     // the end; everything else goes to the sheet directly.
-    let mut cells = Cells::default();
+    // Title, entity and unit label, the header, one write per body cell, the note.
+    let writes = 4 + layout.header.len() + body.rows.len() * layout.columns.len();
+    let mut cells = Cells::with_capacity(writes);
     let ncols = layout.columns.len() as u16;
     let last_col = ncols.saturating_sub(1);
     let wan = ctx.unit == MoneyUnit::WanYuan;
-    let cents = usize::from(wan || has_cents(layout, body, ctx.unit));
-    let widths = column_widths(layout, body, ctx.unit, cents == 1);
+    let amounts = printed_amounts(layout, body, ctx.unit);
+    let cents = usize::from(wan || has_cents(&amounts));
+    let needs = text_needs(layout, body);
+    let widths = column_widths(layout, &needs, &amounts, cents == 1);
     ws.set_name(&layout.sheet)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
@@ -115,11 +119,13 @@ pub fn render(
         .take_while(|c| matches!(c.binding, Binding::Text { .. }))
         .count() as u16;
     let mut r = body_first;
-    for row in &body.rows {
+    let n = layout.columns.len();
+    for (i, (row, printed)) in body.rows.iter().zip(&amounts).enumerate() {
+        let needs = needs.get(i * n..(i + 1) * n).unwrap_or_default();
         write_row(
-            &mut cells, r, row, layout, styles, ctx.unit, cents, label_span, settings,
+            &mut cells, r, row, printed, layout, styles, cents, label_span, settings,
         );
-        let lines = row_lines(layout, row, &widths);
+        let lines = row_lines(layout, row, needs, &widths);
         if lines > 1 {
             ws.set_row_height(r, LINE * f64::from(lines) + 4.0)?;
         }
@@ -179,9 +185,9 @@ fn write_row<'a>(
     cells: &mut Cells<'a>,
     r: u32,
     row: &'a Row<'_>,
+    printed: &PrintedRow,
     layout: &'a Layout,
     styles: &'a Styles,
-    unit: MoneyUnit,
     cents: usize,
     label_span: u16,
     settings: Settings,
@@ -224,12 +230,10 @@ fn write_row<'a>(
                 } else {
                     &styles.amounts[cents]
                 };
-                let value = row
-                    .amounts
+                let value = printed
                     .get(slot)
                     .copied()
                     .flatten()
-                    .map(|v| printed(v, unit))
                     .filter(|v| settings.zeros_as_digits || !v.is_zero());
                 match value.and_then(to_cell_number) {
                     Some(n) => cells.number(r, c, n, format),
@@ -263,19 +267,41 @@ fn to_cell_number(value: Decimal) -> Option<f64> {
     }
 }
 
-/// True when some printed amount of the sheet has 分.
-fn has_cents(layout: &Layout, body: &Body<'_>, unit: MoneyUnit) -> bool {
-    body.rows.iter().any(|row| {
-        layout.columns.iter().any(|c| match c.binding {
-            Binding::Amount { slot } => row
-                .amounts
-                .get(slot)
-                .copied()
-                .flatten()
-                .is_some_and(|v| !printed(v, unit).fract().is_zero()),
-            Binding::Text { .. } => false,
+/// One row's amounts as printed, by amount slot; `None` for a blank or an unshown slot.
+type PrintedRow = [Option<Decimal>; AMOUNT_SLOTS];
+
+/// Every row's amounts as printed in `unit`, for the slots the layout shows: computed once
+/// per sheet, then used for the number format, the widths and the cells.
+fn printed_amounts(layout: &Layout, body: &Body<'_>, unit: MoneyUnit) -> Vec<PrintedRow> {
+    let slots: Vec<usize> = layout
+        .columns
+        .iter()
+        .filter_map(|c| match c.binding {
+            Binding::Amount { slot } => Some(slot),
+            Binding::Text { .. } => None,
         })
-    })
+        .collect();
+    body.rows
+        .iter()
+        .map(|row| {
+            let mut out: PrintedRow = [None; AMOUNT_SLOTS];
+            for &slot in &slots {
+                if let (Some(cell), Some(Some(yuan))) = (out.get_mut(slot), row.amounts.get(slot)) {
+                    *cell = Some(printed(*yuan, unit));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// True when some printed amount of the sheet has 分.
+fn has_cents(amounts: &[PrintedRow]) -> bool {
+    amounts
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|v| !v.fract().is_zero())
 }
 
 /// Width of text in Excel units: display width (CJK double) at the body font; for text with
@@ -308,10 +334,30 @@ fn cell_units(row: &Row<'_>, slot: usize, kind: TextKind) -> f64 {
     text_units(text) + indent
 }
 
+/// The width each body text cell needs, with its indent, row by row and column by column
+/// (`rows × columns`): measured once for the column widths and the row heights. 0 for amount
+/// columns and for 合计 rows, whose labels neither widen their columns nor wrap.
+fn text_needs(layout: &Layout, body: &Body<'_>) -> Vec<f64> {
+    let mut needs = Vec::with_capacity(body.rows.len() * layout.columns.len());
+    for row in &body.rows {
+        for column in &layout.columns {
+            needs.push(match column.binding {
+                Binding::Text { slot, kind } if row.kind != RowKind::Total => {
+                    cell_units(row, slot, kind)
+                }
+                _ => 0.0,
+            });
+        }
+    }
+    needs
+}
+
 /// Column widths from the content: header text of single-column header cells, body text with
-/// its indent, and the widest printed amount; clamped to the template's bounds.
-fn column_widths(layout: &Layout, body: &Body<'_>, unit: MoneyUnit, cents: bool) -> Vec<f64> {
+/// its indent (`needs`, see [`text_needs`]), and the widest printed amount; clamped to the
+/// template's bounds.
+fn column_widths(layout: &Layout, needs: &[f64], amounts: &[PrintedRow], cents: bool) -> Vec<f64> {
     let decimals = if cents { 2 } else { 0 };
+    let ncols = layout.columns.len().max(1);
     layout
         .columns
         .iter()
@@ -324,18 +370,16 @@ fn column_widths(layout: &Layout, body: &Body<'_>, unit: MoneyUnit, cents: bool)
                 .map(|h| text_units(&h.text))
                 .fold(0.0, f64::max);
             let content = match column.binding {
-                Binding::Text { slot, kind } => body
-                    .rows
+                Binding::Text { .. } => needs
                     .iter()
-                    .filter(|r| !matches!(r.kind, RowKind::Total))
-                    .map(|r| cell_units(r, slot, kind))
+                    .skip(c)
+                    .step_by(ncols)
+                    .copied()
                     .fold(0.0, f64::max),
                 Binding::Amount { slot } => {
-                    let widest = body
-                        .rows
+                    let widest = amounts
                         .iter()
-                        .filter_map(|r| r.amounts.get(slot).copied().flatten())
-                        .map(|v| printed(v, unit))
+                        .filter_map(|r| r.get(slot).copied().flatten())
                         .fold(Decimal::ZERO, |m, v| if v.abs() > m.abs() { v } else { m });
                     // Bold totals are a little wider than the body digits.
                     text_units(&format_fixed(widest, decimals)) * 1.1
@@ -370,18 +414,19 @@ fn header_heights(layout: &Layout, widths: &[f64]) -> Vec<f64> {
     heights
 }
 
-/// How many lines the tallest wrapped text cell of a row takes.
-fn row_lines(layout: &Layout, row: &Row<'_>, widths: &[f64]) -> u32 {
+/// How many lines the tallest wrapped text cell of a row takes (`needs`: the row's text
+/// widths, see [`text_needs`]).
+fn row_lines(layout: &Layout, row: &Row<'_>, needs: &[f64], widths: &[f64]) -> u32 {
     if row.kind == RowKind::Total {
         return 1;
     }
     layout
         .columns
         .iter()
+        .zip(needs)
         .zip(widths)
-        .filter_map(|(column, width)| match column.binding {
-            Binding::Text { slot, kind } if kind != TextKind::Code => {
-                let need = cell_units(row, slot, kind);
+        .filter_map(|((column, need), width)| match column.binding {
+            Binding::Text { kind, .. } if kind != TextKind::Code => {
                 Some((need / (width - 1.0).max(1.0)).ceil().max(1.0) as u32)
             }
             _ => None,
@@ -417,18 +462,23 @@ mod tests {
         let t3 = &super::super::layout::layouts().unwrap()[2];
         let whole = t3_body("行政运行", Decimal::from(48_215_638));
         let fen = t3_body("行政运行", Decimal::new(4_821_563_850, 2));
-        assert!(!has_cents(t3, &whole, MoneyUnit::Yuan));
-        assert!(has_cents(t3, &fen, MoneyUnit::Yuan));
+        let cents = |body: &Body<'_>, unit| has_cents(&printed_amounts(t3, body, unit));
+        assert!(!cents(&whole, MoneyUnit::Yuan));
+        assert!(cents(&fen, MoneyUnit::Yuan));
         // 4,821.5638 万元 prints with 分 in 万元.
-        assert!(has_cents(t3, &whole, MoneyUnit::WanYuan));
+        assert!(cents(&whole, MoneyUnit::WanYuan));
     }
 
     #[test]
     fn widths_count_cjk_double_and_the_indent() {
         let t3 = &super::super::layout::layouts().unwrap()[2];
+        let widths_of = |body: &Body<'_>, cents| {
+            let amounts = printed_amounts(t3, body, MoneyUnit::Yuan);
+            column_widths(t3, &text_needs(t3, body), &amounts, cents)
+        };
         // 14 CJK characters = 28 columns, + 2 indent levels × 2, + padding 2 = 34.
         let body = t3_body("机关事业单位基本养老保险缴费", Decimal::from(1_596_926));
-        let widths = column_widths(t3, &body, MoneyUnit::Yuan, false);
+        let widths = widths_of(&body, false);
         assert_eq!(widths[3], 34.0);
         // Codes stay at their minimum; "1,596,926" (9) × 1.1 + 2 is below the minimum 12.
         assert_eq!(widths[0], 5.0);
@@ -438,13 +488,14 @@ mod tests {
             "对从事公共服务的专业技术人员及其他工作人员的住房和生活补贴支出（试点）",
             Decimal::ONE,
         );
-        let widths = column_widths(t3, &long, MoneyUnit::Yuan, false);
+        let widths = widths_of(&long, false);
         assert_eq!(widths[3], 44.0);
-        assert_eq!(row_lines(t3, &long.rows[0], &widths), 2);
+        let needs = text_needs(t3, &long);
+        assert_eq!(row_lines(t3, &long.rows[0], &needs, &widths), 2);
         // An amount wider than the template's maximum widens its column instead of "###":
         // "-999,999,999,999.99" is 19 columns, × 1.1 + 2.
         let huge = t3_body("行政运行", Decimal::new(-99_999_999_999_999, 2));
-        let widths = column_widths(t3, &huge, MoneyUnit::Yuan, true);
+        let widths = widths_of(&huge, true);
         assert!((widths[4] - 22.9).abs() < 1e-9, "{}", widths[4]);
     }
 

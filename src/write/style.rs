@@ -1,10 +1,11 @@
-//! Every cell format of the workbook, built once per workbook and borrowed by the renderers.
+//! Every cell format of the workbook, built once per process and borrowed by the renderers.
 //!
 //! Fonts, borders, alignment and number formats live here and nowhere else; the renderers only
 //! pick a format by role (title, header, code, name at indent n, amount, total, note…). Not for
 //! layout decisions (which column, which width): those are the templates' and `sheet`'s.
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+use std::sync::OnceLock;
 
 /// The body font: 宋体 (SimSun), GB2312 charset so that Excel picks the Chinese face.
 pub const BODY_FONT: &str = "宋体";
@@ -79,7 +80,13 @@ fn heading(size: f64) -> Format {
 }
 
 impl Styles {
-    /// Builds every format once.
+    /// The formats every workbook uses, built once per process.
+    pub fn shared() -> &'static Styles {
+        static STYLES: OnceLock<Styles> = OnceLock::new();
+        STYLES.get_or_init(Styles::new)
+    }
+
+    /// Builds every format.
     pub fn new() -> Styles {
         let name = |indent: u8| {
             let f = cell().set_align(FormatAlign::Left).set_text_wrap();
