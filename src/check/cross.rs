@@ -96,7 +96,7 @@ pub(super) fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
 
 struct Context<'a> {
     budget: &'a Budget,
-    ledger: &'a Ledger,
+    ledger: &'a Ledger<'a>,
     sources: &'a SourceMap,
     out: Cross,
 }
@@ -117,7 +117,13 @@ impl Context<'_> {
     }
 
     /// `total` equals 表2's 合计 in `column`, when 表2 was submitted at all.
-    fn against_t2_total(&mut self, rule: &'static str, total: &Slot, column: usize, words: &str) {
+    fn against_t2_total(
+        &mut self,
+        rule: &'static str,
+        total: &Slot,
+        column: usize,
+        words: &'static str,
+    ) {
         if has(&self.budget.income) {
             let rhs = self.t2_total(column);
             self.push(Identity::new(rule, total.clone(), rhs, words));

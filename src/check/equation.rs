@@ -15,6 +15,7 @@ use crate::model::{
     T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A figure of the 编制说明 prose.
@@ -72,28 +73,31 @@ pub enum Shown {
 
 /// One value of the ledger.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// The amount in 元.
     pub value: Decimal,
     /// The rounding this term may carry, in 元.
     pub tolerance: Decimal,
     /// How the value was entered (for showing it back).
     pub shown: Shown,
-    /// The row's name (a code's name as submitted), empty for labelled rows.
-    pub row_name: String,
+    /// The row's name (a code's name as submitted, borrowed from the budget), empty for
+    /// labelled rows.
+    pub row_name: &'a str,
 }
 
-/// Every amount of a budget, by slot.
+/// Every amount of a budget, by slot (row names borrowed from the budget).
 #[derive(Debug, Clone, Default)]
-pub struct Ledger {
-    entries: FxHashMap<Slot, Entry>,
+pub struct Ledger<'a> {
+    entries: FxHashMap<Slot, Entry<'a>>,
 }
 
-impl Ledger {
+impl<'a> Ledger<'a> {
     /// Flattens a budget. Only the first row of a duplicated code is kept (duplicates are a
     /// structure finding).
-    pub fn new(budget: &Budget) -> Ledger {
-        let mut ledger = Ledger::default();
+    pub fn new(budget: &'a Budget) -> Ledger<'a> {
+        let mut ledger = Ledger {
+            entries: FxHashMap::with_capacity_and_hasher(cell_count(budget), Default::default()),
+        };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
         ledger.add_classified(TableId::T5, &budget.general);
@@ -108,7 +112,7 @@ impl Ledger {
     }
 
     /// The entry of a slot, if the budget has that amount.
-    pub fn entry(&self, slot: &Slot) -> Option<&Entry> {
+    pub fn entry(&self, slot: &Slot) -> Option<&Entry<'a>> {
         self.entries.get(slot)
     }
 
@@ -123,20 +127,20 @@ impl Ledger {
     }
 
     /// All slots with their entries.
-    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry<'a>)> {
         self.entries.iter()
     }
 
-    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &str) {
+    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &'a str) {
         self.entries.entry(Slot::Cell(key)).or_insert(Entry {
             value,
             tolerance: tolerance::per_term(unit),
             shown: Shown::Unit(unit),
-            row_name: row_name.to_string(),
+            row_name,
         });
     }
 
-    fn add_classified<A: Amounts>(&mut self, table: TableId, t: &Classified<A>) {
+    fn add_classified<A: Amounts>(&mut self, table: TableId, t: &'a Classified<A>) {
         let columns = A::COLUMNS.len();
         for line in &t.lines {
             for c in 0..columns {
@@ -151,7 +155,7 @@ impl Ledger {
         }
     }
 
-    fn add_overview(&mut self, budget: &Budget) {
+    fn add_overview(&mut self, budget: &'a Budget) {
         let Some(o) = &budget.stated_overview else {
             return;
         };
@@ -189,7 +193,7 @@ impl Ledger {
         }
     }
 
-    fn add_fiscal(&mut self, budget: &Budget) {
+    fn add_fiscal(&mut self, budget: &'a Budget) {
         let Some(f) = &budget.stated_fiscal else {
             return;
         };
@@ -211,7 +215,7 @@ impl Ledger {
         }
     }
 
-    fn add_table9(&mut self, budget: &Budget) {
+    fn add_table9(&mut self, budget: &'a Budget) {
         let t9 = &budget.table9;
         if let Some(p) = &t9.three_public {
             for (c, v) in p.figures().into_iter().enumerate() {
@@ -223,7 +227,7 @@ impl Ledger {
         }
     }
 
-    fn add_prose(&mut self, budget: &Budget) {
+    fn add_prose(&mut self, budget: &'a Budget) {
         let Some(n) = &budget.narrative else {
             return;
         };
@@ -235,7 +239,7 @@ impl Ledger {
                         value,
                         tolerance: tolerance::prose(n.precision),
                         shown: Shown::Prose(n.precision),
-                        row_name: String::new(),
+                        row_name: "",
                     },
                 );
             }
@@ -258,6 +262,31 @@ impl Ledger {
                 .collect()
         }
     }
+}
+
+/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
+/// them), so that the ledger is allocated once.
+fn cell_count(budget: &Budget) -> usize {
+    fn classified<A: Amounts>(t: &Classified<A>) -> usize {
+        (t.lines.len() + 1) * A::COLUMNS.len()
+    }
+    let overview = budget
+        .stated_overview
+        .as_ref()
+        .map_or(0, |o| o.income.len() + o.expenditure.len() * 5 + 12);
+    let fiscal = budget
+        .stated_fiscal
+        .as_ref()
+        .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
+    classified(&budget.income)
+        + classified(&budget.expenditure)
+        + classified(&budget.general)
+        + classified(&budget.fund)
+        + classified(&budget.capital)
+        + classified(&budget.economic)
+        + overview
+        + fiscal
+        + 12
 }
 
 /// How the two sides of an identity must compare.
@@ -287,13 +316,18 @@ pub struct Identity {
     pub lhs: Vec<Slot>,
     /// The side it must equal (or be at least).
     pub rhs: Vec<Slot>,
-    /// The rhs in words, e.g. "基本支出 + 项目支出".
-    pub explain: String,
+    /// The rhs in words, e.g. "基本支出 + 项目支出" (borrowed when the words are fixed).
+    pub explain: Cow<'static, str>,
 }
 
 impl Identity {
     /// An identity whose checked side is the single slot `at`.
-    pub fn new(rule: &'static str, at: Slot, rhs: Vec<Slot>, explain: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        at: Slot,
+        rhs: Vec<Slot>,
+        explain: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Identity {
             rule,
             severity: Severity::Error,
@@ -343,16 +377,22 @@ impl Identity {
     /// Evaluates against the ledger, with `over` replacing one slot's value.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
         let mut allowed = Decimal::ZERO;
+        // An absent slot is zero with no tolerance, and adding zero changes nothing (neither
+        // the value nor its scale): only present amounts and the override are added.
         let mut sum = |side: &[Slot]| {
             let mut total = Decimal::ZERO;
             for s in side {
                 let entry = ledger.entry(s);
-                allowed = saturating_add(allowed, entry.map(|e| e.tolerance).unwrap_or_default());
+                if let Some(e) = entry.filter(|e| !e.tolerance.is_zero()) {
+                    allowed = saturating_add(allowed, e.tolerance);
+                }
                 let value = match over {
-                    Some((o, v)) if o == s => v,
-                    _ => entry.map(|e| e.value).unwrap_or_default(),
+                    Some((o, v)) if o == s => Some(v),
+                    _ => entry.map(|e| e.value),
                 };
-                total = saturating_add(total, value);
+                if let Some(v) = value {
+                    total = saturating_add(total, v);
+                }
             }
             total
         };

@@ -123,15 +123,15 @@ pub fn identities(budget: &Budget) -> Vec<Identity> {
 }
 
 /// A budget with its identities evaluated.
-struct Checked {
-    ledger: Ledger,
+struct Checked<'a> {
+    ledger: Ledger<'a>,
     identities: Vec<Identity>,
     outcomes: Vec<Outcome>,
     findings: Vec<Finding>,
 }
 
-impl Checked {
-    fn new(budget: &Budget, sources: &SourceMap) -> Checked {
+impl<'a> Checked<'a> {
+    fn new(budget: &'a Budget, sources: &SourceMap) -> Checked<'a> {
         let ledger = Ledger::new(budget);
         let mut identities = row_sums::identities(budget);
         identities.extend(rollups::identities(budget));
