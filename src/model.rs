@@ -226,7 +226,7 @@ impl CodeLevel {
 ///
 /// The digits are held inline (no heap), so that cloning a code, or a cell key holding one, is
 /// a copy of a few bytes: the checks clone codes into thousands of cell keys per budget.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Code {
     /// The digits as ASCII, padded with zero bytes after `len`. Padding sorts before every
@@ -285,6 +285,14 @@ impl Code {
             s.get(3..5).unwrap_or(""),
             s.get(5..7).unwrap_or(""),
         ]
+    }
+}
+
+impl std::hash::Hash for Code {
+    /// The digits and their count fill exactly one word, hashed at once.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c, d, e, f, g] = self.digits;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, self.len]));
     }
 }
 

@@ -28,14 +28,28 @@ pub struct Cross {
 
 /// Builds every cross-table identity of the budget.
 pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
+    let mut identities = Vec::new();
+    let findings = push_identities(budget, ledger, sources, &mut identities);
+    Cross {
+        identities,
+        findings,
+    }
+}
+
+/// Appends every cross-table identity of the budget to `identities`; returns the findings for
+/// unpairable rows.
+pub fn push_identities(
+    budget: &Budget,
+    ledger: &Ledger,
+    sources: &SourceMap,
+    identities: &mut Vec<Identity>,
+) -> Vec<Finding> {
     let mut cx = Context {
         budget,
         ledger,
         sources,
-        out: Cross {
-            identities: Vec::new(),
-            findings: Vec::new(),
-        },
+        identities,
+        findings: Vec::new(),
     };
     cx.overview();
     cx.income_expenditure_rows();
@@ -45,7 +59,7 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
     cx.admin_running();
     cx.three_public();
     cx.narrative();
-    cx.out
+    cx.findings
 }
 
 /// True when the table was in the input (or has any amount).
@@ -98,17 +112,18 @@ struct Context<'a> {
     budget: &'a Budget,
     ledger: &'a Ledger<'a>,
     sources: &'a SourceMap,
-    out: Cross,
+    identities: &'a mut Vec<Identity>,
+    findings: Vec<Finding>,
 }
 
 impl Context<'_> {
     fn push(&mut self, identity: Identity) {
-        self.out.identities.push(identity);
+        self.identities.push(identity);
     }
 
     fn finding(&mut self, slot: &Slot, severity: Severity, rule: &str, message: String) {
         let f = finding_at(self.sources, slot, severity, rule, message);
-        self.out.findings.push(f);
+        self.findings.push(f);
     }
 
     fn t2_total(&self, column: usize) -> Vec<Slot> {

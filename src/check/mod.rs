@@ -133,11 +133,11 @@ struct Checked<'a> {
 impl<'a> Checked<'a> {
     fn new(budget: &'a Budget, sources: &SourceMap) -> Checked<'a> {
         let ledger = Ledger::new(budget);
-        let mut identities = row_sums::identities(budget);
-        identities.extend(rollups::identities(budget));
-        identities.extend(unit_overview::identities(budget, &ledger));
-        let cross = cross::check(budget, &ledger, sources);
-        identities.extend(cross.identities);
+        let mut identities = Vec::with_capacity(expected_identities(budget));
+        row_sums::push_identities(budget, &mut identities);
+        rollups::push_identities(budget, &mut identities);
+        unit_overview::push_identities(budget, &ledger, &mut identities);
+        let findings = cross::push_identities(budget, &ledger, sources, &mut identities);
         let outcomes = identities
             .iter()
             .map(|i| i.evaluate(&ledger, None))
@@ -146,9 +146,33 @@ impl<'a> Checked<'a> {
             ledger,
             identities,
             outcomes,
-            findings: cross.findings,
+            findings,
         }
     }
+}
+
+/// A generous estimate of how many identities a budget has (about one per cell of the coded
+/// tables, plus the fixed ones), so that they are collected without moving them.
+fn expected_identities(budget: &Budget) -> usize {
+    fn cells<A: crate::model::Amounts>(t: &crate::model::Classified<A>) -> usize {
+        (t.lines.len() + 1) * A::COLUMNS.len()
+    }
+    let stated = |n: usize| 4 * n + 16;
+    cells(&budget.income)
+        + cells(&budget.expenditure)
+        + cells(&budget.general)
+        + cells(&budget.fund)
+        + cells(&budget.capital)
+        + cells(&budget.economic)
+        + budget
+            .stated_overview
+            .as_ref()
+            .map_or(0, |o| stated(o.income.len() + o.expenditure.len()))
+        + budget
+            .stated_fiscal
+            .as_ref()
+            .map_or(0, |f| stated(f.income.len() + f.expenditure.len()))
+        + 32
 }
 
 /// Sorts findings by table, row (codes in code order, then labels, then 合计), column (in

@@ -14,15 +14,20 @@ pub const RULE: &str = "row-sum";
 /// Every row-sum identity of the budget.
 pub fn identities(budget: &Budget) -> Vec<Identity> {
     let mut out = Vec::new();
-    classified(TableId::T2, &budget.income, &mut out);
-    classified(TableId::T3, &budget.expenditure, &mut out);
-    classified(TableId::T5, &budget.general, &mut out);
-    classified(TableId::T6, &budget.fund, &mut out);
-    classified(TableId::T7, &budget.capital, &mut out);
-    classified(TableId::T8, &budget.economic, &mut out);
-    fiscal(budget, &mut out);
-    table9(budget, &mut out);
+    push_identities(budget, &mut out);
     out
+}
+
+/// Appends every row-sum identity of the budget to `out`.
+pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
+    classified(TableId::T2, &budget.income, out);
+    classified(TableId::T3, &budget.expenditure, out);
+    classified(TableId::T5, &budget.general, out);
+    classified(TableId::T6, &budget.fund, out);
+    classified(TableId::T7, &budget.capital, out);
+    classified(TableId::T8, &budget.economic, out);
+    fiscal(budget, out);
+    table9(budget, out);
 }
 
 fn sum_of(keys: impl Iterator<Item = CellKey>) -> Vec<Slot> {

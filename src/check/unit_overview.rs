@@ -22,13 +22,19 @@ use rust_decimal::Decimal;
 
 /// Every identity of the stated unit-level 表1's split (none without one).
 pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
+    let mut out = Vec::new();
+    push_identities(budget, ledger, &mut out);
+    out
+}
+
+/// Appends every identity of the stated unit-level 表1's split to `out`.
+pub fn push_identities(budget: &Budget, ledger: &Ledger, out: &mut Vec<Identity>) {
     let Some(o) = &budget.stated_overview else {
-        return Vec::new();
+        return;
     };
     if o.expenditure_split.is_empty() && o.expenditure_total_split.is_none() {
-        return Vec::new();
+        return;
     }
-    let mut out = Vec::new();
     let rows = o
         .expenditure_split
         .iter()
@@ -39,12 +45,11 @@ pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
                 .map(|s| (keys::EXPENDITURE_TOTAL, s)),
         );
     for (name, split) in rows {
-        row_identities(name, split, &mut out);
+        row_identities(name, split, out);
     }
-    column_sums(o, &mut out);
-    against_t3(budget, o, &mut out);
-    against_t8(budget, o, ledger, &mut out);
-    out
+    column_sums(o, out);
+    against_t3(budget, o, out);
+    against_t8(budget, o, ledger, out);
 }
 
 /// A 表1 本年支出 cell: `column` per `model::T1_COLUMNS` (1 = 合计).
