@@ -6,7 +6,7 @@
 //! slot's value overridden, which is how `culprit` tries a correction) gives its residual.
 //! Not for wording findings (see `describe`) nor for deciding which identities exist.
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
@@ -16,7 +16,6 @@ use crate::model::{
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// A figure of the 编制说明 prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -312,8 +311,9 @@ pub struct Identity {
     /// The cell the finding is reported at (the checked cell; may be a 合计 the table did not
     /// print, then `lhs` holds its 类 rows instead).
     pub at: Slot,
-    /// The checked side.
-    pub lhs: Vec<Slot>,
+    /// The checked side when it is not `at` alone (see [`Identity::lhs`]); most identities
+    /// check one cell and so need no list of their own.
+    lhs: Option<Vec<Slot>>,
     /// The side it must equal (or be at least).
     pub rhs: Vec<Slot>,
     /// The rhs in words, e.g. "基本支出 + 项目支出" (borrowed when the words are fixed).
@@ -332,7 +332,7 @@ impl Identity {
             rule,
             severity: Severity::Error,
             relation: Relation::Equal,
-            lhs: vec![at.clone()],
+            lhs: None,
             at,
             rhs,
             explain: explain.into(),
@@ -359,19 +359,28 @@ impl Identity {
 
     /// Replaces the checked side (for a 合计 that must be summed from its 类 rows).
     pub fn with_lhs(mut self, lhs: Vec<Slot>) -> Self {
-        self.lhs = lhs;
+        let only_at = matches!(lhs.as_slice(), [s] if *s == self.at);
+        self.lhs = (!only_at).then_some(lhs);
         self
+    }
+
+    /// The checked side: `at` alone unless replaced by [`Identity::with_lhs`].
+    pub fn lhs(&self) -> &[Slot] {
+        match &self.lhs {
+            Some(lhs) => lhs,
+            None => std::slice::from_ref(&self.at),
+        }
     }
 
     /// Every slot the identity mentions.
     pub fn slots(&self) -> impl Iterator<Item = &Slot> {
-        self.lhs.iter().chain(self.rhs.iter())
+        self.lhs().iter().chain(self.rhs.iter())
     }
 
     /// How often `slot` counts on the lhs minus on the rhs (its coefficient).
     pub fn coefficient(&self, slot: &Slot) -> i64 {
         let count = |side: &[Slot]| side.iter().filter(|s| *s == slot).count() as i64;
-        count(&self.lhs) - count(&self.rhs)
+        count(self.lhs()) - count(&self.rhs)
     }
 
     /// Evaluates against the ledger, with `over` replacing one slot's value.
@@ -396,7 +405,7 @@ impl Identity {
             }
             total
         };
-        let lhs = sum(&self.lhs);
+        let lhs = sum(self.lhs());
         let rhs = sum(&self.rhs);
         let gap = saturating_add(lhs, -rhs);
         let holds = match self.relation {
@@ -438,7 +447,7 @@ pub struct Outcome {
 /// The rows of a table with each code's first occurrence only (duplicates are reported by
 /// `structure`).
 pub fn unique_lines<A>(t: &Classified<A>) -> impl Iterator<Item = &Line<A>> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     t.lines.iter().filter(move |l| seen.insert(&l.code))
 }
 

@@ -84,7 +84,7 @@ fn check_with(
     let mut findings = checked.findings;
     let touches_unreadable = |identity: &Identity| {
         std::iter::once(&identity.at)
-            .chain(&identity.lhs)
+            .chain(identity.lhs())
             .chain(&identity.rhs)
             .filter_map(|slot| describe::location(sources, slot))
             .any(|l| unreadable.contains(&l))

@@ -11,7 +11,7 @@
 //! (表3 合计行 基本支出 = 表8 合计), else at least 表8's (表8 covers 一般公共预算 only).
 //! Not for the 合计 column alone, which `cross` compares for every 表1.
 
-use super::cross::{has, same_lei};
+use super::cross::{PrintedLei, has};
 use super::equation::{Identity, Ledger, Slot};
 use super::keys;
 use super::row_sums;
@@ -161,7 +161,7 @@ fn against_t3(budget: &Budget, o: &Overview, out: &mut Vec<Identity>) {
         }
     };
     for (name, split) in &o.expenditure_split {
-        if let Some(l) = t3.lei_lines().find(|l| same_lei(&l.code, &l.name, name)) {
+        if let Some(l) = PrintedLei::new(name).find_in(t3) {
             let code = &l.code;
             let rhs = |c: usize| vec![Slot::Cell(keys::coded(TableId::T3, code, c))];
             push(name, split, &rhs, format!("表3 {} {}", l.code, l.name));
