@@ -142,7 +142,7 @@ impl<'a> PrintedLei<'a> {
 
 struct Context<'a> {
     budget: &'a Budget,
-    ledger: &'a Ledger<'a>,
+    ledger: &'a Ledger,
     sources: &'a SourceMap,
     identities: &'a mut Vec<Identity>,
     findings: Vec<Finding>,

@@ -69,7 +69,7 @@ pub fn row_words(ledger: &Ledger, slot: &Slot) -> String {
     match slot {
         Slot::Cell(k) => match &k.row {
             RowKey::Code(c) => {
-                let name = ledger.entry(slot).map(|e| e.row_name).unwrap_or("");
+                let name = ledger.row_name(slot);
                 if name.is_empty() {
                     c.to_string()
                 } else {

@@ -11,8 +11,8 @@ use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
 use crate::model::{
-    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, T1_BASIC, T1_PERSONNEL,
-    T1_PROJECT, T1_PUBLIC, TableId,
+    Amounts, Budget, CellKey, Classified, Code, Line, MoneyUnit, Narrative, RowKey, T1_BASIC,
+    T1_PERSONNEL, T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -72,30 +72,31 @@ pub enum Shown {
 
 /// One value of the ledger.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry<'a> {
+pub struct Entry {
     /// The amount in 元.
     pub value: Decimal,
     /// The rounding this term may carry, in 元.
     pub tolerance: Decimal,
     /// How the value was entered (for showing it back).
     pub shown: Shown,
-    /// The row's name (a code's name as submitted, borrowed from the budget), empty for
-    /// labelled rows.
-    pub row_name: &'a str,
 }
 
-/// Every amount of a budget, by slot (row names borrowed from the budget).
+/// Every amount of a budget, by slot, and the names of its coded rows.
 #[derive(Debug, Clone, Default)]
-pub struct Ledger<'a> {
-    entries: FxHashMap<Slot, Entry<'a>>,
+pub struct Ledger {
+    entries: FxHashMap<Slot, Entry>,
+    /// A coded row's name as submitted (the first row of a duplicated code), kept once per row
+    /// rather than per cell.
+    row_names: FxHashMap<(TableId, Code), String>,
 }
 
-impl<'a> Ledger<'a> {
+impl Ledger {
     /// Flattens a budget. Only the first row of a duplicated code is kept (duplicates are a
     /// structure finding).
-    pub fn new(budget: &'a Budget) -> Ledger<'a> {
+    pub fn new(budget: &Budget) -> Ledger {
         let mut ledger = Ledger {
             entries: FxHashMap::with_capacity_and_hasher(cell_count(budget), Default::default()),
+            row_names: FxHashMap::default(),
         };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
@@ -111,7 +112,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The entry of a slot, if the budget has that amount.
-    pub fn entry(&self, slot: &Slot) -> Option<&Entry<'a>> {
+    pub fn entry(&self, slot: &Slot) -> Option<&Entry> {
         self.entries.get(slot)
     }
 
@@ -126,49 +127,66 @@ impl<'a> Ledger<'a> {
     }
 
     /// All slots with their entries.
-    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry<'a>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
         self.entries.iter()
     }
 
-    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &'a str) {
+    /// The name of the coded row of a slot ("" for other slots and for absent rows).
+    pub fn row_name(&self, slot: &Slot) -> &str {
+        match slot {
+            Slot::Cell(CellKey {
+                table,
+                row: RowKey::Code(code),
+                ..
+            }) => self
+                .row_names
+                .get(&(*table, code.clone()))
+                .map_or("", String::as_str),
+            _ => "",
+        }
+    }
+
+    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
         self.entries.entry(Slot::Cell(key)).or_insert(Entry {
             value,
             tolerance: tolerance::per_term(unit),
             shown: Shown::Unit(unit),
-            row_name,
         });
     }
 
-    fn add_classified<A: Amounts>(&mut self, table: TableId, t: &'a Classified<A>) {
+    fn add_classified<A: Amounts>(&mut self, table: TableId, t: &Classified<A>) {
         let columns = A::COLUMNS.len();
         for line in &t.lines {
+            self.row_names
+                .entry((table, line.code.clone()))
+                .or_insert_with(|| line.name.clone());
             for c in 0..columns {
                 let key = keys::coded(table, &line.code, c);
-                self.put(key, line.amounts.get(c), t.unit, &line.name);
+                self.put(key, line.amounts.get(c), t.unit);
             }
         }
         if let Some(total) = &t.total {
             for c in 0..columns {
-                self.put(keys::total(table, c), total.get(c), t.unit, "");
+                self.put(keys::total(table, c), total.get(c), t.unit);
             }
         }
     }
 
-    fn add_overview(&mut self, budget: &'a Budget) {
+    fn add_overview(&mut self, budget: &Budget) {
         let Some(o) = &budget.stated_overview else {
             return;
         };
         for (label, v) in &o.income {
-            self.put(keys::t1_income(label), *v, o.unit, "");
+            self.put(keys::t1_income(label), *v, o.unit);
         }
         if let Some(v) = o.income_total {
-            self.put(keys::t1_income(keys::INCOME_TOTAL), v, o.unit, "");
+            self.put(keys::t1_income(keys::INCOME_TOTAL), v, o.unit);
         }
         for (name, v) in &o.expenditure {
-            self.put(keys::t1_expenditure(name), *v, o.unit, "");
+            self.put(keys::t1_expenditure(name), *v, o.unit);
         }
         if let Some(v) = o.expenditure_total {
-            self.put(keys::t1_expenditure(keys::EXPENDITURE_TOTAL), v, o.unit, "");
+            self.put(keys::t1_expenditure(keys::EXPENDITURE_TOTAL), v, o.unit);
         }
         // The unit-level split: only the parts the table states.
         let splits = o.expenditure_split.iter().map(|(n, s)| (n.as_str(), s));
@@ -186,21 +204,21 @@ impl<'a> Ledger<'a> {
             for (column, value) in parts {
                 if let Some(v) = value {
                     let key = keys::t1_expenditure_column(name, column);
-                    self.put(key, v, o.unit, "");
+                    self.put(key, v, o.unit);
                 }
             }
         }
     }
 
-    fn add_fiscal(&mut self, budget: &'a Budget) {
+    fn add_fiscal(&mut self, budget: &Budget) {
         let Some(f) = &budget.stated_fiscal else {
             return;
         };
         for (label, v) in &f.income {
-            self.put(keys::t4_income(label), *v, f.unit, "");
+            self.put(keys::t4_income(label), *v, f.unit);
         }
         if let Some(v) = f.income_total {
-            self.put(keys::t4_income(keys::INCOME_TOTAL), v, f.unit, "");
+            self.put(keys::t4_income(keys::INCOME_TOTAL), v, f.unit);
         }
         let rows = f.expenditure.iter().map(|r| (r.name.as_str(), r));
         let total = f
@@ -209,24 +227,24 @@ impl<'a> Ledger<'a> {
             .map(|r| (keys::EXPENDITURE_TOTAL, r));
         for (name, r) in rows.chain(total) {
             for (c, v) in [(1, r.total), (2, r.general), (3, r.fund), (4, r.capital)] {
-                self.put(keys::t4_expenditure(name, c), v, f.unit, "");
+                self.put(keys::t4_expenditure(name, c), v, f.unit);
             }
         }
     }
 
-    fn add_table9(&mut self, budget: &'a Budget) {
+    fn add_table9(&mut self, budget: &Budget) {
         let t9 = &budget.table9;
         if let Some(p) = &t9.three_public {
             for (c, v) in p.figures().into_iter().enumerate() {
-                self.put(keys::t9(c), v, t9.unit, "");
+                self.put(keys::t9(c), v, t9.unit);
             }
         }
         if let Some(v) = t9.admin_running {
-            self.put(keys::t9(keys::t9::ADMIN_RUNNING), v, t9.unit, "");
+            self.put(keys::t9(keys::t9::ADMIN_RUNNING), v, t9.unit);
         }
     }
 
-    fn add_prose(&mut self, budget: &'a Budget) {
+    fn add_prose(&mut self, budget: &Budget) {
         let Some(n) = &budget.narrative else {
             return;
         };
@@ -238,7 +256,6 @@ impl<'a> Ledger<'a> {
                         value,
                         tolerance: tolerance::prose(n.precision),
                         shown: Shown::Prose(n.precision),
-                        row_name: "",
                     },
                 );
             }

@@ -123,15 +123,15 @@ pub fn identities(budget: &Budget) -> Vec<Identity> {
 }
 
 /// A budget with its identities evaluated.
-struct Checked<'a> {
-    ledger: Ledger<'a>,
+struct Checked {
+    ledger: Ledger,
     identities: Vec<Identity>,
     outcomes: Vec<Outcome>,
     findings: Vec<Finding>,
 }
 
-impl<'a> Checked<'a> {
-    fn new(budget: &'a Budget, sources: &SourceMap) -> Checked<'a> {
+impl Checked {
+    fn new(budget: &Budget, sources: &SourceMap) -> Checked {
         let ledger = Ledger::new(budget);
         let mut identities = Vec::with_capacity(expected_identities(budget));
         row_sums::push_identities(budget, &mut identities);
