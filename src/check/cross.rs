@@ -398,7 +398,7 @@ impl Context<'_> {
     /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
     /// money, a warning for an empty row (printed for a 类 without money).
     fn unpaired(&mut self, slot: &Slot, has_it: TableId, lacks: TableId) {
-        let row = describe::row_words(self.ledger, slot);
+        let row = describe::row_words(self.ledger, self.budget, slot);
         let severity = if self.ledger.value(slot).is_zero() {
             Severity::Warning
         } else {

@@ -11,8 +11,8 @@ use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
 use crate::model::{
-    Amounts, Budget, CellKey, Classified, Code, Line, MoneyUnit, Narrative, RowKey, T1_BASIC,
-    T1_PERSONNEL, T1_PROJECT, T1_PUBLIC, TableId,
+    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, T1_BASIC, T1_PERSONNEL,
+    T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -81,13 +81,10 @@ pub struct Entry {
     pub shown: Shown,
 }
 
-/// Every amount of a budget, by slot, and the names of its coded rows.
+/// Every amount of a budget, by slot.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     entries: FxHashMap<Slot, Entry>,
-    /// A coded row's name as submitted (the first row of a duplicated code), kept once per row
-    /// rather than per cell.
-    row_names: FxHashMap<(TableId, Code), String>,
 }
 
 impl Ledger {
@@ -96,7 +93,6 @@ impl Ledger {
     pub fn new(budget: &Budget) -> Ledger {
         let mut ledger = Ledger {
             entries: FxHashMap::with_capacity_and_hasher(cell_count(budget), Default::default()),
-            row_names: FxHashMap::default(),
         };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
@@ -131,21 +127,6 @@ impl Ledger {
         self.entries.iter()
     }
 
-    /// The name of the coded row of a slot ("" for other slots and for absent rows).
-    pub fn row_name(&self, slot: &Slot) -> &str {
-        match slot {
-            Slot::Cell(CellKey {
-                table,
-                row: RowKey::Code(code),
-                ..
-            }) => self
-                .row_names
-                .get(&(*table, code.clone()))
-                .map_or("", String::as_str),
-            _ => "",
-        }
-    }
-
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
         self.entries.entry(Slot::Cell(key)).or_insert(Entry {
             value,
@@ -157,9 +138,6 @@ impl Ledger {
     fn add_classified<A: Amounts>(&mut self, table: TableId, t: &Classified<A>) {
         let columns = A::COLUMNS.len();
         for line in &t.lines {
-            self.row_names
-                .entry((table, line.code.clone()))
-                .or_insert_with(|| line.name.clone());
             for c in 0..columns {
                 let key = keys::coded(table, &line.code, c);
                 self.put(key, line.amounts.get(c), t.unit);

@@ -93,6 +93,7 @@ fn check_with(
         if !outcome.holds && !touches_unreadable(identity) {
             findings.push(describe::identity_failure(
                 &checked.ledger,
+                budget,
                 sources,
                 identity,
                 outcome,
@@ -103,7 +104,7 @@ fn check_with(
     findings.extend(
         culprits
             .iter()
-            .flat_map(|c| culprit::findings(&checked.ledger, sources, c)),
+            .flat_map(|c| culprit::findings(&checked.ledger, budget, sources, c)),
     );
     findings.extend(structure::findings(budget, sources));
     sort(&mut findings);
