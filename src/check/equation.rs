@@ -381,8 +381,8 @@ impl Identity {
     /// Evaluates against the ledger, with `over` replacing one slot's value.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
         let mut allowed = Decimal::ZERO;
-        // An absent slot is zero with no tolerance, and adding zero changes nothing (neither
-        // the value nor its scale): only present amounts and the override are added.
+        // An absent slot is zero (scale 0) with no tolerance, and adding that changes neither
+        // the value nor its scale: only present amounts and the override are added.
         let mut sum = |side: &[Slot]| {
             let mut total = Decimal::ZERO;
             for s in side {

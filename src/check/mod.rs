@@ -39,7 +39,7 @@ pub mod tolerance;
 pub mod unit_overview;
 
 use crate::finding::Finding;
-use crate::model::{Budget, Location, SourceMap};
+use crate::model::{Amounts, Budget, Classified, Location, SourceMap};
 use crate::recognize::Submission;
 use crate::recognize::UNREADABLE;
 use equation::{Identity, Ledger, Outcome};
@@ -155,7 +155,7 @@ impl Checked {
 /// A generous estimate of how many identities a budget has (about one per cell of the coded
 /// tables, plus the fixed ones), so that they are collected without moving them.
 fn expected_identities(budget: &Budget) -> usize {
-    fn cells<A: crate::model::Amounts>(t: &crate::model::Classified<A>) -> usize {
+    fn cells<A: Amounts>(t: &Classified<A>) -> usize {
         (t.lines.len() + 1) * A::COLUMNS.len()
     }
     let stated = |n: usize| 4 * n + 16;

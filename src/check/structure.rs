@@ -105,12 +105,11 @@ impl<'a> Scan<'a, '_> {
                 );
                 self.push(&row, Severity::Error, "nesting", message);
             }
-            if let Some(parent) = line.code.parent() {
-                if let Some((severity, rule, message)) =
+            if let Some(parent) = line.code.parent()
+                && let Some((severity, rule, message)) =
                     parent_position(&row, level, &parent, &codes, current)
-                {
-                    self.push(&row, severity, rule, message);
-                }
+            {
+                self.push(&row, severity, rule, message);
             }
             match level {
                 CodeLevel::Lei => current = [Some(&line.code), None],
@@ -119,10 +118,10 @@ impl<'a> Scan<'a, '_> {
             }
             // Each code and name is compared with the reference list once, where it first
             // appears.
-            if let Some((rule, message)) = reference(&row, classification) {
-                if !self.named_before(line) {
-                    self.push(&row, Severity::Warning, rule, message);
-                }
+            if let Some((rule, message)) = reference(&row, classification)
+                && !self.named_before(line)
+            {
+                self.push(&row, Severity::Warning, rule, message);
             }
             self.earlier.push((&line.code, &line.name));
             let key = |c| keys::coded(id, &line.code, c);
