@@ -223,23 +223,43 @@ impl CodeLevel {
 
 /// A classification code as one string of 3, 5 or 7 ASCII digits (e.g. "2010301").
 /// Ordering is string order, which is the printed order (every parent before its children).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// The digits are held inline (no heap), so that cloning a code, or a cell key holding one, is
+/// a copy of a few bytes: the checks clone codes into thousands of cell keys per budget.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Code(String);
+pub struct Code {
+    /// The digits as ASCII, padded with zero bytes after `len`. Padding sorts before every
+    /// digit, so comparing the arrays is comparing the strings.
+    digits: [u8; 7],
+    /// How many of `digits` are used: 3, 5 or 7.
+    len: u8,
+}
 
 impl Code {
     /// Accepts exactly 3, 5 or 7 ASCII digits.
     pub fn new(digits: &str) -> Option<Code> {
         let ok = matches!(digits.len(), 3 | 5 | 7) && digits.bytes().all(|b| b.is_ascii_digit());
-        ok.then(|| Code(digits.to_string()))
+        ok.then(|| Code::from_ascii(digits.as_bytes()))
+    }
+    /// A code of already validated digits (3, 5 or 7 of them).
+    fn from_ascii(ascii: &[u8]) -> Code {
+        let mut digits = [0u8; 7];
+        let len = ascii.len().min(digits.len());
+        digits[..len].copy_from_slice(&ascii[..len]);
+        Code {
+            digits,
+            len: len as u8,
+        }
     }
     /// The code's digits.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only ASCII digits are ever stored, so this never falls back.
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
     }
     /// 类, 款 or 项 by length.
     pub fn level(&self) -> CodeLevel {
-        match self.0.len() {
+        match self.len {
             3 => CodeLevel::Lei,
             5 => CodeLevel::Kuan,
             _ => CodeLevel::Xiang,
@@ -247,30 +267,44 @@ impl Code {
     }
     /// The enclosing code (款 for a 项, 类 for a 款), or None for a 类.
     pub fn parent(&self) -> Option<Code> {
-        match self.0.len() {
-            5 => Some(Code(self.0[..3].to_string())),
-            7 => Some(Code(self.0[..5].to_string())),
+        match self.len {
+            5 => Some(Code::from_ascii(&self.digits[..3])),
+            7 => Some(Code::from_ascii(&self.digits[..5])),
             _ => None,
         }
     }
     /// The 类 this code falls under.
     pub fn lei(&self) -> Code {
-        Code(self.0[..3].to_string())
+        Code::from_ascii(&self.digits[..3])
     }
     /// The printed segments: ("201", "03", "01"), with absent levels as "".
     pub fn segments(&self) -> [&str; 3] {
-        let s = self.0.as_str();
+        let s = self.as_str();
         [
-            &s[..3],
+            s.get(..3).unwrap_or(""),
             s.get(3..5).unwrap_or(""),
             s.get(5..7).unwrap_or(""),
         ]
     }
 }
 
+impl std::hash::Hash for Code {
+    /// The digits and their count fill exactly one word, hashed at once.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c, d, e, f, g] = self.digits;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, self.len]));
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Code").field(&self.as_str()).finish()
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -283,7 +317,7 @@ impl TryFrom<String> for Code {
 
 impl From<Code> for String {
     fn from(c: Code) -> String {
-        c.0
+        c.as_str().to_string()
     }
 }
 

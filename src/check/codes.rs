@@ -76,25 +76,36 @@ pub fn obsolete(code: &str, name: &str) -> Option<&'static str> {
 /// A name reduced for comparison: full-width ASCII variants (（）, ，) folded to ASCII, all
 /// whitespace removed, and a leading list number (一、 1、 (一) 1.) stripped.
 pub fn normalize_name(name: &str) -> String {
-    let folded: String = name
-        .chars()
-        .map(fullwidth_to_ascii)
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    strip_numbering(&folded).to_string()
+    let mut folded = String::with_capacity(name.len());
+    folded.extend(
+        name.chars()
+            .map(fullwidth_to_ascii)
+            .filter(|c| !c.is_whitespace()),
+    );
+    let kept = strip_numbering(&folded).len();
+    // The numbering is a prefix: keep the rest in place.
+    folded.drain(..folded.len() - kept);
+    folded
+}
+
+/// A character that may number a list item: a Chinese numeral up to 十 or an ASCII digit.
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '0'..='9'
+    )
 }
 
 fn strip_numbering(s: &str) -> &str {
-    const NUMERALS: &str = "一二三四五六七八九十0123456789";
     let inner = s
         .strip_prefix('(')
         .and_then(|rest| rest.split_once(')'))
-        .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| NUMERALS.contains(c)))
+        .filter(|(n, _)| !n.is_empty() && n.chars().all(is_numeral))
         .map(|(_, rest)| rest);
     if let Some(rest) = inner {
         return rest;
     }
-    let digits = s.chars().take_while(|c| NUMERALS.contains(*c)).count();
+    let digits = s.chars().take_while(|c| is_numeral(*c)).count();
     if digits == 0 {
         return s;
     }

@@ -7,16 +7,24 @@
 
 use super::codes::{self, normalize_name};
 use super::describe::{self, finding_at};
-use super::equation::{Identity, Ledger, Prose, Slot, unique_lines};
+use super::equation::{Identity, Ledger, Prose, Slot};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    Budget, Classification, Classified, Code, FiscalOverview, Overview, SourceMap, SplitAmounts,
-    TableId,
+    Amounts, Budget, Classification, Classified, Code, FiscalOverview, Line, Overview, SourceMap,
+    SplitAmounts, TableId,
 };
 use crate::money::format_amount;
 use std::collections::BTreeSet;
+
+/// Codes of rows, each once, in code order.
+fn sorted_codes<'a>(codes: impl Iterator<Item = &'a Code>) -> Vec<&'a Code> {
+    let mut codes: Vec<&Code> = codes.collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
 
 /// Identities across tables plus findings for rows that cannot be paired.
 pub struct Cross {
@@ -28,14 +36,28 @@ pub struct Cross {
 
 /// Builds every cross-table identity of the budget.
 pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
+    let mut identities = Vec::new();
+    let findings = push_identities(budget, ledger, sources, &mut identities);
+    Cross {
+        identities,
+        findings,
+    }
+}
+
+/// Appends every cross-table identity of the budget to `identities`; returns the findings for
+/// unpairable rows.
+pub fn push_identities(
+    budget: &Budget,
+    ledger: &Ledger,
+    sources: &SourceMap,
+    identities: &mut Vec<Identity>,
+) -> Vec<Finding> {
     let mut cx = Context {
         budget,
         ledger,
         sources,
-        out: Cross {
-            identities: Vec::new(),
-            findings: Vec::new(),
-        },
+        identities,
+        findings: Vec::new(),
     };
     cx.overview();
     cx.income_expenditure_rows();
@@ -45,7 +67,7 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
     cx.admin_running();
     cx.three_public();
     cx.narrative();
-    cx.out
+    cx.findings
 }
 
 /// True when the table was in the input (or has any amount).
@@ -78,37 +100,62 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
     .map(|(i, _)| i)
 }
 
-/// Whether a 类 name printed in 表1/表4 stands for the 类 row `code`/`name` of a coded table:
-/// the same name up to numbering, punctuation width and spacing, or the code's reference name,
-/// or an obsolete official name of that code.
-pub(super) fn same_lei(code: &Code, name: &str, printed: &str) -> bool {
-    let wanted = normalize_name(printed);
-    // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
-    let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).to_string();
-    let same = |n: &str| {
-        let n = normalize_name(n);
-        n == wanted || short(&n) == short(&wanted)
-    };
-    same(name)
-        || codes::lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
-        || codes::obsolete(code.as_str(), printed).is_some()
+/// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
+pub(super) struct PrintedLei<'a> {
+    printed: &'a str,
+    wanted: String,
+}
+
+impl<'a> PrintedLei<'a> {
+    pub(super) fn new(printed: &'a str) -> Self {
+        PrintedLei {
+            printed,
+            wanted: normalize_name(printed),
+        }
+    }
+
+    /// Whether the printed name stands for the 类 row `code`/`name` of a coded table: the same
+    /// name up to numbering, punctuation width and spacing, or the code's reference name, or an
+    /// obsolete official name of that code.
+    pub(super) fn names(&self, code: &Code, name: &str) -> bool {
+        // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
+        let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
+        let same = |n: &str| {
+            // Equal text normalises equally.
+            if n == self.printed {
+                return true;
+            }
+            let n = normalize_name(n);
+            let wanted = self.wanted.as_str();
+            n == wanted || n[..short(&n)] == wanted[..short(wanted)]
+        };
+        same(name)
+            || codes::lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
+            || codes::obsolete(code.as_str(), self.printed).is_some()
+    }
+
+    /// The first 类 row of `t` the printed name stands for.
+    pub(super) fn find_in<A: Amounts>(&self, t: &'a Classified<A>) -> Option<&'a Line<A>> {
+        t.lei_lines().find(|l| self.names(&l.code, &l.name))
+    }
 }
 
 struct Context<'a> {
     budget: &'a Budget,
     ledger: &'a Ledger,
     sources: &'a SourceMap,
-    out: Cross,
+    identities: &'a mut Vec<Identity>,
+    findings: Vec<Finding>,
 }
 
 impl Context<'_> {
     fn push(&mut self, identity: Identity) {
-        self.out.identities.push(identity);
+        self.identities.push(identity);
     }
 
     fn finding(&mut self, slot: &Slot, severity: Severity, rule: &str, message: String) {
         let f = finding_at(self.sources, slot, severity, rule, message);
-        self.out.findings.push(f);
+        self.findings.push(f);
     }
 
     fn t2_total(&self, column: usize) -> Vec<Slot> {
@@ -117,7 +164,13 @@ impl Context<'_> {
     }
 
     /// `total` equals 表2's 合计 in `column`, when 表2 was submitted at all.
-    fn against_t2_total(&mut self, rule: &'static str, total: &Slot, column: usize, words: &str) {
+    fn against_t2_total(
+        &mut self,
+        rule: &'static str,
+        total: &Slot,
+        column: usize,
+        words: &'static str,
+    ) {
         if has(&self.budget.income) {
             let rhs = self.t2_total(column);
             self.push(Identity::new(rule, total.clone(), rhs, words));
@@ -269,7 +322,7 @@ impl Context<'_> {
         for (name, amount) in &stated.expenditure {
             let slot = cell(keys::t1_expenditure(name));
             items.push(slot.clone());
-            let lei = t3.lei_lines().find(|l| same_lei(&l.code, &l.name, name));
+            let lei = PrintedLei::new(name).find_in(t3);
             match lei {
                 Some(l) => {
                     matched.insert(normalize_name(&l.name));
@@ -319,12 +372,13 @@ impl Context<'_> {
         if !has(t2) || !has(t3) {
             return;
         }
-        let codes2: BTreeSet<&Code> = unique_lines(t2).map(|l| &l.code).collect();
-        let codes3: BTreeSet<&Code> = unique_lines(t3).map(|l| &l.code).collect();
-        for code in codes2.union(&codes3) {
+        let codes2 = sorted_codes(t2.lines.iter().map(|l| &l.code));
+        let codes3 = sorted_codes(t3.lines.iter().map(|l| &l.code));
+        let listed = |codes: &[&Code], code| codes.binary_search(&code).is_ok();
+        for code in sorted_codes(codes2.iter().chain(&codes3).copied()) {
             let s2 = cell(keys::coded(TableId::T2, code, 0));
             let s3 = cell(keys::coded(TableId::T3, code, 0));
-            match (codes2.contains(code), codes3.contains(code)) {
+            match (listed(&codes2, code), listed(&codes3, code)) {
                 (true, true) => {
                     let words = format!("表3 {code} 合计");
                     self.push(Identity::new("t2-t3", s2, vec![s3], words));
@@ -344,7 +398,7 @@ impl Context<'_> {
     /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
     /// money, a warning for an empty row (printed for a 类 without money).
     fn unpaired(&mut self, slot: &Slot, has_it: TableId, lacks: TableId) {
-        let row = describe::row_words(self.ledger, slot);
+        let row = describe::row_words(self.ledger, self.budget, slot);
         let severity = if self.ledger.value(slot).is_zero() {
             Severity::Warning
         } else {
@@ -364,10 +418,10 @@ impl Context<'_> {
 
     /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).
     fn lei_by_name(&self, name: &str) -> Option<Code> {
+        let printed = PrintedLei::new(name);
         [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
             .into_iter()
-            .flat_map(|t| self.split(t).lei_lines())
-            .find(|l| same_lei(&l.code, &l.name, name))
+            .find_map(|t| printed.find_in(self.split(t)))
             .map(|l| l.code.clone())
     }
 
@@ -525,12 +579,11 @@ impl Context<'_> {
             return;
         }
         let funds = [TableId::T5, TableId::T6, TableId::T7];
-        let codes: BTreeSet<Code> = funds
-            .iter()
-            .flat_map(|t| unique_lines(self.split(*t)).map(|l| l.code.clone()))
-            .collect();
+        let budget = self.budget;
+        let lines = [&budget.general, &budget.fund, &budget.capital].map(|t| &t.lines);
+        let codes = sorted_codes(lines.iter().flat_map(|l| l.iter()).map(|l| &l.code));
         let words = "表5、表6、表7 同一科目之和";
-        for code in &codes {
+        for code in codes {
             for c in 0..3 {
                 let rhs = funds
                     .iter()

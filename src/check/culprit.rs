@@ -13,7 +13,7 @@ use super::describe;
 use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
 use super::fxhash::FxHashMap;
 use crate::finding::{Finding, Severity};
-use crate::model::{CellKey, SourceMap};
+use crate::model::{Budget, CellKey, SourceMap};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
@@ -151,11 +151,16 @@ fn culprit_of(
 /// The findings for one culprit, one per candidate cell so that each candidate is flagged
 /// where it was submitted: "疑似错误单元格 表3!F12（…）：应为 48,215,638，实为 48,215,683…"; when
 /// several cells explain the evidence equally, each names the others.
-pub fn findings(ledger: &Ledger, sources: &SourceMap, culprit: &Culprit) -> Vec<Finding> {
+pub fn findings(
+    ledger: &Ledger,
+    budget: &Budget,
+    sources: &SourceMap,
+    culprit: &Culprit,
+) -> Vec<Finding> {
     let described: Vec<Described> = culprit
         .candidates
         .iter()
-        .map(|c| Described::new(ledger, sources, c))
+        .map(|c| Described::new(ledger, budget, sources, c))
         .collect();
     described
         .iter()
@@ -185,10 +190,10 @@ struct Described {
 }
 
 impl Described {
-    fn new(ledger: &Ledger, sources: &SourceMap, c: &Candidate) -> Described {
+    fn new(ledger: &Ledger, budget: &Budget, sources: &SourceMap, c: &Candidate) -> Described {
         let slot = Slot::Cell(c.key.clone());
         let shown = describe::shown_of(ledger, &slot);
-        let place = describe::place(ledger, &slot);
+        let place = describe::place(ledger, budget, &slot);
         let at = match describe::location(sources, &slot) {
             Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
             None => place,

@@ -7,7 +7,9 @@
 use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturating_add};
 use super::keys;
 use crate::finding::{Finding, Severity};
-use crate::model::{Location, MoneyUnit, RowKey, SourceMap, TableId};
+use crate::model::{
+    Amounts, Budget, Classified, Code, Location, MoneyUnit, RowKey, SourceMap, TableId,
+};
 use crate::money::{format_amount, format_fixed, format_wan};
 use rust_decimal::Decimal;
 
@@ -64,15 +66,39 @@ pub fn row_field(slot: &Slot) -> Option<String> {
     }
 }
 
+/// The name of a coded row as submitted (the first row of a duplicated code, as the ledger
+/// keeps), "" when the budget has no such cell. Looked up only to word a finding.
+fn row_name<'b>(ledger: &Ledger, budget: &'b Budget, slot: &Slot) -> &'b str {
+    fn first<'b, A: Amounts>(t: &'b Classified<A>, code: &Code) -> Option<&'b str> {
+        t.line(code).map(|l| l.name.as_str())
+    }
+    let Slot::Cell(k) = slot else {
+        return "";
+    };
+    let RowKey::Code(code) = &k.row else {
+        return "";
+    };
+    if !ledger.has(slot) {
+        return "";
+    }
+    let name = match k.table {
+        TableId::T2 => first(&budget.income, code),
+        TableId::T3 => first(&budget.expenditure, code),
+        TableId::T5 => first(&budget.general, code),
+        TableId::T6 => first(&budget.fund, code),
+        TableId::T7 => first(&budget.capital, code),
+        TableId::T8 => first(&budget.economic, code),
+        TableId::T1 | TableId::T4 | TableId::T9 => None,
+    };
+    name.unwrap_or("")
+}
+
 /// The row in words: "2010301 行政运行", "合计行", "一、财政拨款收入".
-pub fn row_words(ledger: &Ledger, slot: &Slot) -> String {
+pub fn row_words(ledger: &Ledger, budget: &Budget, slot: &Slot) -> String {
     match slot {
         Slot::Cell(k) => match &k.row {
             RowKey::Code(c) => {
-                let name = ledger
-                    .entry(slot)
-                    .map(|e| e.row_name.as_str())
-                    .unwrap_or("");
+                let name = row_name(ledger, budget, slot);
                 if name.is_empty() {
                     c.to_string()
                 } else {
@@ -89,10 +115,10 @@ pub fn row_words(ledger: &Ledger, slot: &Slot) -> String {
 }
 
 /// The whole place in words: "表3 支出预算总表 2010301 行政运行 合计列".
-pub fn place(ledger: &Ledger, slot: &Slot) -> String {
+pub fn place(ledger: &Ledger, budget: &Budget, slot: &Slot) -> String {
     match slot {
         Slot::Cell(k) => {
-            let row = row_words(ledger, slot);
+            let row = row_words(ledger, budget, slot);
             let column = keys::column_header(k.table, k.column);
             let mut s = table_name(k.table);
             if !row.is_empty() {
@@ -139,6 +165,7 @@ pub fn finding_at(
 /// The finding for an identity that does not hold.
 pub fn identity_failure(
     ledger: &Ledger,
+    budget: &Budget,
     sources: &SourceMap,
     identity: &Identity,
     outcome: &Outcome,
@@ -146,7 +173,7 @@ pub fn identity_failure(
     let shown = shown_of(ledger, &identity.at);
     let expected = show(outcome.rhs, shown);
     let actual = show(outcome.lhs, shown);
-    let place = place(ledger, &identity.at);
+    let place = place(ledger, budget, &identity.at);
     let gap = format_amount(outcome.gap.abs());
     let allowed = identity
         .slots()

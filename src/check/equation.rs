@@ -6,7 +6,7 @@
 //! slot's value overridden, which is how `culprit` tries a correction) gives its residual.
 //! Not for wording findings (see `describe`) nor for deciding which identities exist.
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
@@ -15,7 +15,7 @@ use crate::model::{
     T1_PROJECT, T1_PUBLIC, TableId,
 };
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 /// A figure of the 编制说明 prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,8 +79,6 @@ pub struct Entry {
     pub tolerance: Decimal,
     /// How the value was entered (for showing it back).
     pub shown: Shown,
-    /// The row's name (a code's name as submitted), empty for labelled rows.
-    pub row_name: String,
 }
 
 /// Every amount of a budget, by slot.
@@ -93,7 +91,9 @@ impl Ledger {
     /// Flattens a budget. Only the first row of a duplicated code is kept (duplicates are a
     /// structure finding).
     pub fn new(budget: &Budget) -> Ledger {
-        let mut ledger = Ledger::default();
+        let mut ledger = Ledger {
+            entries: FxHashMap::with_capacity_and_hasher(cell_count(budget), Default::default()),
+        };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
         ledger.add_classified(TableId::T5, &budget.general);
@@ -127,12 +127,11 @@ impl Ledger {
         self.entries.iter()
     }
 
-    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit, row_name: &str) {
+    fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
         self.entries.entry(Slot::Cell(key)).or_insert(Entry {
             value,
             tolerance: tolerance::per_term(unit),
             shown: Shown::Unit(unit),
-            row_name: row_name.to_string(),
         });
     }
 
@@ -141,12 +140,12 @@ impl Ledger {
         for line in &t.lines {
             for c in 0..columns {
                 let key = keys::coded(table, &line.code, c);
-                self.put(key, line.amounts.get(c), t.unit, &line.name);
+                self.put(key, line.amounts.get(c), t.unit);
             }
         }
         if let Some(total) = &t.total {
             for c in 0..columns {
-                self.put(keys::total(table, c), total.get(c), t.unit, "");
+                self.put(keys::total(table, c), total.get(c), t.unit);
             }
         }
     }
@@ -156,16 +155,16 @@ impl Ledger {
             return;
         };
         for (label, v) in &o.income {
-            self.put(keys::t1_income(label), *v, o.unit, "");
+            self.put(keys::t1_income(label), *v, o.unit);
         }
         if let Some(v) = o.income_total {
-            self.put(keys::t1_income(keys::INCOME_TOTAL), v, o.unit, "");
+            self.put(keys::t1_income(keys::INCOME_TOTAL), v, o.unit);
         }
         for (name, v) in &o.expenditure {
-            self.put(keys::t1_expenditure(name), *v, o.unit, "");
+            self.put(keys::t1_expenditure(name), *v, o.unit);
         }
         if let Some(v) = o.expenditure_total {
-            self.put(keys::t1_expenditure(keys::EXPENDITURE_TOTAL), v, o.unit, "");
+            self.put(keys::t1_expenditure(keys::EXPENDITURE_TOTAL), v, o.unit);
         }
         // The unit-level split: only the parts the table states.
         let splits = o.expenditure_split.iter().map(|(n, s)| (n.as_str(), s));
@@ -183,7 +182,7 @@ impl Ledger {
             for (column, value) in parts {
                 if let Some(v) = value {
                     let key = keys::t1_expenditure_column(name, column);
-                    self.put(key, v, o.unit, "");
+                    self.put(key, v, o.unit);
                 }
             }
         }
@@ -194,10 +193,10 @@ impl Ledger {
             return;
         };
         for (label, v) in &f.income {
-            self.put(keys::t4_income(label), *v, f.unit, "");
+            self.put(keys::t4_income(label), *v, f.unit);
         }
         if let Some(v) = f.income_total {
-            self.put(keys::t4_income(keys::INCOME_TOTAL), v, f.unit, "");
+            self.put(keys::t4_income(keys::INCOME_TOTAL), v, f.unit);
         }
         let rows = f.expenditure.iter().map(|r| (r.name.as_str(), r));
         let total = f
@@ -206,7 +205,7 @@ impl Ledger {
             .map(|r| (keys::EXPENDITURE_TOTAL, r));
         for (name, r) in rows.chain(total) {
             for (c, v) in [(1, r.total), (2, r.general), (3, r.fund), (4, r.capital)] {
-                self.put(keys::t4_expenditure(name, c), v, f.unit, "");
+                self.put(keys::t4_expenditure(name, c), v, f.unit);
             }
         }
     }
@@ -215,11 +214,11 @@ impl Ledger {
         let t9 = &budget.table9;
         if let Some(p) = &t9.three_public {
             for (c, v) in p.figures().into_iter().enumerate() {
-                self.put(keys::t9(c), v, t9.unit, "");
+                self.put(keys::t9(c), v, t9.unit);
             }
         }
         if let Some(v) = t9.admin_running {
-            self.put(keys::t9(keys::t9::ADMIN_RUNNING), v, t9.unit, "");
+            self.put(keys::t9(keys::t9::ADMIN_RUNNING), v, t9.unit);
         }
     }
 
@@ -235,7 +234,6 @@ impl Ledger {
                         value,
                         tolerance: tolerance::prose(n.precision),
                         shown: Shown::Prose(n.precision),
-                        row_name: String::new(),
                     },
                 );
             }
@@ -258,6 +256,31 @@ impl Ledger {
                 .collect()
         }
     }
+}
+
+/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
+/// them), so that the ledger is allocated once.
+fn cell_count(budget: &Budget) -> usize {
+    fn classified<A: Amounts>(t: &Classified<A>) -> usize {
+        (t.lines.len() + 1) * A::COLUMNS.len()
+    }
+    let overview = budget
+        .stated_overview
+        .as_ref()
+        .map_or(0, |o| o.income.len() + o.expenditure.len() * 5 + 12);
+    let fiscal = budget
+        .stated_fiscal
+        .as_ref()
+        .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
+    classified(&budget.income)
+        + classified(&budget.expenditure)
+        + classified(&budget.general)
+        + classified(&budget.fund)
+        + classified(&budget.capital)
+        + classified(&budget.economic)
+        + overview
+        + fiscal
+        + 12
 }
 
 /// How the two sides of an identity must compare.
@@ -283,22 +306,28 @@ pub struct Identity {
     /// The cell the finding is reported at (the checked cell; may be a 合计 the table did not
     /// print, then `lhs` holds its 类 rows instead).
     pub at: Slot,
-    /// The checked side.
-    pub lhs: Vec<Slot>,
+    /// The checked side when it is not `at` alone (see [`Identity::lhs`]); most identities
+    /// check one cell and so need no list of their own.
+    lhs: Option<Vec<Slot>>,
     /// The side it must equal (or be at least).
     pub rhs: Vec<Slot>,
-    /// The rhs in words, e.g. "基本支出 + 项目支出".
-    pub explain: String,
+    /// The rhs in words, e.g. "基本支出 + 项目支出" (borrowed when the words are fixed).
+    pub explain: Cow<'static, str>,
 }
 
 impl Identity {
     /// An identity whose checked side is the single slot `at`.
-    pub fn new(rule: &'static str, at: Slot, rhs: Vec<Slot>, explain: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        at: Slot,
+        rhs: Vec<Slot>,
+        explain: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Identity {
             rule,
             severity: Severity::Error,
             relation: Relation::Equal,
-            lhs: vec![at.clone()],
+            lhs: None,
             at,
             rhs,
             explain: explain.into(),
@@ -325,38 +354,53 @@ impl Identity {
 
     /// Replaces the checked side (for a 合计 that must be summed from its 类 rows).
     pub fn with_lhs(mut self, lhs: Vec<Slot>) -> Self {
-        self.lhs = lhs;
+        let only_at = matches!(lhs.as_slice(), [s] if *s == self.at);
+        self.lhs = (!only_at).then_some(lhs);
         self
+    }
+
+    /// The checked side: `at` alone unless replaced by [`Identity::with_lhs`].
+    pub fn lhs(&self) -> &[Slot] {
+        match &self.lhs {
+            Some(lhs) => lhs,
+            None => std::slice::from_ref(&self.at),
+        }
     }
 
     /// Every slot the identity mentions.
     pub fn slots(&self) -> impl Iterator<Item = &Slot> {
-        self.lhs.iter().chain(self.rhs.iter())
+        self.lhs().iter().chain(self.rhs.iter())
     }
 
     /// How often `slot` counts on the lhs minus on the rhs (its coefficient).
     pub fn coefficient(&self, slot: &Slot) -> i64 {
         let count = |side: &[Slot]| side.iter().filter(|s| *s == slot).count() as i64;
-        count(&self.lhs) - count(&self.rhs)
+        count(self.lhs()) - count(&self.rhs)
     }
 
     /// Evaluates against the ledger, with `over` replacing one slot's value.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
         let mut allowed = Decimal::ZERO;
+        // An absent slot is zero (scale 0) with no tolerance, and adding that changes neither
+        // the value nor its scale: only present amounts and the override are added.
         let mut sum = |side: &[Slot]| {
             let mut total = Decimal::ZERO;
             for s in side {
                 let entry = ledger.entry(s);
-                allowed = saturating_add(allowed, entry.map(|e| e.tolerance).unwrap_or_default());
+                if let Some(e) = entry.filter(|e| !e.tolerance.is_zero()) {
+                    allowed = saturating_add(allowed, e.tolerance);
+                }
                 let value = match over {
-                    Some((o, v)) if o == s => v,
-                    _ => entry.map(|e| e.value).unwrap_or_default(),
+                    Some((o, v)) if o == s => Some(v),
+                    _ => entry.map(|e| e.value),
                 };
-                total = saturating_add(total, value);
+                if let Some(v) = value {
+                    total = saturating_add(total, v);
+                }
             }
             total
         };
-        let lhs = sum(&self.lhs);
+        let lhs = sum(self.lhs());
         let rhs = sum(&self.rhs);
         let gap = saturating_add(lhs, -rhs);
         let holds = match self.relation {
@@ -398,7 +442,7 @@ pub struct Outcome {
 /// The rows of a table with each code's first occurrence only (duplicates are reported by
 /// `structure`).
 pub fn unique_lines<A>(t: &Classified<A>) -> impl Iterator<Item = &Line<A>> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     t.lines.iter().filter(move |l| seen.insert(&l.code))
 }
 

@@ -39,7 +39,7 @@ pub mod tolerance;
 pub mod unit_overview;
 
 use crate::finding::Finding;
-use crate::model::{Budget, Location, SourceMap};
+use crate::model::{Amounts, Budget, Classified, Location, SourceMap};
 use crate::recognize::Submission;
 use crate::recognize::UNREADABLE;
 use equation::{Identity, Ledger, Outcome};
@@ -84,7 +84,7 @@ fn check_with(
     let mut findings = checked.findings;
     let touches_unreadable = |identity: &Identity| {
         std::iter::once(&identity.at)
-            .chain(&identity.lhs)
+            .chain(identity.lhs())
             .chain(&identity.rhs)
             .filter_map(|slot| describe::location(sources, slot))
             .any(|l| unreadable.contains(&l))
@@ -93,6 +93,7 @@ fn check_with(
         if !outcome.holds && !touches_unreadable(identity) {
             findings.push(describe::identity_failure(
                 &checked.ledger,
+                budget,
                 sources,
                 identity,
                 outcome,
@@ -103,7 +104,7 @@ fn check_with(
     findings.extend(
         culprits
             .iter()
-            .flat_map(|c| culprit::findings(&checked.ledger, sources, c)),
+            .flat_map(|c| culprit::findings(&checked.ledger, budget, sources, c)),
     );
     findings.extend(structure::findings(budget, sources));
     sort(&mut findings);
@@ -133,11 +134,11 @@ struct Checked {
 impl Checked {
     fn new(budget: &Budget, sources: &SourceMap) -> Checked {
         let ledger = Ledger::new(budget);
-        let mut identities = row_sums::identities(budget);
-        identities.extend(rollups::identities(budget));
-        identities.extend(unit_overview::identities(budget, &ledger));
-        let cross = cross::check(budget, &ledger, sources);
-        identities.extend(cross.identities);
+        let mut identities = Vec::with_capacity(expected_identities(budget));
+        row_sums::push_identities(budget, &mut identities);
+        rollups::push_identities(budget, &mut identities);
+        unit_overview::push_identities(budget, &ledger, &mut identities);
+        let findings = cross::push_identities(budget, &ledger, sources, &mut identities);
         let outcomes = identities
             .iter()
             .map(|i| i.evaluate(&ledger, None))
@@ -146,9 +147,33 @@ impl Checked {
             ledger,
             identities,
             outcomes,
-            findings: cross.findings,
+            findings,
         }
     }
+}
+
+/// A generous estimate of how many identities a budget has (about one per cell of the coded
+/// tables, plus the fixed ones), so that they are collected without moving them.
+fn expected_identities(budget: &Budget) -> usize {
+    fn cells<A: Amounts>(t: &Classified<A>) -> usize {
+        (t.lines.len() + 1) * A::COLUMNS.len()
+    }
+    let stated = |n: usize| 4 * n + 16;
+    cells(&budget.income)
+        + cells(&budget.expenditure)
+        + cells(&budget.general)
+        + cells(&budget.fund)
+        + cells(&budget.capital)
+        + cells(&budget.economic)
+        + budget
+            .stated_overview
+            .as_ref()
+            .map_or(0, |o| stated(o.income.len() + o.expenditure.len()))
+        + budget
+            .stated_fiscal
+            .as_ref()
+            .map_or(0, |f| stated(f.income.len() + f.expenditure.len()))
+        + 32
 }
 
 /// Sorts findings by table, row (codes in code order, then labels, then 合计), column (in

@@ -14,13 +14,18 @@ pub const RULE: &str = "rollup";
 /// Every roll-up identity of the budget.
 pub fn identities(budget: &Budget) -> Vec<Identity> {
     let mut out = Vec::new();
-    table(TableId::T2, &budget.income, &mut out);
-    table(TableId::T3, &budget.expenditure, &mut out);
-    table(TableId::T5, &budget.general, &mut out);
-    table(TableId::T6, &budget.fund, &mut out);
-    table(TableId::T7, &budget.capital, &mut out);
-    table(TableId::T8, &budget.economic, &mut out);
+    push_identities(budget, &mut out);
     out
+}
+
+/// Appends every roll-up identity of the budget to `out`.
+pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
+    table(TableId::T2, &budget.income, out);
+    table(TableId::T3, &budget.expenditure, out);
+    table(TableId::T5, &budget.general, out);
+    table(TableId::T6, &budget.fund, out);
+    table(TableId::T7, &budget.capital, out);
+    table(TableId::T8, &budget.economic, out);
 }
 
 fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {

@@ -6,6 +6,7 @@
 use super::equation::{Identity, Slot, unique_lines};
 use super::keys::{self, t9};
 use crate::model::{Amounts, Budget, CellKey, Classified, RowKey, TableId};
+use std::sync::OnceLock;
 
 /// The stable rule id of every row-sum identity.
 pub const RULE: &str = "row-sum";
@@ -13,32 +14,56 @@ pub const RULE: &str = "row-sum";
 /// Every row-sum identity of the budget.
 pub fn identities(budget: &Budget) -> Vec<Identity> {
     let mut out = Vec::new();
-    classified(TableId::T2, &budget.income, &mut out);
-    classified(TableId::T3, &budget.expenditure, &mut out);
-    classified(TableId::T5, &budget.general, &mut out);
-    classified(TableId::T6, &budget.fund, &mut out);
-    classified(TableId::T7, &budget.capital, &mut out);
-    classified(TableId::T8, &budget.economic, &mut out);
-    fiscal(budget, &mut out);
-    table9(budget, &mut out);
+    push_identities(budget, &mut out);
     out
+}
+
+/// Appends every row-sum identity of the budget to `out`.
+pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
+    classified(TableId::T2, &budget.income, out);
+    classified(TableId::T3, &budget.expenditure, out);
+    classified(TableId::T5, &budget.general, out);
+    classified(TableId::T6, &budget.fund, out);
+    classified(TableId::T7, &budget.capital, out);
+    classified(TableId::T8, &budget.economic, out);
+    fiscal(budget, out);
+    table9(budget, out);
 }
 
 fn sum_of(keys: impl Iterator<Item = CellKey>) -> Vec<Slot> {
     keys.map(Slot::Cell).collect()
 }
 
-fn explain(table: TableId, parts: &[usize]) -> String {
-    parts
-        .iter()
-        .map(|c| keys::column_header(table, *c))
-        .collect::<Vec<_>>()
-        .join(" + ")
+/// The columns a table's 合计 column is the sum of: 表4's three fund columns, every other
+/// column elsewhere.
+fn parts(table: TableId) -> std::ops::Range<usize> {
+    match table {
+        TableId::T4 => 2..5,
+        _ => 1..keys::columns(table).len(),
+    }
+}
+
+/// The parts of a table's row sum in words ("基本支出 + 项目支出"), joined once per process.
+fn explain(table: TableId) -> &'static str {
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        TableId::ALL
+            .iter()
+            .map(|t| {
+                parts(*t)
+                    .map(|c| keys::column_header(*t, c))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect()
+    });
+    let index = TableId::ALL.iter().position(|t| *t == table);
+    index.and_then(|i| words.get(i)).map_or("", String::as_str)
 }
 
 fn classified<A: Amounts>(table: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
-    let parts: Vec<usize> = (1..A::COLUMNS.len()).collect();
-    let words = explain(table, &parts);
+    let parts = parts(table);
+    let words = explain(table);
     let mut rows: Vec<RowKey> = unique_lines(t)
         .map(|l| RowKey::Code(l.code.clone()))
         .collect();
@@ -54,8 +79,8 @@ fn classified<A: Amounts>(table: TableId, t: &Classified<A>, out: &mut Vec<Ident
         out.push(Identity::new(
             RULE,
             Slot::Cell(key(0)),
-            sum_of(parts.iter().map(|c| key(*c))),
-            words.clone(),
+            sum_of(parts.clone().map(key)),
+            words,
         ));
     }
 }
@@ -69,13 +94,13 @@ fn fiscal(budget: &Budget, out: &mut Vec<Identity>) {
         .iter()
         .map(|r| r.name.as_str())
         .chain(f.expenditure_total.iter().map(|_| keys::EXPENDITURE_TOTAL));
-    let words = explain(TableId::T4, &[2, 3, 4]);
+    let words = explain(TableId::T4);
     for name in names {
         out.push(Identity::new(
             RULE,
             Slot::Cell(keys::t4_expenditure(name, 1)),
-            sum_of((2..=4).map(|c| keys::t4_expenditure(name, c))),
-            words.clone(),
+            sum_of(parts(TableId::T4).map(|c| keys::t4_expenditure(name, c))),
+            words,
         ));
     }
 }

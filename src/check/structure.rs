@@ -7,61 +7,33 @@
 
 use super::codes;
 use super::describe::table_name;
+use super::fxhash::FxHashSet;
 use super::keys;
 use crate::finding::{Finding, Severity};
 use crate::model::{
     Amounts, Budget, CellKey, Classification, Classified, Code, CodeLevel, Line, SourceMap, TableId,
 };
 use crate::money::format_amount;
-use std::collections::HashSet;
 
 /// Every structure finding of the budget.
+///
+/// Clean rows cost no text: table names, row words and messages are formatted only for a
+/// finding that is reported.
 pub fn findings(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut named = HashSet::new();
+    let mut earlier = Vec::new();
     let f = Classification::Function;
-    table(
-        TableId::T2,
-        &budget.income,
-        f,
+    let mut scan = Scan {
         sources,
-        &mut named,
-        &mut out,
-    );
-    table(
-        TableId::T3,
-        &budget.expenditure,
-        f,
-        sources,
-        &mut named,
-        &mut out,
-    );
-    table(
-        TableId::T5,
-        &budget.general,
-        f,
-        sources,
-        &mut named,
-        &mut out,
-    );
-    table(TableId::T6, &budget.fund, f, sources, &mut named, &mut out);
-    table(
-        TableId::T7,
-        &budget.capital,
-        f,
-        sources,
-        &mut named,
-        &mut out,
-    );
-    let e = Classification::Economic;
-    table(
-        TableId::T8,
-        &budget.economic,
-        e,
-        sources,
-        &mut named,
-        &mut out,
-    );
+        earlier: &mut earlier,
+        out: &mut out,
+    };
+    scan.table(TableId::T2, &budget.income, f);
+    scan.table(TableId::T3, &budget.expenditure, f);
+    scan.table(TableId::T5, &budget.general, f);
+    scan.table(TableId::T6, &budget.fund, f);
+    scan.table(TableId::T7, &budget.capital, f);
+    scan.table(TableId::T8, &budget.economic, Classification::Economic);
     let base = [
         (TableId::T2, budget.income.present),
         (TableId::T3, budget.expenditure.present),
@@ -77,163 +49,202 @@ pub fn findings(budget: &Budget, sources: &SourceMap) -> Vec<Finding> {
     out
 }
 
-fn row_finding<A>(
-    id: TableId,
-    line: &Line<A>,
-    sources: &SourceMap,
-    severity: Severity,
-    rule: &str,
-    message: String,
-) -> Finding {
-    let mut f = Finding::new(severity, rule, message).in_table(id);
-    f.row = Some(line.code.to_string());
-    f.located(sources.get(&keys::coded(id, &line.code, 0)).cloned())
+/// The coded tables in order, with every row seen so far.
+struct Scan<'a, 'b> {
+    sources: &'a SourceMap,
+    /// Code and name of every row of the tables already scanned and of the rows above in the
+    /// current one, in order.
+    earlier: &'b mut Vec<(&'a Code, &'a str)>,
+    out: &'b mut Vec<Finding>,
 }
 
-fn table<A: Amounts>(
+/// One row being scanned, with the words its findings use.
+struct Row<'a, A> {
     id: TableId,
-    t: &Classified<A>,
-    classification: Classification,
-    sources: &SourceMap,
-    named: &mut HashSet<(Code, String)>,
-    out: &mut Vec<Finding>,
-) {
-    let codes: HashSet<&Code> = t.lines.iter().map(|l| &l.code).collect();
-    let mut seen: HashSet<&Code> = HashSet::new();
-    let mut current: [Option<&Code>; 2] = [None, None];
-    let name = table_name(id);
-    for line in &t.lines {
-        let row = format!("{} {}", line.code, line.name);
-        let mut push = |severity, rule: &str, message: String| {
-            out.push(row_finding(id, line, sources, severity, rule, message));
-        };
-        if !seen.insert(&line.code) {
-            push(
-                Severity::Error,
-                "duplicate-code",
-                format!("{name} 科目 {row} 重复出现（只核对第一行）"),
-            );
-        }
-        let level = line.code.level();
-        if classification == Classification::Economic && level == CodeLevel::Xiang {
-            push(
-                Severity::Error,
-                "nesting",
-                format!("{name} 科目 {row} 是7位编码，经济分类只有类、款两级"),
-            );
-        }
-        if let Some(parent) = line.code.parent() {
-            parent_position(&name, &row, level, &parent, &codes, current, &mut push);
-        }
-        match level {
-            CodeLevel::Lei => current = [Some(&line.code), None],
-            CodeLevel::Kuan => current[1] = Some(&line.code),
-            CodeLevel::Xiang => {}
-        }
-        // Each code and name is compared with the reference list once, where it first appears.
-        if named.insert((line.code.clone(), codes::normalize_name(&line.name))) {
-            reference(&name, &row, line, classification, &mut push);
-        }
-        let described = format!("{name} {row}");
-        let at = line.code.to_string();
-        let key = |c| keys::coded(id, &line.code, c);
-        negative_amounts(id, &line.amounts, &described, &at, key, sources, out);
+    line: &'a Line<A>,
+}
+
+impl<A> Row<'_, A> {
+    /// "表3 支出预算总表".
+    fn table(&self) -> String {
+        table_name(self.id)
     }
-    if let Some(total) = &t.total {
-        let described = format!("{name} 合计行");
-        let key = |c| keys::total(id, c);
-        negative_amounts(id, total, &described, "合计", key, sources, out);
+
+    /// "2010301 行政运行".
+    fn words(&self) -> String {
+        format!("{} {}", self.line.code, self.line.name)
+    }
+}
+
+impl<'a> Scan<'a, '_> {
+    fn table<A: Amounts>(
+        &mut self,
+        id: TableId,
+        t: &'a Classified<A>,
+        classification: Classification,
+    ) {
+        let codes: FxHashSet<&Code> = t.lines.iter().map(|l| &l.code).collect();
+        let mut seen: FxHashSet<&Code> = FxHashSet::default();
+        let mut current: [Option<&Code>; 2] = [None, None];
+        for line in &t.lines {
+            let row = Row { id, line };
+            if !seen.insert(&line.code) {
+                let message = format!(
+                    "{} 科目 {} 重复出现（只核对第一行）",
+                    row.table(),
+                    row.words()
+                );
+                self.push(&row, Severity::Error, "duplicate-code", message);
+            }
+            let level = line.code.level();
+            if classification == Classification::Economic && level == CodeLevel::Xiang {
+                let message = format!(
+                    "{} 科目 {} 是7位编码，经济分类只有类、款两级",
+                    row.table(),
+                    row.words()
+                );
+                self.push(&row, Severity::Error, "nesting", message);
+            }
+            if let Some(parent) = line.code.parent()
+                && let Some((severity, rule, message)) =
+                    parent_position(&row, level, &parent, &codes, current)
+            {
+                self.push(&row, severity, rule, message);
+            }
+            match level {
+                CodeLevel::Lei => current = [Some(&line.code), None],
+                CodeLevel::Kuan => current[1] = Some(&line.code),
+                CodeLevel::Xiang => {}
+            }
+            // Each code and name is compared with the reference list once, where it first
+            // appears.
+            if let Some((rule, message)) = reference(&row, classification)
+                && !self.named_before(line)
+            {
+                self.push(&row, Severity::Warning, rule, message);
+            }
+            self.earlier.push((&line.code, &line.name));
+            let key = |c| keys::coded(id, &line.code, c);
+            let at = || line.code.to_string();
+            let described = || format!("{} {}", row.table(), row.words());
+            self.negative_amounts(id, &line.amounts, described, at, key);
+        }
+        if let Some(total) = &t.total {
+            let described = || format!("{} 合计行", table_name(id));
+            let key = |c| keys::total(id, c);
+            self.negative_amounts(id, total, described, || "合计".to_string(), key);
+        }
+    }
+
+    /// Whether a row above (in this table or an earlier one) has the same code and the same
+    /// name up to normalisation, and so was compared with the reference list already.
+    fn named_before<A>(&self, line: &Line<A>) -> bool {
+        let mut same_code = self.earlier.iter().filter(|(c, _)| **c == line.code);
+        let Some(first) = same_code.next() else {
+            return false;
+        };
+        let name = codes::normalize_name(&line.name);
+        std::iter::once(first)
+            .chain(same_code)
+            .any(|(_, n)| *n == line.name || codes::normalize_name(n) == name)
+    }
+
+    fn push<A>(&mut self, row: &Row<'_, A>, severity: Severity, rule: &str, message: String) {
+        let mut f = Finding::new(severity, rule, message).in_table(row.id);
+        f.row = Some(row.line.code.to_string());
+        let key = keys::coded(row.id, &row.line.code, 0);
+        self.out.push(f.located(self.sources.get(&key).cloned()));
+    }
+
+    /// A warning for every negative amount of one row: `described` names the table and row in
+    /// the message, `at` is the finding's row, `key` gives each column's cell.
+    fn negative_amounts<A: Amounts>(
+        &mut self,
+        id: TableId,
+        amounts: &A,
+        described: impl Fn() -> String,
+        at: impl Fn() -> String,
+        key: impl Fn(usize) -> CellKey,
+    ) {
+        for (c, header) in A::COLUMNS.iter().enumerate() {
+            let v = amounts.get(c);
+            if v.is_sign_negative() && !v.is_zero() {
+                let mut f = Finding::new(
+                    Severity::Warning,
+                    "negative",
+                    format!("{} {header}列为负数 {}", described(), format_amount(v)),
+                )
+                .in_table(id)
+                .at(at(), *header)
+                .located(self.sources.get(&key(c)).cloned());
+                f.actual = Some(format_amount(v));
+                self.out.push(f);
+            }
+        }
     }
 }
 
 /// A 款/项 row whose parent `parent` is missing from the table is an error; one not listed
 /// under its parent (`current`: the 类 and 款 rows above it) is a warning.
-fn parent_position(
-    name: &str,
-    row: &str,
+fn parent_position<A>(
+    row: &Row<'_, A>,
     level: CodeLevel,
     parent: &Code,
-    codes: &HashSet<&Code>,
+    codes: &FxHashSet<&Code>,
     current: [Option<&Code>; 2],
-    push: &mut impl FnMut(Severity, &str, String),
-) {
+) -> Option<(Severity, &'static str, String)> {
     let (slot, parent_level) = match level {
         CodeLevel::Kuan => (0, "类"),
         _ => (1, "款"),
     };
     if !codes.contains(parent) {
-        push(
+        Some((
             Severity::Error,
             "missing-parent",
             format!(
-                "{name} {}级科目 {row} 缺少其所属的{parent_level}级科目 {parent}",
-                level.label()
+                "{} {}级科目 {} 缺少其所属的{parent_level}级科目 {parent}",
+                row.table(),
+                level.label(),
+                row.words()
             ),
-        );
+        ))
     } else if current[slot] != Some(parent) {
-        push(
+        Some((
             Severity::Warning,
             "nesting",
-            format!("{name} 科目 {row} 没有排在其上级科目 {parent} 之下"),
-        );
+            format!(
+                "{} 科目 {} 没有排在其上级科目 {parent} 之下",
+                row.table(),
+                row.words()
+            ),
+        ))
+    } else {
+        None
     }
 }
 
-/// A warning for every negative amount of one row: `described` names the table and row in
-/// the message, `at` is the finding's row, `key` gives each column's cell.
-fn negative_amounts<A: Amounts>(
-    id: TableId,
-    amounts: &A,
-    described: &str,
-    at: &str,
-    key: impl Fn(usize) -> CellKey,
-    sources: &SourceMap,
-    out: &mut Vec<Finding>,
-) {
-    for (c, header) in A::COLUMNS.iter().enumerate() {
-        let v = amounts.get(c);
-        if v.is_sign_negative() && !v.is_zero() {
-            let mut f = Finding::new(
-                Severity::Warning,
-                "negative",
-                format!("{described} {header}列为负数 {}", format_amount(v)),
-            )
-            .in_table(id)
-            .at(at, *header)
-            .located(sources.get(&key(c)).cloned());
-            f.actual = Some(format_amount(v));
-            out.push(f);
-        }
-    }
-}
-
-/// Compares a row's code and name with the reference list (warnings only).
+/// The warning (rule and message) when a row's code and name differ from the reference list.
 fn reference<A>(
-    table: &str,
-    row: &str,
-    line: &Line<A>,
+    row: &Row<'_, A>,
     classification: Classification,
-    push: &mut impl FnMut(Severity, &str, String),
-) {
+) -> Option<(&'static str, String)> {
+    let line = row.line;
     let code = line.code.as_str();
     if let Some(current) = codes::obsolete(code, &line.name) {
-        push(
-            Severity::Warning,
-            "obsolete-name",
-            format!("{table} 科目 {row} 使用了旧科目名称，现行名称为“{current}”"),
+        let message = format!(
+            "{} 科目 {} 使用了旧科目名称，现行名称为“{current}”",
+            row.table(),
+            row.words()
         );
-        return;
+        return Some(("obsolete-name", message));
     }
     let Some(reference) = codes::lookup(classification, code) else {
-        push(
-            Severity::Warning,
-            "unknown-code",
-            format!(
-                "{table} 科目编码 {code}（{}）不在参考科目表中，请核实",
-                line.name
-            ),
+        let message = format!(
+            "{} 科目编码 {code}（{}）不在参考科目表中，请核实",
+            row.table(),
+            line.name
         );
-        return;
+        return Some(("unknown-code", message));
     };
     // Equal text normalises equally: only differing names need normalising.
     if line.name != reference.name
@@ -244,15 +255,15 @@ fn reference<A>(
         } else {
             "；参考名称未经实际公开文件核实，可能有误"
         };
-        push(
-            Severity::Warning,
-            "code-name",
-            format!(
-                "{table} 科目 {row} 的名称与参考科目表不同，参考名称为“{}”{doubt}",
-                reference.name
-            ),
+        let message = format!(
+            "{} 科目 {} 的名称与参考科目表不同，参考名称为“{}”{doubt}",
+            row.table(),
+            row.words(),
+            reference.name
         );
+        return Some(("code-name", message));
     }
+    None
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! (表3 合计行 基本支出 = 表8 合计), else at least 表8's (表8 covers 一般公共预算 only).
 //! Not for the 合计 column alone, which `cross` compares for every 表1.
 
-use super::cross::{has, same_lei};
+use super::cross::{PrintedLei, has};
 use super::equation::{Identity, Ledger, Slot};
 use super::keys;
 use super::row_sums;
@@ -22,13 +22,19 @@ use rust_decimal::Decimal;
 
 /// Every identity of the stated unit-level 表1's split (none without one).
 pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
+    let mut out = Vec::new();
+    push_identities(budget, ledger, &mut out);
+    out
+}
+
+/// Appends every identity of the stated unit-level 表1's split to `out`.
+pub fn push_identities(budget: &Budget, ledger: &Ledger, out: &mut Vec<Identity>) {
     let Some(o) = &budget.stated_overview else {
-        return Vec::new();
+        return;
     };
     if o.expenditure_split.is_empty() && o.expenditure_total_split.is_none() {
-        return Vec::new();
+        return;
     }
-    let mut out = Vec::new();
     let rows = o
         .expenditure_split
         .iter()
@@ -39,12 +45,11 @@ pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
                 .map(|s| (keys::EXPENDITURE_TOTAL, s)),
         );
     for (name, split) in rows {
-        row_identities(name, split, &mut out);
+        row_identities(name, split, out);
     }
-    column_sums(o, &mut out);
-    against_t3(budget, o, &mut out);
-    against_t8(budget, o, ledger, &mut out);
-    out
+    column_sums(o, out);
+    against_t3(budget, o, out);
+    against_t8(budget, o, ledger, out);
 }
 
 /// A 表1 本年支出 cell: `column` per `model::T1_COLUMNS` (1 = 合计).
@@ -156,7 +161,7 @@ fn against_t3(budget: &Budget, o: &Overview, out: &mut Vec<Identity>) {
         }
     };
     for (name, split) in &o.expenditure_split {
-        if let Some(l) = t3.lei_lines().find(|l| same_lei(&l.code, &l.name, name)) {
+        if let Some(l) = PrintedLei::new(name).find_in(t3) {
             let code = &l.code;
             let rhs = |c: usize| vec![Slot::Cell(keys::coded(TableId::T3, code, c))];
             push(name, split, &rhs, format!("表3 {} {}", l.code, l.name));
