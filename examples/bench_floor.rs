@@ -6,6 +6,11 @@
 //! Usage: `bench_floor INDIR OUTDIR [BATCH_OUTDIR]`. With `BATCH_OUTDIR` (a finished
 //! `yusuan batch` output folder) each unit writes exactly the cells of its batch output workbook
 //! (values only, loaded before the clock starts); without it, the cells it read.
+//!
+//! `bench_floor --formatted INDIR OUTDIR` measures a second, formatted floor: each unit's
+//! budget is loaded before the clock starts, and the timed part reads the same files (as above)
+//! and writes the full official workbook (`write::workbook`: formats, merges, page setup) — the
+//! batch as if recognition, checks, consolidation and the summary cost nothing.
 
 use calamine::{Data, Reader, open_workbook_auto};
 use rayon::prelude::*;
@@ -120,13 +125,25 @@ fn batch_cells(dir: &Path) -> Result<HashMap<String, Vec<Sheet>>, String> {
     Ok(out)
 }
 
+/// Reads the unit's files (discarding the cells) and writes its official workbook.
+fn write_formatted(unit: &Path, budget: &yusuan::model::Budget, out: &Path) -> Result<(), String> {
+    read_unit(unit)?;
+    let options = yusuan::write::WriteOptions::default();
+    let bytes = yusuan::write::workbook(budget, &[], &options).map_err(|e| e.to_string())?;
+    yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let formatted = args.first().is_some_and(|a| a == "--formatted");
+    if formatted {
+        args.remove(0);
+    }
     let (input, output, batch_out) = match args.as_slice() {
         [i, o] => (i, o, None),
-        [i, o, b] => (i, o, Some(PathBuf::from(b))),
+        [i, o, b] if !formatted => (i, o, Some(PathBuf::from(b))),
         _ => {
-            eprintln!("用法：bench_floor INDIR OUTDIR [BATCH_OUTDIR]");
+            eprintln!("用法：bench_floor [--formatted] INDIR OUTDIR [BATCH_OUTDIR]");
             return ExitCode::from(2);
         }
     };
@@ -153,6 +170,21 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The units' budgets for the formatted floor, loaded before timing.
+    let budgets: Vec<Option<yusuan::model::Budget>> = if formatted {
+        units
+            .iter()
+            .map(|unit| {
+                let mut budget = yusuan::load(&unit.path).ok()?.budget;
+                if unit.kind.is_some() {
+                    budget.meta.unit_kind = unit.kind;
+                }
+                Some(budget)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The same pool size as the batch.
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(yusuan::batch::default_jobs())
@@ -171,6 +203,12 @@ fn main() -> ExitCode {
             .enumerate()
             .filter(|(i, unit)| {
                 let out = output.join(format!("{i:05}.xlsx"));
+                if formatted {
+                    return match budgets.get(*i) {
+                        Some(Some(budget)) => write_formatted(&unit.path, budget, &out).is_err(),
+                        _ => true,
+                    };
+                }
                 read_unit(&unit.path)
                     .and_then(|read| match written.get(&unit.file) {
                         Some(cells) => write_unit(cells, &out),
@@ -186,7 +224,12 @@ fn main() -> ExitCode {
         _ => "n/a".to_string(),
     };
     println!(
-        "floor: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu} s",
+        "{}: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu} s",
+        if formatted {
+            "formatted floor"
+        } else {
+            "floor"
+        },
         units.len(),
         units.len() as f64 / secs.max(1e-9)
     );

@@ -50,8 +50,9 @@ rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 cpu_s() { awk -F': ' '/(User|System) time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$1"; }
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
-printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %s\n' \
-  N floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio floor_MB batch_MB batch_exit
+printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %6s %9s %s\n' \
+  N floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio floor_MB batch_MB fmt_s fmt_ratio \
+  batch_exit
 status=0
 for n in "${sizes[@]}"; do
   work=$(mktemp -d)
@@ -73,21 +74,26 @@ for n in "${sizes[@]}"; do
     "$floor" "$work/in" "$work/floor-out" "${cells_from[@]}")
   floor_s=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i; exit } }')
   floor_cpu=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }')
+  # The formatted floor: the same reads plus the full official workbook per unit (budgets
+  # loaded untimed) — what the batch would cost if recognition and checks were free.
+  fmt_line=$("$floor" --formatted "$work/in" "$work/fmt-out")
+  fmt_s=$(echo "$fmt_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i; exit } }')
 
   batch_s=$(calc "$t1 - $t0")
   batch_cpu=$(cpu_s "$work/batch.time")
   if [ "$code" -ge 2 ]; then
-    rate=n/a ratio=n/a cpu_ratio=n/a
+    rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a
   else
+    fmt_ratio=$(calc "$batch_s / $fmt_s")
     rate=$(calc "$n / $batch_s")
     ratio=$(calc "$batch_s / $floor_s")
     cpu_ratio=$(calc "$batch_cpu / $floor_cpu")
   fi
   floor_mb=$(rss_mb "$work/floor.time")
   batch_mb=$(rss_mb "$work/batch.time")
-  printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %s\n' \
+  printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %6s %9s %s\n' \
     "$n" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
-    "$floor_mb" "$batch_mb" "$code"
+    "$floor_mb" "$batch_mb" "$fmt_s" "$fmt_ratio" "$code"
 
   if [ "$code" -ge 2 ]; then
     echo "  batch exit $code: $(head -c 300 "$work/batch.err")" >&2
