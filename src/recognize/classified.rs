@@ -8,13 +8,11 @@ use super::amounts::{self, Slot};
 use super::codes::{code_and_rest, from_parts};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm_joined};
-use super::reader::{Content, Feed, TableReader};
+use super::reader::{Content, Feed, Sources, TableReader};
 use super::tables::is_total_label;
 use crate::finding::{Finding, Severity};
 use crate::grid::Grid;
-use crate::model::{
-    Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, SourceMap, TableId,
-};
+use crate::model::{Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, TableId};
 
 /// Where the label and amount columns of a coded table are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +48,7 @@ pub(crate) struct ClassifiedReader<A: Amounts> {
     columns: Columns,
     table: Classified<A>,
     last_code: Option<Code>,
-    sources: SourceMap,
+    sources: Sources,
     findings: Vec<Finding>,
     wrap: fn(Classified<A>) -> Content,
 }
@@ -74,7 +72,7 @@ impl<A: Amounts> ClassifiedReader<A> {
                 present: true,
             },
             last_code: None,
-            sources: SourceMap::new(),
+            sources: Sources::new(),
             findings: Vec::new(),
             wrap,
         })
@@ -139,7 +137,7 @@ impl<A: Amounts> ClassifiedReader<A> {
                 row: row.clone(),
                 column: m.index,
             };
-            self.sources.insert(key, grid.location(r, m.col));
+            self.sources.push((key, grid.location(r, m.col)));
         }
         values
     }
@@ -227,7 +225,7 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
         let this = *self;
         ((this.wrap)(this.table), this.sources, this.findings)
     }

@@ -17,14 +17,13 @@
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm, strip_numbering};
-use super::reader::{Content, Feed, TableReader};
+use super::reader::{Content, Feed, Sources, TableReader};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::CellValue;
 use crate::grid::Grid;
 use crate::model::{
-    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, SourceMap,
-    TableId,
+    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, TableId,
 };
 use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
@@ -90,7 +89,7 @@ pub(crate) struct SidesReader {
     income_total: Option<Decimal>,
     expenditure: Vec<(String, SideValues)>,
     expenditure_total: Option<SideValues>,
-    sources: SourceMap,
+    sources: Sources,
     findings: Vec<Finding>,
 }
 
@@ -122,7 +121,7 @@ impl SidesReader {
             income_total: None,
             expenditure: Vec::new(),
             expenditure_total: None,
-            sources: SourceMap::new(),
+            sources: Sources::new(),
             findings: Vec::new(),
         })
     }
@@ -136,7 +135,7 @@ impl SidesReader {
         };
         let (value, finding) = amounts::read(grid, r, col, self.unit, slot);
         self.findings.extend(finding);
-        self.sources.insert(key, grid.location(r, col));
+        self.sources.push((key, grid.location(r, col)));
         value
     }
 
@@ -232,7 +231,8 @@ impl SidesReader {
             if let Some(slot) = values.get_mut(index) {
                 *slot = None;
             }
-            self.sources.remove(&self.key(name, index + 1));
+            let key = self.key(name, index + 1);
+            self.sources.retain(|(k, _)| *k != key);
         }
     }
 
@@ -329,10 +329,10 @@ impl TableReader for SidesReader {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
-        let this = *self;
-        let sources = this.sources.clone();
-        let findings = this.findings.clone();
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
+        let mut this = *self;
+        let sources = std::mem::take(&mut this.sources);
+        let findings = std::mem::take(&mut this.findings);
         let content = if this.id == TableId::T4 {
             Content::Fiscal(this.fiscal())
         } else {
