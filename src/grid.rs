@@ -115,19 +115,44 @@ impl Grid {
 
 /// The A1-style address of an absolute 0-based (row, col): `a1(11, 5)` is "F12".
 pub fn a1(row: usize, col: usize) -> String {
-    let mut letters = Vec::new();
+    // Built in one small buffer without `format!`: every source cell of a submission gets one.
+    let mut out = String::with_capacity(8);
+    push_column_letters(&mut out, col);
+    push_decimal(&mut out, row as u64 + 1);
+    out
+}
+
+/// Appends the letters of 0-based column `col`: 0 → "A", 25 → "Z", 26 → "AA".
+fn push_column_letters(out: &mut String, col: usize) {
+    let mut letters = [0u8; 16];
+    let mut start = letters.len();
     let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
+    while c > 0 && start > 0 {
+        start -= 1;
+        if let Some(slot) = letters.get_mut(start) {
+            *slot = b'A' + ((c - 1) % 26) as u8;
+        }
         c = (c - 1) / 26;
     }
-    letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8(letters).unwrap_or_default(),
-        row + 1
-    )
+    out.extend(letters.iter().skip(start).map(|&b| char::from(b)));
+}
+
+/// Appends `n` in decimal digits.
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = n;
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().skip(start).map(|&b| char::from(b)));
 }
 
 #[cfg(test)]
@@ -142,5 +167,7 @@ mod tests {
         assert_eq!(a1(0, 26), "AA1");
         assert_eq!(a1(9, 701), "ZZ10");
         assert_eq!(a1(0, 702), "AAA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(a1(usize::MAX - 1, 0), format!("A{}", usize::MAX));
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::grid::{CellValue, Grid};
-use crate::model::{MoneyUnit, TableId};
+use crate::model::{MoneyUnit, RowKey, TableId};
 use crate::money::{from_float, parse_amount_text, round_fen};
 use rust_decimal::Decimal;
 
@@ -19,8 +19,8 @@ pub const UNREADABLE: &str = "unreadable-cell";
 pub(crate) struct Slot<'a> {
     /// The table.
     pub table: TableId,
-    /// The row: a code, "合计" or a printed label.
-    pub row: &'a str,
+    /// The row: a code, 合计 or a printed label (put into words only for a finding).
+    pub row: &'a RowKey,
     /// The column as printed.
     pub column: &'a str,
 }
@@ -65,7 +65,10 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
     };
     let raw = match value {
         CellValue::Empty => return Ok(Decimal::ZERO),
-        CellValue::Number(f) => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
+        CellValue::Number(f) => match whole_float(*f) {
+            Some(whole) => whole,
+            None => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
+        },
         CellValue::Text(t) => match parse_amount_text(t) {
             Ok(Some(v)) => v,
             Ok(None) => Decimal::ZERO,
@@ -86,6 +89,16 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
     scale(raw, unit).ok_or_else(|| "数值超出范围".to_string())
 }
 
+/// A float holding a whole number of at most 15 digits, exactly: what `from_float` gives for
+/// it (its shortest form is its digits, and rounding leaves a whole number alone) without
+/// formatting and parsing text. Most amount cells are whole 元.
+fn whole_float(f: f64) -> Option<Decimal> {
+    const LIMIT: f64 = 1e15;
+    // Below 2^53 every whole float is an exact `i64`; `-0.0` becomes 0 (as `scale`'s
+    // normalising would make it).
+    (f.fract() == 0.0 && f.abs() < LIMIT).then(|| Decimal::from(f as i64))
+}
+
 /// Converts an amount entered in `unit` to 元, exactly, rounded to 分 and normalised.
 pub(crate) fn scale(value: Decimal, unit: MoneyUnit) -> Option<Decimal> {
     value
@@ -95,13 +108,14 @@ pub(crate) fn scale(value: Decimal, unit: MoneyUnit) -> Option<Decimal> {
 
 fn unreadable(grid: &Grid, row: usize, col: usize, slot: Slot<'_>, reason: &str) -> Finding {
     let location = grid.location(row, col);
+    let row_label = slot.row.to_string();
     let message = format!(
         "{} 工作表“{}”单元格 {}：{}“{}”行“{}”列的金额{}，已按 0 处理",
-        location.file, location.sheet, location.cell, slot.table, slot.row, slot.column, reason
+        location.file, location.sheet, location.cell, slot.table, row_label, slot.column, reason
     );
     Finding::new(Severity::Error, UNREADABLE, message)
         .in_table(slot.table)
-        .at(slot.row, slot.column)
+        .at(row_label, slot.column)
         .located(Some(location))
 }
 
@@ -119,7 +133,7 @@ mod tests {
         g.set(4, 5, value);
         let slot = Slot {
             table: TableId::T2,
-            row: "2010301",
+            row: &RowKey::Code(crate::model::Code::new("2010301").unwrap()),
             column: "财政拨款收入",
         };
         read(&g, 4, 5, unit, slot)
@@ -141,6 +155,29 @@ mod tests {
         assert_eq!(one(Text("(5)".into()), yuan).0, d("-5"));
         assert_eq!(one(Text("-5".into()), yuan).0, d("-5"));
         assert_eq!(one(Empty, yuan), (d("0"), None));
+    }
+
+    #[test]
+    fn whole_floats_read_as_their_text_would() {
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            48215638.0,
+            999_999_999_999_999.0,
+            1e15,
+            2.5,
+            1e20,
+        ] {
+            for unit in [MoneyUnit::Yuan, MoneyUnit::WanYuan] {
+                let fast = value_in_unit(&CellValue::Number(f), unit).unwrap();
+                let dp = if unit == MoneyUnit::Yuan { 2 } else { 6 };
+                let slow = scale(from_float(f, dp).unwrap(), unit).unwrap();
+                assert_eq!(fast, slow, "{f}");
+                assert_eq!(fast.to_string(), slow.to_string(), "{f}");
+            }
+        }
     }
 
     #[test]

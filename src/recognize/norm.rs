@@ -6,6 +6,7 @@
 
 use crate::grid::CellValue;
 use crate::money::fullwidth_to_ascii;
+use std::borrow::Cow;
 
 /// The comparable form of a label: full-width ASCII variants mapped to ASCII (`（）：０`),
 /// all whitespace (including U+3000) and quotation marks (`“”‘’"'「」`) removed.
@@ -62,12 +63,17 @@ fn is_quote(c: char) -> bool {
 /// The text of a cell for label matching: text trimmed, whole numbers without decimals
 /// (codes typed as numbers), nothing for other kinds.
 pub(crate) fn cell_text(value: &CellValue) -> Option<String> {
+    cell_str(value).map(Cow::into_owned)
+}
+
+/// `cell_text` borrowing a text cell's text instead of copying it.
+pub(crate) fn cell_str(value: &CellValue) -> Option<Cow<'_, str>> {
     match value {
         CellValue::Text(t) => {
             let t = t.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
-        CellValue::Number(f) => whole_number_text(*f),
+        CellValue::Number(f) => whole_number_text(*f).map(Cow::Owned),
         _ => None,
     }
 }

@@ -127,10 +127,9 @@ impl SidesReader {
     }
 
     fn amount(&mut self, grid: &Grid, r: usize, col: usize, key: CellKey, column: &str) -> Decimal {
-        let row = key.row.to_string();
         let slot = Slot {
             table: self.id,
-            row: &row,
+            row: &key.row,
             column,
         };
         let (value, finding) = amounts::read(grid, r, col, self.unit, slot);

@@ -57,7 +57,7 @@ impl Table9Reader {
             let column = T9_COLUMNS.get(m.index).copied().unwrap_or_default();
             let slot = Slot {
                 table: TableId::T9,
-                row: "合计",
+                row: &RowKey::Total,
                 column,
             };
             let (value, finding) = amounts::read(grid, r, m.col, self.unit, slot);
