@@ -197,7 +197,9 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
 
     fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
         let labels = self.labels(grid, r);
-        if is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_ref()))) {
+        // Every total label has 计 (which normalising keeps): most rows need no joining.
+        let may_be_total = labels.iter().any(|(_, t)| t.contains('计'));
+        if may_be_total && is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_ref()))) {
             let total = self.read_amounts(grid, r, &RowKey::Total);
             self.table.total = Some(total);
             return Feed::Took;

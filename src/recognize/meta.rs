@@ -6,7 +6,7 @@
 
 use super::amounts::is_numeric;
 use super::norm::{cell_text, norm, norm_joined, year_in};
-use super::tables::{CATALOGUE, title_table};
+use super::tables::{CATALOGUE, find_stem, title_table};
 use crate::grid::{CellValue, Grid};
 use crate::model::{Level, MoneyUnit, TableId};
 
@@ -34,15 +34,15 @@ const ENTITY_LABELS: [(&str, Level); 6] = [
 /// Row `r` as a title: at most two text cells, no numbers, naming one of the nine tables.
 pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     let row = grid.rows.get(r)?;
-    if row.iter().any(is_numeric) {
-        return None;
-    }
     // Every catalogue title stem ends in 表, which normalising neither makes nor removes: a row
-    // without it in any text cell is no title (spares most rows the allocations below).
+    // without it in any text cell is no title (spares most rows the work below).
     if !row
         .iter()
         .any(|c| matches!(c, CellValue::Text(t) if t.contains('表')))
     {
+        return None;
+    }
+    if row.iter().any(is_numeric) {
         return None;
     }
     // `表2 | 2024年部门收入预算总表 | 单位：元`: the unit part is not part of the title.
@@ -69,7 +69,7 @@ fn title_in(texts: &[String]) -> Option<Title> {
         .iter()
         .filter(|s| s.id == id)
         .flat_map(|s| s.titles.iter())
-        .filter_map(|stem| n.find(stem))
+        .filter_map(|stem| find_stem(&n, stem))
         .min()
         .unwrap_or(0);
     let prefix = n.get(..stem_at).unwrap_or("");

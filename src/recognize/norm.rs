@@ -40,6 +40,47 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
     out
 }
 
+/// The first `max_chars` characters of `norm_row(cells)`, without normalising the rest.
+pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for value in cells {
+        let number;
+        let text = match value {
+            CellValue::Text(t) => t.as_str(),
+            CellValue::Number(f) => match whole_number_text(*f) {
+                Some(digits) => {
+                    number = digits;
+                    number.as_str()
+                }
+                None => continue,
+            },
+            _ => continue,
+        };
+        for c in text
+            .chars()
+            .map(fullwidth_to_ascii)
+            .filter(|c| !c.is_whitespace() && !is_quote(*c))
+        {
+            if count == max_chars {
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// Appends `norm(s)` to `out` (a buffer reused across cells).
+pub(crate) fn norm_into(out: &mut String, s: &str) {
+    out.extend(
+        s.chars()
+            .map(fullwidth_to_ascii)
+            .filter(|c| !c.is_whitespace() && !is_quote(*c)),
+    );
+}
+
 /// `norm` of the concatenated parts, without building the concatenation.
 pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
@@ -144,7 +185,12 @@ pub(crate) fn strip_numbering(label: &str) -> String {
     t.to_string()
 }
 
+/// How many leading characters of a normalised line `is_note` looks at: its longest start
+/// (5) and one more, to tell a lone `注` from a longer line.
+pub(crate) const NOTE_PREFIX_CHARS: usize = 6;
+
 /// True for a note or signature line, which ends a table: `注：…`, `说明：…`, `单位负责人：…`.
+/// Only the first [`NOTE_PREFIX_CHARS`] characters matter.
 pub(crate) fn is_note(normalised: &str) -> bool {
     const STARTS: [&str; 12] = [
         "注:",
@@ -180,6 +226,13 @@ mod tests {
         let joined: String = cells.iter().filter_map(cell_text).collect();
         assert_eq!(norm_row(&cells), norm(&joined));
         assert_eq!(norm_row(&cells), "表32024部门支出(单位:元)");
+        for n in 0..20 {
+            let prefix: String = norm_row(&cells).chars().take(n).collect();
+            assert_eq!(norm_row_prefix(&cells, n), prefix);
+        }
+        let mut buf = String::from("x");
+        norm_into(&mut buf, " “部门” 支出（单位：元）");
+        assert_eq!(buf, format!("x{}", norm(" “部门” 支出（单位：元）")));
         assert_eq!(
             norm_joined(["（一）", " 合　计 ", "“a”"]),
             norm("（一） 合　计 “a”")
@@ -218,6 +271,19 @@ mod tests {
         assert!(is_note(&norm("注：本部门无政府性基金")));
         assert!(is_note(&norm("单位负责人：张三")));
         assert!(!is_note(&norm("住房保障支出")));
+        for line in [
+            "注",
+            "注：",
+            "注1本表",
+            "单位负责人：张三",
+            "单位负责",
+            "注意事项",
+            "备",
+        ] {
+            let n = norm(line);
+            let prefix: String = n.chars().take(NOTE_PREFIX_CHARS).collect();
+            assert_eq!(is_note(&prefix), is_note(&n), "{line}");
+        }
     }
 
     #[test]
