@@ -33,7 +33,7 @@ pub(crate) fn submission(found: Found) -> Submission {
         prose,
     } = found;
     let mut placed: Vec<(TableId, String)> = Vec::new();
-    let mut sources = Vec::new();
+    let mut sources = Vec::with_capacity(tables.iter().map(|t| t.sources.len()).sum());
     for table in tables {
         if let Some((_, first)) = placed.iter().find(|(id, _)| *id == table.id) {
             sub.findings.push(duplicate(&table, first));

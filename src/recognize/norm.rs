@@ -42,7 +42,7 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
 
 /// The first `max_chars` characters of `norm_row(cells)`, without normalising the rest.
 pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(4 * max_chars);
     let mut count = 0;
     for value in cells {
         let number;
@@ -149,38 +149,29 @@ pub(crate) fn year_in(text: &str) -> Option<u16> {
 /// Strips list numbering from a printed label: `一、`, `1、`, `1.`, `（一）`, `(1)`.
 pub(crate) fn strip_numbering(label: &str) -> String {
     let t = label.trim();
-    let chars: Vec<char> = t.chars().collect();
     let is_num =
-        |c: &char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(*c);
+        |c: char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(c);
     // (一) / （一）
-    if matches!(chars.first(), Some('(' | '（')) {
-        let close = chars.iter().position(|c| matches!(c, ')' | '）'));
-        if let Some(close) = close
-            && close > 1
-            && chars.get(1..close).is_some_and(|s| s.iter().all(is_num))
+    if let Some(inner) = t.strip_prefix(['(', '（']) {
+        if let Some(close) = inner.find([')', '）'])
+            && let (Some(number), Some(after)) = (inner.get(..close), inner.get(close..))
+            && !number.is_empty()
+            && number.chars().all(is_num)
         {
-            return chars
-                .get(close + 1..)
-                .unwrap_or_default()
-                .iter()
-                .collect::<String>()
-                .trim()
-                .to_string();
+            let rest = after.strip_prefix([')', '）']).unwrap_or(after);
+            return rest.trim().to_string();
         }
         return t.to_string();
     }
-    let digits = chars.iter().take_while(|c| is_num(c)).count();
-    if digits > 0
-        && let Some(sep) = chars.get(digits)
-        && matches!(sep, '、' | '.' | '．' | ')' | '）' | ',' | '，')
+    let digits_end = t
+        .char_indices()
+        .find(|(_, c)| !is_num(*c))
+        .map_or(t.len(), |(at, _)| at);
+    if digits_end > 0
+        && let Some(after) = t.get(digits_end..)
+        && let Some(rest) = after.strip_prefix(['、', '.', '．', ')', '）', ',', '，'])
     {
-        return chars
-            .get(digits + 1..)
-            .unwrap_or_default()
-            .iter()
-            .collect::<String>()
-            .trim()
-            .to_string();
+        return rest.trim().to_string();
     }
     t.to_string()
 }
@@ -264,6 +255,13 @@ mod tests {
         assert_eq!(strip_numbering("（一）因公出国"), "因公出国");
         assert_eq!(strip_numbering("住房保障支出"), "住房保障支出");
         assert_eq!(strip_numbering("一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(strip_numbering("(1) 上年结转"), "上年结转");
+        assert_eq!(strip_numbering("（）空"), "（）空");
+        assert_eq!(strip_numbering("（一支出"), "（一支出");
+        assert_eq!(strip_numbering("(a)支出"), "(a)支出");
+        assert_eq!(strip_numbering("12"), "12");
+        assert_eq!(strip_numbering("１２，收入"), "收入");
+        assert_eq!(strip_numbering("、收入"), "、收入");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
-use super::norm::{NOTE_PREFIX_CHARS, cell_text, is_note, norm, norm_row, norm_row_prefix};
+use super::norm::{
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, norm_into, norm_row, norm_row_prefix,
+};
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
@@ -306,12 +308,16 @@ impl<'a> RowText<'a> {
 
     /// The money unit the row states (`unit_in` of `norm_row`).
     fn unit(&self) -> Option<MoneyUnit> {
-        // `单位:` has 位, which normalising keeps: a row without it in a text cell states none.
-        let has_wei = self
-            .cells
-            .iter()
-            .any(|c| matches!(c, CellValue::Text(t) if t.contains('位')));
-        has_wei.then(|| unit_in(&norm_row(self.cells))).flatten()
+        // `单位:元` has 位 and 元, which normalising keeps: a row without both in its text
+        // cells states no unit.
+        let has = |wanted: char| {
+            self.cells
+                .iter()
+                .any(|c| matches!(c, CellValue::Text(t) if t.contains(wanted)))
+        };
+        (has('位') && has('元'))
+            .then(|| unit_in(&norm_row(self.cells)))
+            .flatten()
     }
 
     /// True for a note or signature line (`is_note` of `norm_row`).
@@ -325,15 +331,18 @@ impl<'a> RowText<'a> {
 fn is_column_numbering(cells: &[CellValue]) -> bool {
     let mut next = 1;
     let mut numbers = 0;
+    let mut t = String::new();
     for value in cells {
-        let Some(text) = cell_text(value) else {
+        let Some(text) = cell_str(value) else {
             if value.is_blank() {
                 continue;
             }
             return false;
         };
-        let t = norm(&text);
-        if t == next.to_string() {
+        t.clear();
+        norm_into(&mut t, &text);
+        let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if digits && t == next.to_string() {
             next += 1;
             numbers += 1;
         } else if !matches!(t.as_str(), "栏次" | "甲" | "乙" | "丙" | "丁" | "行次") {

@@ -27,6 +27,7 @@ use crate::model::{
 };
 use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+use std::sync::LazyLock;
 
 /// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
 /// level, 基本支出, 人员经费, 公用经费, 项目支出.
@@ -50,21 +51,40 @@ const INCOME_ALIASES: [(&str, &str); 4] = [
 /// The official label (`derive::OVERVIEW_INCOME_LABELS` / `FISCAL_INCOME_LABELS`) of an income
 /// item printed with other numbering or a 2026 variant; other labels as printed (trimmed).
 fn canonical_income_label(id: TableId, printed: &str) -> String {
-    let official: &[&str] = if id == TableId::T4 {
-        &FISCAL_INCOME_LABELS
+    let official = if id == TableId::T4 {
+        &BARE_OFFICIAL.fiscal
     } else {
-        &OVERVIEW_INCOME_LABELS
+        &BARE_OFFICIAL.overview
     };
-    let bare = norm(&strip_numbering(printed));
+    let bare = bare_label(printed);
     let bare = INCOME_ALIASES
         .iter()
         .find(|(variant, _)| *variant == bare)
         .map_or(bare.as_str(), |(_, official)| official);
     official
         .iter()
-        .find(|label| norm(&strip_numbering(label)) == bare)
-        .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
+        .find(|(official_bare, _)| official_bare == bare)
+        .map_or_else(|| printed.trim().to_string(), |(_, l)| l.to_string())
 }
+
+/// A label compared without its numbering: `norm(strip_numbering(label))`.
+fn bare_label(label: &str) -> String {
+    norm(&strip_numbering(label))
+}
+
+/// The official income labels as (`bare_label`, label), made once rather than per row.
+struct BareOfficial {
+    overview: Vec<(String, &'static str)>,
+    fiscal: Vec<(String, &'static str)>,
+}
+
+static BARE_OFFICIAL: LazyLock<BareOfficial> = LazyLock::new(|| {
+    let bare = |labels: &[&'static str]| labels.iter().map(|l| (bare_label(l), *l)).collect();
+    BareOfficial {
+        overview: bare(&OVERVIEW_INCOME_LABELS),
+        fiscal: bare(&FISCAL_INCOME_LABELS),
+    }
+});
 
 /// Catalogue indices (`tables::CATALOGUE`, 表1) of the unit-level split columns.
 const SPLIT_BASIC: usize = 1;
