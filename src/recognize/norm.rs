@@ -127,21 +127,23 @@ pub(crate) fn whole_number_text(f: f64) -> Option<String> {
 
 /// The first plausible budget year written as `2024年` in the text.
 pub(crate) fn year_in(text: &str) -> Option<u16> {
-    let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c != '年' || i < 4 {
-            continue;
-        }
-        let digits = chars.get(i - 4..i)?;
-        let before_ok = i == 4 || !chars.get(i - 5).is_some_and(|c| c.is_ascii_digit());
-        if before_ok && digits.iter().all(|d| d.is_ascii_digit()) {
-            let year: String = digits.iter().collect();
-            if let Ok(y) = year.parse::<u16>()
-                && (1990..=2100).contains(&y)
-            {
-                return Some(y);
+    // The five characters before the current one, oldest first ('\0' before the text).
+    let mut window = ['\0'; 5];
+    for c in text.chars().map(fullwidth_to_ascii) {
+        if c == '年' {
+            let [before, digits @ ..] = window;
+            if !before.is_ascii_digit() && digits.iter().all(char::is_ascii_digit) {
+                let year = digits
+                    .iter()
+                    .filter_map(|d| d.to_digit(10))
+                    .fold(0u32, |y, d| y * 10 + d);
+                if (1990..=2100).contains(&year) {
+                    return u16::try_from(year).ok();
+                }
             }
         }
+        window.rotate_left(1);
+        window[4] = c;
     }
     None
 }
@@ -245,6 +247,10 @@ mod tests {
         assert_eq!(year_in("上海市２０２６年市级部门预算"), Some(2026));
         assert_eq!(year_in("12024年"), None);
         assert_eq!(year_in("部门收入预算总表"), None);
+        assert_eq!(year_in("1890年与2024年"), Some(2024));
+        assert_eq!(year_in("2024年"), Some(2024));
+        assert_eq!(year_in("024年"), None);
+        assert_eq!(year_in("a2024年"), Some(2024));
     }
 
     #[test]

@@ -274,10 +274,15 @@ pub(crate) fn title_table(normalised: &str) -> Option<TableId> {
     if !normalised.contains('表') {
         return None;
     }
+    // The text up to each 表: a stem occurs in the text when one of them ends with it.
+    let heads: Vec<&str> = normalised
+        .match_indices('表')
+        .filter_map(|(at, m)| normalised.get(..at + m.len()))
+        .collect();
     let mut best: Option<(usize, TableId)> = None;
     for spec in &CATALOGUE {
         for stem in spec.titles {
-            if find_stem(normalised, stem).is_none() {
+            if !heads.iter().any(|head| head.ends_with(stem)) {
                 continue;
             }
             let len = stem.chars().count();
