@@ -126,6 +126,7 @@ impl<A: Amounts> ClassifiedReader<A> {
 
     fn read_amounts(&mut self, grid: &Grid, r: usize, row: &RowKey) -> A {
         let mut values = A::default();
+        self.sources.reserve(self.columns.amounts.len());
         for m in &self.columns.amounts {
             let slot = Slot {
                 table: self.id,

@@ -3,7 +3,7 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_str, cell_text, norm, norm_into, year_in};
+use super::norm::{cell_str, norm_into, year_in};
 use super::tables::{
     CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
     is_total_label, spec,
@@ -131,21 +131,23 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
     let mut leaves = vec![String::new(); width];
     let mut printed = Vec::new();
     let mut labels = Vec::new();
+    let mut n = String::new();
     for row in r..=last {
         for c in 0..width {
             let (or, oc) = merge_origin(grid, row, c);
-            let Some(text) = cell_text(grid.cell(or, oc)) else {
+            let Some(text) = cell_str(grid.cell(or, oc)) else {
                 continue;
             };
-            let n = norm(&text);
+            n.clear();
+            norm_into(&mut n, &text);
             if let Some(leaf) = leaves.get_mut(c) {
-                *leaf = n.clone();
+                leaf.clone_from(&n);
             }
-            if (or, oc) == (row, c) && !printed.contains(&text) {
-                printed.push(text);
+            if (or, oc) == (row, c) && !printed.iter().any(|p| *p == text) {
+                printed.push(text.into_owned());
             }
             if !labels.contains(&n) {
-                labels.push(n);
+                labels.push(n.clone());
             }
         }
     }
