@@ -115,44 +115,33 @@ impl Grid {
 
 /// The A1-style address of an absolute 0-based (row, col): `a1(11, 5)` is "F12".
 pub fn a1(row: usize, col: usize) -> String {
-    // Built in one small buffer without `format!`: every source cell of a submission gets one.
-    let mut out = String::with_capacity(8);
-    push_column_letters(&mut out, col);
-    push_decimal(&mut out, row as u64 + 1);
-    out
-}
-
-/// Appends the letters of 0-based column `col`: 0 → "A", 25 → "Z", 26 → "AA".
-fn push_column_letters(out: &mut String, col: usize) {
-    let mut letters = [0u8; 16];
-    let mut start = letters.len();
-    let mut c = col + 1;
-    while c > 0 && start > 0 {
+    // Written right to left into one small buffer, without `format!`: every source cell of a
+    // submission gets an address. At most 14 letters and 20 digits for 64-bit indices.
+    let mut buf = [0u8; 40];
+    let mut start = buf.len();
+    let mut put = |byte: u8| {
         start -= 1;
-        if let Some(slot) = letters.get_mut(start) {
-            *slot = b'A' + ((c - 1) % 26) as u8;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = byte;
         }
-        c = (c - 1) / 26;
-    }
-    out.extend(letters.iter().skip(start).map(|&b| char::from(b)));
-}
-
-/// Appends `n` in decimal digits.
-fn push_decimal(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut n = n;
+    };
+    let mut n = row as u64 + 1;
     loop {
-        start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            *slot = b'0' + (n % 10) as u8;
-        }
+        put(b'0' + (n % 10) as u8);
         n /= 10;
-        if n == 0 || start == 0 {
+        if n == 0 {
             break;
         }
     }
-    out.extend(digits.iter().skip(start).map(|&b| char::from(b)));
+    let mut c = col + 1;
+    while c > 0 {
+        put(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    buf.get(start..)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[cfg(test)]

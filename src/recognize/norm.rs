@@ -11,10 +11,23 @@ use std::borrow::Cow;
 /// The comparable form of a label: full-width ASCII variants mapped to ASCII (`（）：０`),
 /// all whitespace (including U+3000) and quotation marks (`“”‘’"'「」`) removed.
 pub(crate) fn norm(s: &str) -> String {
-    s.chars()
-        .map(fullwidth_to_ascii)
-        .filter(|c| !c.is_whitespace() && !is_quote(*c))
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    norm_into(&mut out, s);
+    out
+}
+
+/// True when `norm` leaves `s` as it is, judged from its bytes: no ASCII whitespace or quote,
+/// and no character of the few Unicode blocks holding the others (U+0080–U+00BF, which has
+/// U+0085 and U+00A0; U+1000–U+3FFF, which has the other spaces, the quotation marks and
+/// U+3000; U+F000–U+FFFF, which has the full-width forms). Most labels are plain CJK text
+/// that passes, and is then copied whole instead of character by character.
+fn unchanged_by_norm(s: &str) -> bool {
+    s.bytes().all(|b| match b {
+        b'\t'..=b'\r' | b' ' | b'"' | b'\'' => false,
+        // Lead bytes of U+0080–U+00BF, U+1000–U+3FFF and U+F000–U+FFFF.
+        0xC2 | 0xE1..=0xE3 | 0xEF => false,
+        _ => true,
+    })
 }
 
 /// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
@@ -24,11 +37,7 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
     for value in cells {
         match value {
             // `norm` drops whitespace, so trimming first changes nothing.
-            CellValue::Text(t) => out.extend(
-                t.chars()
-                    .map(fullwidth_to_ascii)
-                    .filter(|c| !c.is_whitespace() && !is_quote(*c)),
-            ),
+            CellValue::Text(t) => norm_into(&mut out, t),
             CellValue::Number(f) => {
                 if let Some(digits) = whole_number_text(*f) {
                     out.push_str(&digits);
@@ -74,6 +83,10 @@ pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
 
 /// Appends `norm(s)` to `out` (a buffer reused across cells).
 pub(crate) fn norm_into(out: &mut String, s: &str) {
+    if unchanged_by_norm(s) {
+        out.push_str(s);
+        return;
+    }
     out.extend(
         s.chars()
             .map(fullwidth_to_ascii)
@@ -85,11 +98,7 @@ pub(crate) fn norm_into(out: &mut String, s: &str) {
 pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for part in parts {
-        out.extend(
-            part.chars()
-                .map(fullwidth_to_ascii)
-                .filter(|c| !c.is_whitespace() && !is_quote(*c)),
-        );
+        norm_into(&mut out, part);
     }
     out
 }
@@ -230,6 +239,30 @@ mod tests {
             norm_joined(["（一）", " 合　计 ", "“a”"]),
             norm("（一） 合　计 “a”")
         );
+    }
+
+    #[test]
+    fn text_passed_whole_is_text_norm_would_not_change() {
+        // Every character up to U+FFFF and a few beyond, alone and inside plain text.
+        let slow = |s: &str| -> String {
+            s.chars()
+                .map(fullwidth_to_ascii)
+                .filter(|c| !c.is_whitespace() && !is_quote(*c))
+                .collect()
+        };
+        for c in (0..=0xFFFF_u32)
+            .chain(0x1_0000..0x1_0100)
+            .filter_map(char::from_u32)
+        {
+            for s in [c.to_string(), format!("支出{c}合计")] {
+                assert_eq!(norm(&s), slow(&s), "U+{:04X}", c as u32);
+                if unchanged_by_norm(&s) {
+                    assert_eq!(slow(&s), s, "U+{:04X}", c as u32);
+                }
+            }
+        }
+        assert!(unchanged_by_norm("一般公共服务支出"));
+        assert!(!unchanged_by_norm("因公出国（境）费"));
     }
 
     #[test]
