@@ -115,19 +115,33 @@ impl Grid {
 
 /// The A1-style address of an absolute 0-based (row, col): `a1(11, 5)` is "F12".
 pub fn a1(row: usize, col: usize) -> String {
-    let mut letters = Vec::new();
+    // Written right to left into one small buffer, without `format!`: every source cell of a
+    // submission gets an address. At most 14 letters and 20 digits for 64-bit indices.
+    let mut buf = [0u8; 40];
+    let mut start = buf.len();
+    let mut put = |byte: u8| {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = byte;
+        }
+    };
+    let mut n = row as u64 + 1;
+    loop {
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     let mut c = col + 1;
     while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
+        put(b'A' + ((c - 1) % 26) as u8);
         c = (c - 1) / 26;
     }
-    letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8(letters).unwrap_or_default(),
-        row + 1
-    )
+    buf.get(start..)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -142,5 +156,7 @@ mod tests {
         assert_eq!(a1(0, 26), "AA1");
         assert_eq!(a1(9, 701), "ZZ10");
         assert_eq!(a1(0, 702), "AAA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(a1(usize::MAX - 1, 0), format!("A{}", usize::MAX));
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::grid::{CellValue, Grid};
-use crate::model::{MoneyUnit, TableId};
+use crate::model::{MoneyUnit, RowKey, TableId};
 use crate::money::{from_float, parse_amount_text, round_fen};
 use rust_decimal::Decimal;
 
@@ -19,8 +19,8 @@ pub const UNREADABLE: &str = "unreadable-cell";
 pub(crate) struct Slot<'a> {
     /// The table.
     pub table: TableId,
-    /// The row: a code, "合计" or a printed label.
-    pub row: &'a str,
+    /// The row: a code, 合计 or a printed label (put into words only for a finding).
+    pub row: &'a RowKey,
     /// The column as printed.
     pub column: &'a str,
 }
@@ -65,12 +65,17 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
     };
     let raw = match value {
         CellValue::Empty => return Ok(Decimal::ZERO),
-        CellValue::Number(f) => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
-        CellValue::Text(t) => match parse_amount_text(t) {
-            Ok(Some(v)) => v,
-            Ok(None) => Decimal::ZERO,
-            Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+        CellValue::Number(f) => match whole_float(*f) {
+            Some(whole) => whole,
+            None => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
         },
+        CellValue::Text(t) => {
+            match plain_whole_text(t).map_or_else(|| parse_amount_text(t), |v| Ok(Some(v))) {
+                Ok(Some(v)) => v,
+                Ok(None) => Decimal::ZERO,
+                Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+            }
+        }
         CellValue::Bool(b) => {
             return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" }));
         }
@@ -86,6 +91,45 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
     scale(raw, unit).ok_or_else(|| "数值超出范围".to_string())
 }
 
+/// A float holding a whole number of at most 15 digits, exactly: what `from_float` gives for
+/// it (its shortest form is its digits, and rounding leaves a whole number alone) without
+/// formatting and parsing text. Most amount cells are whole 元.
+fn whole_float(f: f64) -> Option<Decimal> {
+    const LIMIT: f64 = 1e15;
+    // Below 2^53 every whole float is an exact `i64`; `-0.0` becomes 0 (as `scale`'s
+    // normalising would make it).
+    (f.fract() == 0.0 && f.abs() < LIMIT).then(|| Decimal::from(f as i64))
+}
+
+/// A whole amount typed in its plainest spelling, ASCII digits grouped by commas in threes or
+/// not at all (`48,215,638`, `48215638`): what `parse_amount_text` gives for it, without its
+/// copies. None for any other text (which goes the full way) and for more than 18 digits.
+fn plain_whole_text(t: &str) -> Option<Decimal> {
+    let mut value: u64 = 0;
+    let mut digits = 0;
+    // Digits since the last comma, or None before the first comma.
+    let mut group: Option<usize> = None;
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                value = value * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(g) = group.as_mut() {
+                    *g += 1;
+                }
+            }
+            // The first group has 1 to 3 digits, every later one 3.
+            b',' if group.map_or((1..=3).contains(&digits), |g| g == 3) => group = Some(0),
+            _ => return None,
+        }
+        if digits > 18 {
+            return None;
+        }
+    }
+    let complete = digits > 0 && group.is_none_or(|g| g == 3);
+    complete.then(|| Decimal::from(value))
+}
+
 /// Converts an amount entered in `unit` to 元, exactly, rounded to 分 and normalised.
 pub(crate) fn scale(value: Decimal, unit: MoneyUnit) -> Option<Decimal> {
     value
@@ -95,13 +139,14 @@ pub(crate) fn scale(value: Decimal, unit: MoneyUnit) -> Option<Decimal> {
 
 fn unreadable(grid: &Grid, row: usize, col: usize, slot: Slot<'_>, reason: &str) -> Finding {
     let location = grid.location(row, col);
+    let row_label = slot.row.to_string();
     let message = format!(
         "{} 工作表“{}”单元格 {}：{}“{}”行“{}”列的金额{}，已按 0 处理",
-        location.file, location.sheet, location.cell, slot.table, slot.row, slot.column, reason
+        location.file, location.sheet, location.cell, slot.table, row_label, slot.column, reason
     );
     Finding::new(Severity::Error, UNREADABLE, message)
         .in_table(slot.table)
-        .at(slot.row, slot.column)
+        .at(row_label, slot.column)
         .located(Some(location))
 }
 
@@ -119,7 +164,7 @@ mod tests {
         g.set(4, 5, value);
         let slot = Slot {
             table: TableId::T2,
-            row: "2010301",
+            row: &RowKey::Code(crate::model::Code::new("2010301").unwrap()),
             column: "财政拨款收入",
         };
         read(&g, 4, 5, unit, slot)
@@ -141,6 +186,54 @@ mod tests {
         assert_eq!(one(Text("(5)".into()), yuan).0, d("-5"));
         assert_eq!(one(Text("-5".into()), yuan).0, d("-5"));
         assert_eq!(one(Empty, yuan), (d("0"), None));
+    }
+
+    #[test]
+    fn whole_floats_read_as_their_text_would() {
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            48215638.0,
+            999_999_999_999_999.0,
+            1e15,
+            2.5,
+            1e20,
+        ] {
+            for unit in [MoneyUnit::Yuan, MoneyUnit::WanYuan] {
+                let fast = value_in_unit(&CellValue::Number(f), unit).unwrap();
+                let dp = if unit == MoneyUnit::Yuan { 2 } else { 6 };
+                let slow = scale(from_float(f, dp).unwrap(), unit).unwrap();
+                assert_eq!(fast, slow, "{f}");
+                assert_eq!(fast.to_string(), slow.to_string(), "{f}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_amounts_read_as_parse_amount_text_reads_them() {
+        let alphabet = ['1', '0', '9', ',', ',', '.', '-', ' '];
+        let mut seed: u64 = 2024;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 23) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (2 * i + 5)) % 8) as usize])
+                .collect();
+            if let Some(fast) = plain_whole_text(&text) {
+                assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
+            }
+        }
+        assert_eq!(plain_whole_text("48,215,638"), Some(d("48215638")));
+        assert_eq!(plain_whole_text("48215638"), Some(d("48215638")));
+        for text in [
+            "", ",1", "1,", "1,23", "1234,567", "1,2345", "-5", "1.5", " 1",
+        ] {
+            assert_eq!(plain_whole_text(text), None, "{text}");
+        }
     }
 
     #[test]

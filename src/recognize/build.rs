@@ -7,9 +7,9 @@
 
 use super::Submission;
 use super::prose::ProseFacts;
-use super::reader::{Content, ReadTable};
+use super::reader::{Content, ReadTable, Sources};
 use crate::finding::{Finding, Severity};
-use crate::model::{Budget, Level, TableId};
+use crate::model::{Budget, Level, SourceMap, TableId};
 
 /// Everything the scans produced, in reading order.
 #[derive(Debug, Default)]
@@ -24,34 +24,47 @@ pub(crate) struct Found {
 }
 
 /// The submission these findings make.
-pub(crate) fn submission(mut found: Found) -> Submission {
+pub(crate) fn submission(found: Found) -> Submission {
     let mut sub = Submission::default();
+    fill_meta(&mut sub.budget, &found);
+    let Found {
+        tables,
+        entities,
+        prose,
+    } = found;
     let mut placed: Vec<(TableId, String)> = Vec::new();
-    for table in &mut found.tables {
+    let mut sources = Vec::with_capacity(tables.iter().map(|t| t.sources.len()).sum());
+    for table in tables {
         if let Some((_, first)) = placed.iter().find(|(id, _)| *id == table.id) {
-            sub.findings.push(duplicate(table, first));
+            sub.findings.push(duplicate(&table, first));
             continue;
         }
-        placed.push((table.id, describe(table)));
-        place(&mut sub.budget, table.id, table.content.clone());
-        // A placed table's sources and findings move into the submission (later steps read
-        // only each table's id, year and level).
-        sub.sources.append(&mut table.sources);
-        sub.findings.append(&mut table.findings);
+        placed.push((table.id, describe(&table)));
+        // A placed table's content, sources and findings move into the submission.
+        sources.extend(table.sources);
+        sub.findings.extend(table.findings);
+        place(&mut sub.budget, table.id, table.content);
     }
+    sub.sources = source_map(sources);
     let duplicated = sub.findings.iter().any(|f| f.rule == "duplicate-table");
-    sub.findings.extend(mixed_entities(&found, duplicated));
-    fill_meta(&mut sub.budget, &found);
-    fill_from_prose(&mut sub, found.prose);
+    sub.findings.extend(mixed_entities(&entities, duplicated));
+    fill_from_prose(&mut sub, prose);
     sub
+}
+
+/// The map of all the cells read, built once (sorted, then bulk-built): for a key read twice
+/// the later cell wins, as inserting in reading order would give.
+fn source_map(sources: Sources) -> SourceMap {
+    // `BTreeMap::from_iter` sorts stably and keeps the last of equal keys.
+    sources.into_iter().collect()
 }
 
 /// Tables naming different 编制单位 come from different units (a folder of several units'
 /// files given to `check`/`convert`): an error when tables are also duplicated (the budget
 /// is then a mix of units), else a warning.
-fn mixed_entities(found: &Found, duplicated: bool) -> Option<Finding> {
+fn mixed_entities(entities: &[(String, Level, bool)], duplicated: bool) -> Option<Finding> {
     let mut names: Vec<String> = Vec::new();
-    for (name, _, compiler) in &found.entities {
+    for (name, _, compiler) in entities {
         let name: String = name.split_whitespace().collect();
         if *compiler && !name.is_empty() && !names.contains(&name) {
             names.push(name);
@@ -165,5 +178,35 @@ fn fill_from_prose(sub: &mut Submission, prose: ProseFacts) {
     }
     if !printed {
         table9.unit = stated.unit;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellKey, Location, RowKey};
+
+    #[test]
+    fn a_cell_read_twice_keeps_the_later_source() {
+        let key = |column| CellKey {
+            table: TableId::T3,
+            row: RowKey::Total,
+            column,
+        };
+        let at = |cell: &str| Location {
+            file: "f.xlsx".into(),
+            sheet: "表3".into(),
+            cell: cell.into(),
+        };
+        let map = source_map(vec![
+            (key(1), at("C9")),
+            (key(0), at("B9")),
+            (key(1), at("C12")),
+            (key(0), at("B12")),
+            (key(1), at("C15")),
+        ]);
+        assert_eq!(map.len(), 2);
+        assert_eq!(map.get(&key(0)), Some(&at("B12")));
+        assert_eq!(map.get(&key(1)), Some(&at("C15")));
     }
 }

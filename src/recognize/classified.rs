@@ -5,16 +5,15 @@
 //! (`parents`).
 
 use super::amounts::{self, Slot};
-use super::codes::{code_and_rest, from_parts};
+use super::codes::{code_and_rest, from_parts, split_code};
 use super::header::{Layout, MappedColumn};
-use super::norm::{cell_text, norm_joined};
-use super::reader::{Content, Feed, TableReader};
+use super::norm::{cell_str, norm_joined};
+use super::reader::{Content, Feed, Sources, TableReader};
 use super::tables::is_total_label;
 use crate::finding::{Finding, Severity};
 use crate::grid::Grid;
-use crate::model::{
-    Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, SourceMap, TableId,
-};
+use crate::model::{Amounts, CellKey, Classified, Code, Line, MoneyUnit, RowKey, TableId};
+use std::borrow::Cow;
 
 /// Where the label and amount columns of a coded table are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,13 +43,16 @@ impl Columns {
     }
 }
 
+/// A label cell of a row: its column and text.
+type Label<'g> = (usize, Cow<'g, str>);
+
 /// Reads one coded table with amount type `A`.
 pub(crate) struct ClassifiedReader<A: Amounts> {
     id: TableId,
     columns: Columns,
     table: Classified<A>,
     last_code: Option<Code>,
-    sources: SourceMap,
+    sources: Sources,
     findings: Vec<Finding>,
     wrap: fn(Classified<A>) -> Content,
 }
@@ -74,24 +76,24 @@ impl<A: Amounts> ClassifiedReader<A> {
                 present: true,
             },
             last_code: None,
-            sources: SourceMap::new(),
+            sources: Sources::new(),
             findings: Vec::new(),
             wrap,
         })
     }
 
     /// The label cells (before the first amount column) of row `r`, as (column, text).
-    fn labels(&self, grid: &Grid, r: usize) -> Vec<(usize, String)> {
+    fn labels<'g>(&self, grid: &'g Grid, r: usize) -> Vec<Label<'g>> {
         (0..self.columns.label_end)
-            .filter_map(|c| cell_text(grid.cell(r, c)).map(|t| (c, t)))
+            .filter_map(|c| cell_str(grid.cell(r, c)).map(|t| (c, t)))
             .collect()
     }
 
     /// The code and name of a row, from split code cells or from the label text.
-    fn code_and_name(&self, labels: &[(usize, String)]) -> Option<(Code, String)> {
+    fn code_and_name(&self, labels: &[Label<'_>]) -> Option<(Code, String)> {
         let text_at = |col: Option<usize>| {
             col.and_then(|c| labels.iter().find(|(lc, _)| *lc == c))
-                .map(|(_, t)| t.as_str())
+                .map(|(_, t)| t.as_ref())
                 .unwrap_or("")
         };
         let named = text_at(self.columns.name_col);
@@ -100,21 +102,21 @@ impl<A: Amounts> ClassifiedReader<A> {
             let parts = code_cols.map(text_at);
             if let Some(code) = from_parts(parts, self.last_code.as_ref()) {
                 let name = if named.is_empty() {
-                    labels
+                    let others: Vec<&str> = labels
                         .iter()
                         .filter(|(c, _)| !code_cols.contains(&Some(*c)))
-                        .map(|(_, t)| t.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                        .map(|(_, t)| t.as_ref())
+                        .collect();
+                    others.join(" ").trim().to_string()
                 } else {
-                    without_code(named, &code)
+                    without_code(named, &code).trim().to_string()
                 };
-                return Some((code, name.trim().to_string()));
+                return Some((code, name));
             }
         }
-        let joined: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
-        let (code, rest) = code_and_rest(&joined.join(" ")).or_else(|| code_in_any_cell(labels))?;
-        let name = if named.is_empty() || code_and_rest(named).is_some() {
+        let texts: Vec<&str> = labels.iter().map(|(_, t)| t.as_ref()).collect();
+        let (code, rest) = code_and_rest(&texts.join(" ")).or_else(|| code_in_any_cell(labels))?;
+        let name = if named.is_empty() || split_code(named).is_some() {
             rest
         } else {
             named.to_string()
@@ -124,11 +126,11 @@ impl<A: Amounts> ClassifiedReader<A> {
 
     fn read_amounts(&mut self, grid: &Grid, r: usize, row: &RowKey) -> A {
         let mut values = A::default();
-        let row_label = row.to_string();
+        self.sources.reserve(self.columns.amounts.len());
         for m in &self.columns.amounts {
             let slot = Slot {
                 table: self.id,
-                row: &row_label,
+                row,
                 column: A::COLUMNS.get(m.index).copied().unwrap_or_default(),
             };
             let (value, finding) = amounts::read(grid, r, m.col, self.table.unit, slot);
@@ -139,7 +141,7 @@ impl<A: Amounts> ClassifiedReader<A> {
                 row: row.clone(),
                 column: m.index,
             };
-            self.sources.insert(key, grid.location(r, m.col));
+            self.sources.push((key, grid.location(r, m.col)));
         }
         values
     }
@@ -169,22 +171,22 @@ impl<A: Amounts> ClassifiedReader<A> {
 }
 
 /// The name without a repeat of its own code (`2010301 行政运行` under split code cells).
-fn without_code(name: &str, code: &Code) -> String {
-    match code_and_rest(name) {
+fn without_code<'a>(name: &'a str, code: &Code) -> &'a str {
+    match split_code(name) {
         Some((c, rest)) if &c == code => rest,
-        _ => name.to_string(),
+        _ => name,
     }
 }
 
 /// The first label cell that starts with a code (an extra leading column such as 单位名称 may
 /// precede it); the name is the rest of that cell, or the label cells after it.
-fn code_in_any_cell(labels: &[(usize, String)]) -> Option<(Code, String)> {
+fn code_in_any_cell(labels: &[Label<'_>]) -> Option<(Code, String)> {
     labels.iter().enumerate().find_map(|(i, (_, text))| {
-        let (code, rest) = code_and_rest(text)?;
+        let (code, rest) = split_code(text)?;
         if !rest.is_empty() {
-            return Some((code, rest));
+            return Some((code, rest.to_string()));
         }
-        let after: Vec<&str> = labels.iter().skip(i + 1).map(|(_, t)| t.as_str()).collect();
+        let after: Vec<&str> = labels.iter().skip(i + 1).map(|(_, t)| t.as_ref()).collect();
         Some((code, after.join(" ")))
     })
 }
@@ -196,7 +198,9 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
 
     fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
         let labels = self.labels(grid, r);
-        if is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_str()))) {
+        // Every total label has 计 (which normalising keeps): most rows need no joining.
+        let may_be_total = labels.iter().any(|(_, t)| t.contains('计'));
+        if may_be_total && is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_ref()))) {
             let total = self.read_amounts(grid, r, &RowKey::Total);
             self.table.total = Some(total);
             return Feed::Took;
@@ -227,7 +231,7 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
         let this = *self;
         ((this.wrap)(this.table), this.sources, this.findings)
     }

@@ -12,48 +12,58 @@ use crate::money::fullwidth_to_ascii;
 /// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
 /// a code.
 pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
-    let text = without_float_zeros(text);
-    let chars: Vec<char> = text.trim().chars().map(fullwidth_to_ascii).collect();
-    let mut i = 0;
+    split_code(text).map(|(code, rest)| (code, rest.to_string()))
+}
+
+/// `code_and_rest` without copying the rest: the name is a slice of `text`, in its own
+/// (full-width) characters.
+pub(crate) fn split_code(text: &str) -> Option<(Code, &str)> {
+    let text = without_float_zeros(text).trim();
+    // Characters with their byte offsets, full-width forms read as ASCII.
+    let mut chars = text
+        .char_indices()
+        .map(|(at, c)| (at, fullwidth_to_ascii(c)))
+        .peekable();
     while chars
-        .get(i)
-        .is_some_and(|c| is_open(*c) || c.is_whitespace())
-    {
-        i += 1;
-    }
-    let mut groups: Vec<String> = Vec::new();
+        .next_if(|(_, c)| is_open(*c) || c.is_whitespace())
+        .is_some()
+    {}
+    let mut digits = Digits::default();
+    let mut groups = 0;
     loop {
-        let start = i;
-        while chars.get(i).is_some_and(char::is_ascii_digit) {
-            i += 1;
+        let mut group = Digits::default();
+        while let Some((_, d)) = chars.next_if(|(_, c)| c.is_ascii_digit()) {
+            group.push(d);
         }
-        if i == start {
+        if group.len == 0 {
             break;
         }
-        groups.push(chars.get(start..i).unwrap_or_default().iter().collect());
-        // Look past separators for another digit group.
-        let mut j = i;
-        while chars.get(j).is_some_and(|c| is_separator(*c)) {
-            j += 1;
+        groups += 1;
+        if !digits.add_group(&group) {
+            return None;
         }
-        if j > i && groups.len() < 3 && chars.get(j).is_some_and(char::is_ascii_digit) {
-            i = j;
+        // Look past separators for another digit group.
+        let mut rest = chars.clone();
+        let mut separated = false;
+        while rest.next_if(|(_, c)| is_separator(*c)).is_some() {
+            separated = true;
+        }
+        if separated && groups < 3 && rest.peek().is_some_and(|(_, c)| c.is_ascii_digit()) {
+            chars = rest;
         } else {
             break;
         }
     }
-    let code = assemble(&groups)?;
+    let code = Code::new(digits.as_str())?;
     while chars
-        .get(i)
-        .is_some_and(|c| is_close(*c) || is_separator(*c) || matches!(c, ':' | '、'))
-    {
-        i += 1;
-    }
-    // The name keeps its own full-width characters: take it from the original text.
-    let rest: String = text.trim().chars().skip(i).collect();
-    Some((code, rest.trim().to_string()))
+        .next_if(|(_, c)| is_close(*c) || is_separator(*c) || matches!(c, ':' | '、'))
+        .is_some()
+    {}
+    let rest = chars
+        .peek()
+        .map_or("", |(at, _)| text.get(*at..).unwrap_or(""));
+    Some((code, rest.trim()))
 }
-
 /// A code from the 类, 款 and 项 cells of one row (any may be blank). A blank 类 (or 类 and 款)
 /// is taken from `previous`, the last code read in the same table, as indented layouts do.
 pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
@@ -61,7 +71,7 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
     let filled: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
     let last = filled.last()?;
     // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
-    if let Some((code, rest)) = code_and_rest(last)
+    if let Some((code, rest)) = split_code(last)
         && rest.is_empty()
         && (filled.len() == 1 || code.as_str().len() > 3)
     {
@@ -80,11 +90,11 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
             .filter(|p| !p.is_empty())
             .collect();
         let joined = format!("{prefix} {}", tail.join(" "));
-        return code_and_rest(&joined)
+        return split_code(&joined)
             .filter(|(_, rest)| rest.is_empty())
             .map(|(c, _)| c);
     }
-    code_and_rest(&filled.join(" "))
+    split_code(&filled.join(" "))
         .filter(|(_, rest)| rest.is_empty())
         .map(|(c, _)| c)
 }
@@ -106,22 +116,49 @@ fn without_float_zeros(text: &str) -> &str {
     }
 }
 
-fn assemble(groups: &[String]) -> Option<Code> {
-    let (first, tail) = groups.split_first()?;
-    let mut digits = first.clone();
-    let max_len = match first.len() {
-        3 => 7,
-        5 => 7,
-        7 => 7,
-        _ => return None,
-    };
-    for g in tail {
-        if g.is_empty() || g.len() > 2 || digits.len() + 2 > max_len {
-            return None;
+/// Digits read for a code: up to 7 kept (a 项 code), `len` counts them all so that a longer
+/// run is seen to be no code.
+#[derive(Debug, Clone, Copy, Default)]
+struct Digits {
+    bytes: [u8; 7],
+    len: usize,
+}
+
+impl Digits {
+    fn push(&mut self, digit: char) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = digit as u8;
         }
-        digits.push_str(&format!("{g:0>2}"));
+        self.len += 1;
     }
-    Code::new(&digits)
+
+    /// Adds a digit group to the code: the first as written (3, 5 or 7 digits), each further
+    /// one of one or two digits padded to two (`301 2` → 30102); false when the groups cannot
+    /// make a code.
+    fn add_group(&mut self, group: &Digits) -> bool {
+        if self.len == 0 {
+            *self = *group;
+            return matches!(group.len, 3 | 5 | 7);
+        }
+        if group.len > 2 || self.len + 2 > 7 {
+            return false;
+        }
+        if group.len == 1 {
+            self.push('0');
+        }
+        for &d in group.bytes.iter().take(group.len) {
+            self.push(char::from(d));
+        }
+        true
+    }
+
+    /// The digits, or "" when there were more than fit a code.
+    fn as_str(&self) -> &str {
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
 }
 
 fn is_open(c: char) -> bool {

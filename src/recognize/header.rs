@@ -3,12 +3,12 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_text, norm, year_in};
+use super::norm::{cell_str, norm_into, year_in};
 use super::tables::{
     CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
     is_total_label, spec,
 };
-use crate::grid::Grid;
+use crate::grid::{CellValue, Grid};
 use crate::model::TableId;
 
 /// The widest header looked at; columns beyond are ignored.
@@ -89,14 +89,21 @@ pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
     let Some(row) = grid.rows.get(r) else {
         return false;
     };
+    let cells = row.get(..MAX_COLUMNS).unwrap_or(row);
+    // A numeric cell makes a data row; number cells are the cheapest to spot, so first.
+    if cells.iter().any(|v| matches!(v, CellValue::Number(_))) {
+        return false;
+    }
     let mut labels = 0;
     let mut lone_total = false;
-    for value in row.iter().take(MAX_COLUMNS) {
+    let mut n = String::new();
+    for value in cells {
         if super::amounts::is_numeric(value) {
             return false;
         }
-        if let Some(text) = cell_text(value) {
-            let n = norm(&text);
+        if let Some(text) = cell_str(value) {
+            n.clear();
+            norm_into(&mut n, &text);
             if is_header_label(&n) {
                 labels += 1;
                 lone_total = is_total_label(&n);
@@ -124,21 +131,23 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
     let mut leaves = vec![String::new(); width];
     let mut printed = Vec::new();
     let mut labels = Vec::new();
+    let mut n = String::new();
     for row in r..=last {
         for c in 0..width {
             let (or, oc) = merge_origin(grid, row, c);
-            let Some(text) = cell_text(grid.cell(or, oc)) else {
+            let Some(text) = cell_str(grid.cell(or, oc)) else {
                 continue;
             };
-            let n = norm(&text);
+            n.clear();
+            norm_into(&mut n, &text);
             if let Some(leaf) = leaves.get_mut(c) {
-                *leaf = n.clone();
+                leaf.clone_from(&n);
             }
-            if (or, oc) == (row, c) && !printed.contains(&text) {
-                printed.push(text);
+            if (or, oc) == (row, c) && !printed.iter().any(|p| *p == text) {
+                printed.push(text.into_owned());
             }
             if !labels.contains(&n) {
-                labels.push(n);
+                labels.push(n.clone());
             }
         }
     }

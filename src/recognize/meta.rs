@@ -5,10 +5,11 @@
 //! Not for the tables' headers and rows, nor for the prose figures (see `prose`).
 
 use super::amounts::is_numeric;
-use super::norm::{cell_text, norm, norm_joined, year_in};
-use super::tables::{CATALOGUE, title_table};
+use super::norm::{cell_str, cell_text, norm, norm_joined, year_in};
+use super::tables::{CATALOGUE, find_stem, title_table};
 use crate::grid::{CellValue, Grid};
 use crate::model::{Level, MoneyUnit, TableId};
+use std::borrow::Cow;
 
 /// A table title.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,42 +35,49 @@ const ENTITY_LABELS: [(&str, Level); 6] = [
 /// Row `r` as a title: at most two text cells, no numbers, naming one of the nine tables.
 pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     let row = grid.rows.get(r)?;
-    if row.iter().any(is_numeric) {
-        return None;
-    }
     // Every catalogue title stem ends in 表, which normalising neither makes nor removes: a row
-    // without it in any text cell is no title (spares most rows the allocations below).
+    // without it in any text cell is no title (spares most rows the work below).
     if !row
         .iter()
         .any(|c| matches!(c, CellValue::Text(t) if t.contains('表')))
     {
         return None;
     }
+    if row.iter().any(is_numeric) {
+        return None;
+    }
     // `表2 | 2024年部门收入预算总表 | 单位：元`: the unit part is not part of the title.
-    let texts: Vec<String> = row
+    let texts: Vec<Cow<'_, str>> = row
         .iter()
-        .filter_map(cell_text)
-        .filter(|t| unit_in(&norm(t)).is_none())
+        .filter_map(cell_str)
+        .filter(|t| !states_unit(t))
         .collect();
     if texts.is_empty() || texts.len() > 2 {
         return None;
     }
+    let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
     title_in(&texts)
+}
+
+/// True when a cell's text states a money unit (`unit_in` of its normalised form).
+fn states_unit(text: &str) -> bool {
+    // `单位:元` has 位 and 元, which normalising keeps.
+    text.contains('位') && text.contains('元') && unit_in(&norm(text)).is_some()
 }
 
 /// The title a sheet's name gives (`5.2预算单位收入预算总表`, `表3 部门支出预算总表`).
 pub(crate) fn sheet_title(sheet: &str) -> Option<Title> {
-    title_in(&[sheet.to_string()])
+    title_in(&[sheet])
 }
 
-fn title_in(texts: &[String]) -> Option<Title> {
-    let n = norm_joined(texts.iter().map(String::as_str));
+fn title_in(texts: &[&str]) -> Option<Title> {
+    let n = norm_joined(texts.iter().copied());
     let id = title_table(&n)?;
     let stem_at = CATALOGUE
         .iter()
         .filter(|s| s.id == id)
         .flat_map(|s| s.titles.iter())
-        .filter_map(|stem| n.find(stem))
+        .filter_map(|stem| find_stem(&n, stem))
         .min()
         .unwrap_or(0);
     let prefix = n.get(..stem_at).unwrap_or("");

@@ -6,14 +6,28 @@
 
 use crate::grid::CellValue;
 use crate::money::fullwidth_to_ascii;
+use std::borrow::Cow;
 
 /// The comparable form of a label: full-width ASCII variants mapped to ASCII (`（）：０`),
 /// all whitespace (including U+3000) and quotation marks (`“”‘’"'「」`) removed.
 pub(crate) fn norm(s: &str) -> String {
-    s.chars()
-        .map(fullwidth_to_ascii)
-        .filter(|c| !c.is_whitespace() && !is_quote(*c))
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    norm_into(&mut out, s);
+    out
+}
+
+/// True when `norm` leaves `s` as it is, judged from its bytes: no ASCII whitespace or quote,
+/// and no character of the few Unicode blocks holding the others (U+0080–U+00BF, which has
+/// U+0085 and U+00A0; U+1000–U+3FFF, which has the other spaces, the quotation marks and
+/// U+3000; U+F000–U+FFFF, which has the full-width forms). Most labels are plain CJK text
+/// that passes, and is then copied whole instead of character by character.
+fn unchanged_by_norm(s: &str) -> bool {
+    s.bytes().all(|b| match b {
+        b'\t'..=b'\r' | b' ' | b'"' | b'\'' => false,
+        // Lead bytes of U+0080–U+00BF, U+1000–U+3FFF and U+F000–U+FFFF.
+        0xC2 | 0xE1..=0xE3 | 0xEF => false,
+        _ => true,
+    })
 }
 
 /// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
@@ -23,11 +37,7 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
     for value in cells {
         match value {
             // `norm` drops whitespace, so trimming first changes nothing.
-            CellValue::Text(t) => out.extend(
-                t.chars()
-                    .map(fullwidth_to_ascii)
-                    .filter(|c| !c.is_whitespace() && !is_quote(*c)),
-            ),
+            CellValue::Text(t) => norm_into(&mut out, t),
             CellValue::Number(f) => {
                 if let Some(digits) = whole_number_text(*f) {
                     out.push_str(&digits);
@@ -39,15 +49,56 @@ pub(crate) fn norm_row(cells: &[CellValue]) -> String {
     out
 }
 
+/// The first `max_chars` characters of `norm_row(cells)`, without normalising the rest.
+pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
+    let mut out = String::with_capacity(4 * max_chars);
+    let mut count = 0;
+    for value in cells {
+        let number;
+        let text = match value {
+            CellValue::Text(t) => t.as_str(),
+            CellValue::Number(f) => match whole_number_text(*f) {
+                Some(digits) => {
+                    number = digits;
+                    number.as_str()
+                }
+                None => continue,
+            },
+            _ => continue,
+        };
+        for c in text
+            .chars()
+            .map(fullwidth_to_ascii)
+            .filter(|c| !c.is_whitespace() && !is_quote(*c))
+        {
+            if count == max_chars {
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// Appends `norm(s)` to `out` (a buffer reused across cells).
+pub(crate) fn norm_into(out: &mut String, s: &str) {
+    if unchanged_by_norm(s) {
+        out.push_str(s);
+        return;
+    }
+    out.extend(
+        s.chars()
+            .map(fullwidth_to_ascii)
+            .filter(|c| !c.is_whitespace() && !is_quote(*c)),
+    );
+}
+
 /// `norm` of the concatenated parts, without building the concatenation.
 pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for part in parts {
-        out.extend(
-            part.chars()
-                .map(fullwidth_to_ascii)
-                .filter(|c| !c.is_whitespace() && !is_quote(*c)),
-        );
+        norm_into(&mut out, part);
     }
     out
 }
@@ -62,12 +113,17 @@ fn is_quote(c: char) -> bool {
 /// The text of a cell for label matching: text trimmed, whole numbers without decimals
 /// (codes typed as numbers), nothing for other kinds.
 pub(crate) fn cell_text(value: &CellValue) -> Option<String> {
+    cell_str(value).map(Cow::into_owned)
+}
+
+/// `cell_text` borrowing a text cell's text instead of copying it.
+pub(crate) fn cell_str(value: &CellValue) -> Option<Cow<'_, str>> {
     match value {
         CellValue::Text(t) => {
             let t = t.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
-        CellValue::Number(f) => whole_number_text(*f),
+        CellValue::Number(f) => whole_number_text(*f).map(Cow::Owned),
         _ => None,
     }
 }
@@ -80,21 +136,23 @@ pub(crate) fn whole_number_text(f: f64) -> Option<String> {
 
 /// The first plausible budget year written as `2024年` in the text.
 pub(crate) fn year_in(text: &str) -> Option<u16> {
-    let chars: Vec<char> = text.chars().map(fullwidth_to_ascii).collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c != '年' || i < 4 {
-            continue;
-        }
-        let digits = chars.get(i - 4..i)?;
-        let before_ok = i == 4 || !chars.get(i - 5).is_some_and(|c| c.is_ascii_digit());
-        if before_ok && digits.iter().all(|d| d.is_ascii_digit()) {
-            let year: String = digits.iter().collect();
-            if let Ok(y) = year.parse::<u16>()
-                && (1990..=2100).contains(&y)
-            {
-                return Some(y);
+    // The five characters before the current one, oldest first ('\0' before the text).
+    let mut window = ['\0'; 5];
+    for c in text.chars().map(fullwidth_to_ascii) {
+        if c == '年' {
+            let [before, digits @ ..] = window;
+            if !before.is_ascii_digit() && digits.iter().all(char::is_ascii_digit) {
+                let year = digits
+                    .iter()
+                    .filter_map(|d| d.to_digit(10))
+                    .fold(0u32, |y, d| y * 10 + d);
+                if (1990..=2100).contains(&year) {
+                    return u16::try_from(year).ok();
+                }
             }
         }
+        window.rotate_left(1);
+        window[4] = c;
     }
     None
 }
@@ -102,43 +160,39 @@ pub(crate) fn year_in(text: &str) -> Option<u16> {
 /// Strips list numbering from a printed label: `一、`, `1、`, `1.`, `（一）`, `(1)`.
 pub(crate) fn strip_numbering(label: &str) -> String {
     let t = label.trim();
-    let chars: Vec<char> = t.chars().collect();
     let is_num =
-        |c: &char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(*c);
+        |c: char| c.is_ascii_digit() || "一二三四五六七八九十０１２３４５６７８９".contains(c);
     // (一) / （一）
-    if matches!(chars.first(), Some('(' | '（')) {
-        let close = chars.iter().position(|c| matches!(c, ')' | '）'));
-        if let Some(close) = close
-            && close > 1
-            && chars.get(1..close).is_some_and(|s| s.iter().all(is_num))
+    if let Some(inner) = t.strip_prefix(['(', '（']) {
+        if let Some(close) = inner.find([')', '）'])
+            && let (Some(number), Some(after)) = (inner.get(..close), inner.get(close..))
+            && !number.is_empty()
+            && number.chars().all(is_num)
         {
-            return chars
-                .get(close + 1..)
-                .unwrap_or_default()
-                .iter()
-                .collect::<String>()
-                .trim()
-                .to_string();
+            let rest = after.strip_prefix([')', '）']).unwrap_or(after);
+            return rest.trim().to_string();
         }
         return t.to_string();
     }
-    let digits = chars.iter().take_while(|c| is_num(c)).count();
-    if digits > 0
-        && let Some(sep) = chars.get(digits)
-        && matches!(sep, '、' | '.' | '．' | ')' | '）' | ',' | '，')
+    let digits_end = t
+        .char_indices()
+        .find(|(_, c)| !is_num(*c))
+        .map_or(t.len(), |(at, _)| at);
+    if digits_end > 0
+        && let Some(after) = t.get(digits_end..)
+        && let Some(rest) = after.strip_prefix(['、', '.', '．', ')', '）', ',', '，'])
     {
-        return chars
-            .get(digits + 1..)
-            .unwrap_or_default()
-            .iter()
-            .collect::<String>()
-            .trim()
-            .to_string();
+        return rest.trim().to_string();
     }
     t.to_string()
 }
 
+/// How many leading characters of a normalised line `is_note` looks at: its longest start
+/// (5) and one more, to tell a lone `注` from a longer line.
+pub(crate) const NOTE_PREFIX_CHARS: usize = 6;
+
 /// True for a note or signature line, which ends a table: `注：…`, `说明：…`, `单位负责人：…`.
+/// Only the first [`NOTE_PREFIX_CHARS`] characters matter.
 pub(crate) fn is_note(normalised: &str) -> bool {
     const STARTS: [&str; 12] = [
         "注:",
@@ -174,10 +228,41 @@ mod tests {
         let joined: String = cells.iter().filter_map(cell_text).collect();
         assert_eq!(norm_row(&cells), norm(&joined));
         assert_eq!(norm_row(&cells), "表32024部门支出(单位:元)");
+        for n in 0..20 {
+            let prefix: String = norm_row(&cells).chars().take(n).collect();
+            assert_eq!(norm_row_prefix(&cells, n), prefix);
+        }
+        let mut buf = String::from("x");
+        norm_into(&mut buf, " “部门” 支出（单位：元）");
+        assert_eq!(buf, format!("x{}", norm(" “部门” 支出（单位：元）")));
         assert_eq!(
             norm_joined(["（一）", " 合　计 ", "“a”"]),
             norm("（一） 合　计 “a”")
         );
+    }
+
+    #[test]
+    fn text_passed_whole_is_text_norm_would_not_change() {
+        // Every character up to U+FFFF and a few beyond, alone and inside plain text.
+        let slow = |s: &str| -> String {
+            s.chars()
+                .map(fullwidth_to_ascii)
+                .filter(|c| !c.is_whitespace() && !is_quote(*c))
+                .collect()
+        };
+        for c in (0..=0xFFFF_u32)
+            .chain(0x1_0000..0x1_0100)
+            .filter_map(char::from_u32)
+        {
+            for s in [c.to_string(), format!("支出{c}合计")] {
+                assert_eq!(norm(&s), slow(&s), "U+{:04X}", c as u32);
+                if unchanged_by_norm(&s) {
+                    assert_eq!(slow(&s), s, "U+{:04X}", c as u32);
+                }
+            }
+        }
+        assert!(unchanged_by_norm("一般公共服务支出"));
+        assert!(!unchanged_by_norm("因公出国（境）费"));
     }
 
     #[test]
@@ -195,6 +280,10 @@ mod tests {
         assert_eq!(year_in("上海市２０２６年市级部门预算"), Some(2026));
         assert_eq!(year_in("12024年"), None);
         assert_eq!(year_in("部门收入预算总表"), None);
+        assert_eq!(year_in("1890年与2024年"), Some(2024));
+        assert_eq!(year_in("2024年"), Some(2024));
+        assert_eq!(year_in("024年"), None);
+        assert_eq!(year_in("a2024年"), Some(2024));
     }
 
     #[test]
@@ -205,6 +294,13 @@ mod tests {
         assert_eq!(strip_numbering("（一）因公出国"), "因公出国");
         assert_eq!(strip_numbering("住房保障支出"), "住房保障支出");
         assert_eq!(strip_numbering("一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(strip_numbering("(1) 上年结转"), "上年结转");
+        assert_eq!(strip_numbering("（）空"), "（）空");
+        assert_eq!(strip_numbering("（一支出"), "（一支出");
+        assert_eq!(strip_numbering("(a)支出"), "(a)支出");
+        assert_eq!(strip_numbering("12"), "12");
+        assert_eq!(strip_numbering("１２，收入"), "收入");
+        assert_eq!(strip_numbering("、收入"), "、收入");
     }
 
     #[test]
@@ -212,6 +308,19 @@ mod tests {
         assert!(is_note(&norm("注：本部门无政府性基金")));
         assert!(is_note(&norm("单位负责人：张三")));
         assert!(!is_note(&norm("住房保障支出")));
+        for line in [
+            "注",
+            "注：",
+            "注1本表",
+            "单位负责人：张三",
+            "单位负责",
+            "注意事项",
+            "备",
+        ] {
+            let n = norm(line);
+            let prefix: String = n.chars().take(NOTE_PREFIX_CHARS).collect();
+            assert_eq!(is_note(&prefix), is_note(&n), "{line}");
+        }
     }
 
     #[test]

@@ -7,9 +7,14 @@ use super::header::Layout;
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::{
-    Classified, EconomicAmounts, FiscalOverview, IncomeAmounts, Level, Location, Overview,
-    SourceMap, SplitAmounts, Table9, TableId,
+    CellKey, Classified, EconomicAmounts, FiscalOverview, IncomeAmounts, Level, Location, Overview,
+    SplitAmounts, Table9, TableId,
 };
+
+/// The cells one table's amounts were read from, in reading order. A later entry for a key
+/// replaces an earlier one, as inserting into a `SourceMap` would; `build` makes the one map
+/// of the submission from all placed tables at once (cheaper than a map per table merged).
+pub(crate) type Sources = Vec<(CellKey, Location)>;
 
 /// What a reader did with a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +36,7 @@ pub(crate) trait TableReader {
     /// A repeated header (after a page break) may place the columns differently.
     fn relayout(&mut self, layout: Layout);
     /// The table read so far.
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>);
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>);
 }
 
 /// The content of one recognised table.
@@ -59,7 +64,7 @@ pub(crate) struct ReadTable {
     /// Its rows.
     pub content: Content,
     /// The cell of every amount.
-    pub sources: SourceMap,
+    pub sources: Sources,
     /// Cells that could not be read.
     pub findings: Vec<Finding>,
     /// The title's year, if titled.

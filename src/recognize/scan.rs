@@ -8,7 +8,9 @@
 use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
-use super::norm::{cell_text, is_note, norm, norm_row};
+use super::norm::{
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, norm_into, norm_row, norm_row_prefix,
+};
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
 use super::sides::SidesReader;
@@ -187,19 +189,19 @@ impl Scanner {
         if cells.iter().all(|c| c.is_blank()) {
             return Ok(r + 1);
         }
-        let joined = norm_row(cells);
-        if self.title_row(grid, r, &joined) {
+        let text = RowText::new(cells);
+        if self.title_row(grid, r, &text) {
             return Ok(r + 1);
         }
         if is_header_row(grid, r) {
-            if let Some(next) = self.header_rows(grid, r, &joined)? {
+            if let Some(next) = self.header_rows(grid, r, &text)? {
                 return Ok(next);
             }
-        } else if self.entity_or_unit_row(grid, r, &joined) {
+        } else if self.entity_or_unit_row(grid, r, &text) {
             return Ok(r + 1);
         }
         let skipped = self.active.is_some() && is_column_numbering(cells);
-        if is_note(&joined) {
+        if text.is_note() {
             self.end_table();
         } else if skipped || self.data_row(grid, r) {
             return Ok(r + 1);
@@ -209,7 +211,7 @@ impl Scanner {
     }
 
     /// A title ends the table being read and names the next one.
-    fn title_row(&mut self, grid: &Grid, r: usize, joined: &str) -> bool {
+    fn title_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
         let Some(t) = title(grid, r) else {
             return false;
         };
@@ -219,7 +221,7 @@ impl Scanner {
             self.end_table();
         }
         // A unit may share the title's row: `…预算总表 | （单位：万元）`.
-        self.unit_hint = unit_in(joined);
+        self.unit_hint = text.unit();
         self.pending = Some(Pending {
             title: t,
             location: grid.location(r, 0),
@@ -234,9 +236,9 @@ impl Scanner {
     }
 
     /// `编制部门：X` and `单位：元` lines end the table being read and describe the next.
-    fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, joined: &str) -> bool {
+    fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
         let entity = entity_in(grid, r);
-        let unit = unit_in(joined);
+        let unit = text.unit();
         if entity.is_none() && unit.is_none() {
             return false;
         }
@@ -258,9 +260,9 @@ impl Scanner {
         &mut self,
         grid: &Grid,
         r: usize,
-        joined: &str,
+        text: &RowText<'_>,
     ) -> Result<Option<usize>, RecognizeError> {
-        self.unit_hint = unit_in(joined).or(self.unit_hint);
+        self.unit_hint = text.unit().or(self.unit_hint);
         let block = read_block(grid, r);
         if let Some(next) = self.header(grid, &block)? {
             return Ok(Some(next));
@@ -293,20 +295,54 @@ impl Scanner {
     }
 }
 
+/// The text of one row for the line checks (title unit, unit line, note), normalised only as
+/// far as a check needs: most rows are data rows that state no unit and are no note.
+struct RowText<'a> {
+    cells: &'a [CellValue],
+}
+
+impl<'a> RowText<'a> {
+    fn new(cells: &'a [CellValue]) -> RowText<'a> {
+        RowText { cells }
+    }
+
+    /// The money unit the row states (`unit_in` of `norm_row`).
+    fn unit(&self) -> Option<MoneyUnit> {
+        // `单位:元` has 位 and 元, which normalising keeps: a row without both in its text
+        // cells states no unit.
+        let has = |wanted: char| {
+            self.cells
+                .iter()
+                .any(|c| matches!(c, CellValue::Text(t) if t.contains(wanted)))
+        };
+        (has('位') && has('元'))
+            .then(|| unit_in(&norm_row(self.cells)))
+            .flatten()
+    }
+
+    /// True for a note or signature line (`is_note` of `norm_row`).
+    fn is_note(&self) -> bool {
+        is_note(&norm_row_prefix(self.cells, NOTE_PREFIX_CHARS))
+    }
+}
+
 /// True for the column-numbering row some forms print under the header: `栏次 | 1 | 2 | 3`,
 /// `甲 | 乙 | 1 | 2`.
 fn is_column_numbering(cells: &[CellValue]) -> bool {
     let mut next = 1;
     let mut numbers = 0;
+    let mut t = String::new();
     for value in cells {
-        let Some(text) = cell_text(value) else {
+        let Some(text) = cell_str(value) else {
             if value.is_blank() {
                 continue;
             }
             return false;
         };
-        let t = norm(&text);
-        if t == next.to_string() {
+        t.clear();
+        norm_into(&mut t, &text);
+        let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if digits && t == next.to_string() {
             next += 1;
             numbers += 1;
         } else if !matches!(t.as_str(), "栏次" | "甲" | "乙" | "丙" | "丁" | "行次") {

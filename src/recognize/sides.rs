@@ -17,17 +17,17 @@
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm, strip_numbering};
-use super::reader::{Content, Feed, TableReader};
+use super::reader::{Content, Feed, Sources, TableReader};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::CellValue;
 use crate::grid::Grid;
 use crate::model::{
-    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, SourceMap,
-    TableId,
+    CellKey, FiscalOverview, FiscalRow, MoneyUnit, Overview, OverviewSplit, RowKey, TableId,
 };
 use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+use std::sync::LazyLock;
 
 /// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
 /// level, 基本支出, 人员经费, 公用经费, 项目支出.
@@ -51,21 +51,40 @@ const INCOME_ALIASES: [(&str, &str); 4] = [
 /// The official label (`derive::OVERVIEW_INCOME_LABELS` / `FISCAL_INCOME_LABELS`) of an income
 /// item printed with other numbering or a 2026 variant; other labels as printed (trimmed).
 fn canonical_income_label(id: TableId, printed: &str) -> String {
-    let official: &[&str] = if id == TableId::T4 {
-        &FISCAL_INCOME_LABELS
+    let official = if id == TableId::T4 {
+        &BARE_OFFICIAL.fiscal
     } else {
-        &OVERVIEW_INCOME_LABELS
+        &BARE_OFFICIAL.overview
     };
-    let bare = norm(&strip_numbering(printed));
+    let bare = bare_label(printed);
     let bare = INCOME_ALIASES
         .iter()
         .find(|(variant, _)| *variant == bare)
         .map_or(bare.as_str(), |(_, official)| official);
     official
         .iter()
-        .find(|label| norm(&strip_numbering(label)) == bare)
-        .map_or_else(|| printed.trim().to_string(), |l| l.to_string())
+        .find(|(official_bare, _)| official_bare == bare)
+        .map_or_else(|| printed.trim().to_string(), |(_, l)| l.to_string())
 }
+
+/// A label compared without its numbering: `norm(strip_numbering(label))`.
+fn bare_label(label: &str) -> String {
+    norm(&strip_numbering(label))
+}
+
+/// The official income labels as (`bare_label`, label), made once rather than per row.
+struct BareOfficial {
+    overview: Vec<(String, &'static str)>,
+    fiscal: Vec<(String, &'static str)>,
+}
+
+static BARE_OFFICIAL: LazyLock<BareOfficial> = LazyLock::new(|| {
+    let bare = |labels: &[&'static str]| labels.iter().map(|l| (bare_label(l), *l)).collect();
+    BareOfficial {
+        overview: bare(&OVERVIEW_INCOME_LABELS),
+        fiscal: bare(&FISCAL_INCOME_LABELS),
+    }
+});
 
 /// Catalogue indices (`tables::CATALOGUE`, 表1) of the unit-level split columns.
 const SPLIT_BASIC: usize = 1;
@@ -90,7 +109,7 @@ pub(crate) struct SidesReader {
     income_total: Option<Decimal>,
     expenditure: Vec<(String, SideValues)>,
     expenditure_total: Option<SideValues>,
-    sources: SourceMap,
+    sources: Sources,
     findings: Vec<Finding>,
 }
 
@@ -122,21 +141,20 @@ impl SidesReader {
             income_total: None,
             expenditure: Vec::new(),
             expenditure_total: None,
-            sources: SourceMap::new(),
+            sources: Sources::new(),
             findings: Vec::new(),
         })
     }
 
     fn amount(&mut self, grid: &Grid, r: usize, col: usize, key: CellKey, column: &str) -> Decimal {
-        let row = key.row.to_string();
         let slot = Slot {
             table: self.id,
-            row: &row,
+            row: &key.row,
             column,
         };
         let (value, finding) = amounts::read(grid, r, col, self.unit, slot);
         self.findings.extend(finding);
-        self.sources.insert(key, grid.location(r, col));
+        self.sources.push((key, grid.location(r, col)));
         value
     }
 
@@ -232,7 +250,8 @@ impl SidesReader {
             if let Some(slot) = values.get_mut(index) {
                 *slot = None;
             }
-            self.sources.remove(&self.key(name, index + 1));
+            let key = self.key(name, index + 1);
+            self.sources.retain(|(k, _)| *k != key);
         }
     }
 
@@ -329,10 +348,10 @@ impl TableReader for SidesReader {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
-        let this = *self;
-        let sources = this.sources.clone();
-        let findings = this.findings.clone();
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
+        let mut this = *self;
+        let sources = std::mem::take(&mut this.sources);
+        let findings = std::mem::take(&mut this.findings);
         let content = if this.id == TableId::T4 {
             Content::Fiscal(this.fiscal())
         } else {

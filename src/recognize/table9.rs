@@ -8,12 +8,12 @@
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm};
-use super::reader::{Content, Feed, TableReader};
+use super::reader::{Content, Feed, Sources, TableReader};
 use super::tables::is_total_label;
 use crate::finding::Finding;
 use crate::grid::Grid;
 use crate::model::T9_COLUMNS;
-use crate::model::{CellKey, MoneyUnit, RowKey, SourceMap, Table9, TableId, ThreePublic};
+use crate::model::{CellKey, MoneyUnit, RowKey, Table9, TableId, ThreePublic};
 use rust_decimal::Decimal;
 
 /// Reads 表9.
@@ -21,7 +21,7 @@ pub(crate) struct Table9Reader {
     unit: MoneyUnit,
     amounts: Vec<MappedColumn>,
     values: Option<[Decimal; 7]>,
-    sources: SourceMap,
+    sources: Sources,
     findings: Vec<Finding>,
 }
 
@@ -33,7 +33,7 @@ impl Table9Reader {
                 unit,
                 amounts,
                 values: None,
-                sources: SourceMap::new(),
+                sources: Sources::new(),
                 findings: Vec::new(),
             }),
             _ => None,
@@ -57,7 +57,7 @@ impl Table9Reader {
             let column = T9_COLUMNS.get(m.index).copied().unwrap_or_default();
             let slot = Slot {
                 table: TableId::T9,
-                row: "合计",
+                row: &RowKey::Total,
                 column,
             };
             let (value, finding) = amounts::read(grid, r, m.col, self.unit, slot);
@@ -70,7 +70,7 @@ impl Table9Reader {
                 row: RowKey::Total,
                 column: m.index,
             };
-            self.sources.insert(key, grid.location(r, m.col));
+            self.sources.push((key, grid.location(r, m.col)));
         }
         self.values = Some(values);
     }
@@ -103,7 +103,7 @@ impl TableReader for Table9Reader {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, SourceMap, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
         let has_admin = self.amounts.iter().any(|m| m.index == 6);
         let table = Table9 {
             three_public: self.values.map(|v| ThreePublic {

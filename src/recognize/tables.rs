@@ -274,17 +274,35 @@ pub(crate) fn title_table(normalised: &str) -> Option<TableId> {
     if !normalised.contains('表') {
         return None;
     }
+    // The text up to each 表: a stem occurs in the text when one of them ends with it.
+    let heads: Vec<&str> = normalised
+        .match_indices('表')
+        .filter_map(|(at, m)| normalised.get(..at + m.len()))
+        .collect();
     let mut best: Option<(usize, TableId)> = None;
     for spec in &CATALOGUE {
         for stem in spec.titles {
+            if !heads.iter().any(|head| head.ends_with(stem)) {
+                continue;
+            }
             let len = stem.chars().count();
-            if normalised.contains(stem) && best.is_none_or(|(l, _)| len > l) {
+            if best.is_none_or(|(l, _)| len > l) {
                 best = Some((len, spec.id));
             }
         }
     }
     let (len, id) = best?;
     (normalised.chars().count() <= len + 40).then_some(id)
+}
+
+/// Where a title stem first occurs in `text` (as `str::find`): every stem ends in 表, so only
+/// the text ending at each 表 is compared, which spares a substring search per stem.
+pub(crate) fn find_stem(text: &str, stem: &str) -> Option<usize> {
+    text.match_indices('表').find_map(|(at, m)| {
+        let end = at + m.len();
+        let head = text.get(..end)?;
+        head.ends_with(stem).then(|| end - stem.len())
+    })
 }
 
 /// True when the normalised text is a label some table prints in its header.
@@ -366,6 +384,22 @@ mod tests {
             )),
             None
         );
+    }
+
+    #[test]
+    fn stems_end_in_biao_and_are_found_as_find_finds_them() {
+        for stem in CATALOGUE.iter().flat_map(|s| s.titles.iter()) {
+            assert!(stem.ends_with('表'), "{stem}");
+            for text in [
+                String::new(),
+                stem.to_string(),
+                format!("2024年部门{stem}"),
+                format!("表{stem}续表{stem}表"),
+                "表3部门支出预算表".to_string(),
+            ] {
+                assert_eq!(find_stem(&text, stem), text.find(stem), "{text}");
+            }
+        }
     }
 
     #[test]
