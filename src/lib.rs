@@ -35,10 +35,12 @@ pub enum Error {
     Recognize(#[from] recognize::RecognizeError),
 }
 
-/// Reads and recognises one input (file or CSV folder): the first half of the pipeline.
+/// Reads and recognises one input (file or CSV folder): the first half of the pipeline. The
+/// unit kind comes from the document's prose, else from a workbook's 单位类型 property
+/// ([`recognize::recognize_document`]); a caller's own kind (`--kind`, units.csv) overrides both.
 pub fn load(path: &Path) -> Result<recognize::Submission, Error> {
-    let grids = read::read_path(path)?;
-    let mut submission = recognize::recognize(&grids)?;
+    let document = read::read_document(path)?;
+    let mut submission = recognize::recognize_document(&document)?;
     recognize::fill_missing_parents(&mut submission);
     Ok(submission)
 }

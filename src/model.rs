@@ -49,6 +49,11 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    /// The name of the custom document property that carries the kind in a workbook yusuan
+    /// writes (its value is [`UnitKind::full_label`]), so that converting the output again
+    /// keeps the kind.
+    pub const PROPERTY: &'static str = "单位类型";
+
     /// True for the kinds whose 公用经费 counts as 机关运行经费.
     pub fn has_admin_running_cost(self) -> bool {
         !matches!(self, UnitKind::Institution)
@@ -64,6 +69,15 @@ impl UnitKind {
             Some(UnitKind::Institution)
         } else {
             None
+        }
+    }
+    /// The full Chinese name: 行政单位, 参照公务员法管理事业单位 or 事业单位 ([`UnitKind::from_label`]
+    /// reads each back).
+    pub fn full_label(self) -> &'static str {
+        match self {
+            UnitKind::Administrative => "行政单位",
+            UnitKind::CivilServiceManaged => "参照公务员法管理事业单位",
+            UnitKind::Institution => "事业单位",
         }
     }
     /// The short Chinese label: 行政, 参公 or 事业.

@@ -16,13 +16,17 @@
 //! expands to at most four million grid cells, sizes calamine would reserve from the file's own
 //! claims are checked first (`guard`), and a panic inside a parser becomes a `Corrupt` error.
 //!
-//! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `merges` and `guard`) or
+//! One document-level fact travels beside the grids ([`Document`]): an xlsx/xlsm workbook's
+//! custom property 单位类型, which yusuan writes into its own output (`props`).
+//!
+//! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `merges`, `guard` and `props`) or
 //! `csv` (decoding, delimiters) or [`text`] (disclosure documents); `folder` for directories.
 
 mod csv;
 mod folder;
 mod guard;
 mod merges;
+mod props;
 mod sheet;
 mod sniff;
 pub mod text;
@@ -160,13 +164,39 @@ pub enum ReadError {
     },
 }
 
+/// One input as read: its grids, plus the one document-level fact a reader carries beside
+/// them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// The path as given (for findings about the document as a whole).
+    pub file: String,
+    /// One grid per worksheet, CSV file or disclosure text.
+    pub grids: Vec<Grid>,
+    /// The text of an xlsx/xlsm workbook's custom document property 单位类型
+    /// ([`crate::model::UnitKind::PROPERTY`]; yusuan writes the kind's full label there),
+    /// trimmed and not yet interpreted. `None` for other inputs and folders, and when
+    /// `docProps/custom.xml` or the property is missing, blank, too large or malformed.
+    pub unit_kind_property: Option<String>,
+}
+
 /// Reads a file, or a folder of files, into grids. The file name in every grid and error is
 /// the path as given.
 pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
+    read_document(path).map(|document| document.grids)
+}
+
+/// Reads a file, or a folder of files, into a [`Document`]: its grids and, for an xlsx/xlsm,
+/// its 单位类型 property.
+pub fn read_document(path: &Path) -> Result<Document, ReadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
     if meta.is_dir() {
-        return folder::read_folder(path);
+        let grids = folder::read_folder(path)?;
+        return Ok(Document {
+            file,
+            grids,
+            unit_kind_property: None,
+        });
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -179,7 +209,7 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
             original: path.with_file_name(original).display().to_string(),
         });
     }
-    read_bytes(&file, &bytes)
+    read_document_bytes(&file, &bytes)
 }
 
 /// Reads one file's bytes into grids; `file_name` names the file in grids and errors, and its
@@ -189,6 +219,12 @@ pub fn read_path(path: &Path) -> Result<Vec<Grid>, ReadError> {
 /// reported as a damaged file. The process's panic hook still sees it (the CLI may install a
 /// quiet one); with `panic = "abort"` this protection is lost.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    read_document_bytes(file_name, bytes).map(|document| document.grids)
+}
+
+/// Reads one file's bytes into a [`Document`], as [`read_bytes`] does (never panics), with the
+/// 单位类型 property of an xlsx/xlsm.
+pub fn read_document_bytes(file_name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     std::panic::catch_unwind(|| dispatch(file_name, bytes)).unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
             file: file_name.into(),
@@ -198,14 +234,19 @@ pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError>
 }
 
 /// The one dispatch point: the sniffed kind decides the reader.
-fn dispatch(file_name: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
-    match sniff(file_name, bytes)? {
-        Kind::Xlsx => sheet::xlsx(file_name, bytes),
+fn dispatch(file_name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    let grids = match sniff(file_name, bytes)? {
+        Kind::Xlsx => return sheet::xlsx(file_name, bytes),
         Kind::Xlsb => sheet::xlsb(file_name, bytes),
         Kind::Xls => sheet::xls(file_name, bytes),
         Kind::Ods => sheet::ods(file_name, bytes),
         Kind::Text => read_text(file_name, bytes).map(|grid| vec![grid]),
-    }
+    }?;
+    Ok(Document {
+        file: file_name.into(),
+        grids,
+        unit_kind_property: None,
+    })
 }
 
 /// Text: delimited table or disclosure document.

@@ -5,9 +5,9 @@
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
-use super::ReadError;
-use super::guard;
 use super::merges::{self, XlsxParts};
+use super::{Document, ReadError};
+use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
     CellType, Data, DataRef, Dimensions, ExcelDateTime, Ods, Range, Reader, Sheet, SheetType,
@@ -56,12 +56,14 @@ fn put(
 }
 
 /// Reads an xlsx/xlsm workbook: one streaming pass per sheet for values and formulas; merges
-/// from a scan of the sheet's tail (calamine's merge reader is the fallback).
-pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+/// from a scan of the sheet's tail (calamine's merge reader is the fallback); the 单位类型
+/// custom property from docProps/custom.xml when there is one.
+pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok();
     if let Some(archive) = &archive {
         guard::xlsx_shared_strings(file, archive)?;
     }
+    let unit_kind_property = archive.as_ref().and_then(props::unit_kind);
     let mut book: Xlsx<Bytes> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
     let mut budget = Budget(MAX_CELLS);
@@ -83,7 +85,11 @@ pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
         };
         grids.push(grid);
     }
-    Ok(grids)
+    Ok(Document {
+        file: file.into(),
+        grids,
+        unit_kind_property,
+    })
 }
 
 /// Either a calamine error (to be worded with file and sheet) or one of ours.

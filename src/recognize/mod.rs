@@ -61,9 +61,10 @@ pub fn table_named(name: &str) -> Option<crate::model::TableId> {
     meta::sheet_title(name).map(|t| t.id)
 }
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::grid::Grid;
-use crate::model::{Budget, SourceMap};
+use crate::model::{Budget, SourceMap, UnitKind};
+use crate::read::Document;
 
 /// A recognised input: the canonical budget, where its amounts came from, and findings about
 /// cells that could not be read.
@@ -137,6 +138,36 @@ pub fn recognize(grids: &[Grid]) -> Result<Submission, RecognizeError> {
     }
     found.prose = prose::facts(&prose);
     Ok(build::submission(found))
+}
+
+/// Rule id of the warning about a 单位类型 document property whose value names no unit kind.
+pub const UNKNOWN_UNIT_KIND: &str = "unknown-unit-kind";
+
+/// Recognises a [`Document`] as [`recognize`] does its grids, then takes the unit kind from
+/// the workbook's 单位类型 property when the document's own prose did not state one.
+///
+/// Precedence of the unit kind, highest first: the caller's `--kind` / units.csv (applied by the
+/// CLI and the batch after loading) > the document's own 机构设置 prose > this property. A
+/// value that names no kind is ignored with an [`UNKNOWN_UNIT_KIND`] warning naming the file.
+pub fn recognize_document(document: &Document) -> Result<Submission, RecognizeError> {
+    let mut submission = recognize(&document.grids)?;
+    if let Some(label) = document.unit_kind_property.as_deref() {
+        match UnitKind::from_label(label) {
+            Some(kind) => {
+                submission.budget.meta.unit_kind.get_or_insert(kind);
+            }
+            None => submission.findings.push(Finding::new(
+                Severity::Warning,
+                UNKNOWN_UNIT_KIND,
+                format!(
+                    "{}：文档属性“{}”的值“{label}”不是可识别的单位类型（应为 行政单位、参照公务员法管理事业单位 或 事业单位），已忽略",
+                    document.file,
+                    UnitKind::PROPERTY
+                ),
+            )),
+        }
+    }
+    Ok(submission)
 }
 
 /// The error for inputs without any table: the sheets and some short texts seen.

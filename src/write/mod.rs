@@ -97,7 +97,11 @@ pub fn workbook(
     book.save_to_buffer().map_err(at("工作簿"))
 }
 
-/// Document properties: title, company (the entity), the year as keyword and custom property.
+/// Document properties: title, company (the entity), the year as keyword and custom property
+/// 预算年度, and the unit kind (when known) as custom property 单位类型 ([`UnitKind::PROPERTY`],
+/// its full label), which `read` gives back so a converted workbook keeps its kind.
+///
+/// [`UnitKind::PROPERTY`]: crate::model::UnitKind::PROPERTY
 fn properties(budget: &Budget) -> DocProperties {
     let meta = &budget.meta;
     let year = meta.year.map(|y| format!("{y}年")).unwrap_or_default();
@@ -114,6 +118,9 @@ fn properties(budget: &Budget) -> DocProperties {
         props = props
             .set_keywords(y.to_string())
             .set_custom_property("预算年度", i32::from(y));
+    }
+    if let Some(kind) = meta.unit_kind {
+        props = props.set_custom_property(crate::model::UnitKind::PROPERTY, kind.full_label());
     }
     props
 }
