@@ -657,7 +657,8 @@ pub struct Meta {
     pub entity: String,
     /// Department or unit level.
     pub level: Level,
-    /// The unit's kind, when known (from units.csv or the 机构设置 prose).
+    /// The unit's kind, when known: from `--kind` or units.csv, else the 机构设置 prose, else a
+    /// workbook's 单位类型 document property ([`UnitKind::PROPERTY`]), in that precedence.
     pub unit_kind: Option<UnitKind>,
     /// For a department: how many 行政 and 参公 units it has, when the prose says so.
     pub admin_unit_count: Option<u32>,

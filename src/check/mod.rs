@@ -24,6 +24,8 @@
 //! - `culprit` the single cell that explains a group of failures.
 //! - `duplicate-code`, `missing-parent`, `nesting` (a warning when only the print order is
 //!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
+//! - Met while loading (`recognize`): `unreadable-cell` (error); warnings `duplicate-table` and
+//!   `unknown-unit-kind` (a workbook's 单位类型 property that names no kind, ignored).
 
 pub mod codes;
 pub mod cross;

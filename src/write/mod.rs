@@ -179,6 +179,39 @@ mod tests {
         assert!(save_atomically(&dir.path().join("no/such/out.xlsx"), b"x").is_err());
     }
 
+    /// The text of the workbook's docProps/custom.xml.
+    fn custom_xml(bytes: &[u8]) -> String {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        if let Ok(mut part) = archive.by_name("docProps/custom.xml") {
+            part.read_to_string(&mut text).unwrap();
+        }
+        text
+    }
+
+    #[test]
+    fn the_unit_kind_is_written_as_custom_property_only_when_known() {
+        use crate::model::UnitKind;
+        let mut budget = Budget::default();
+        budget.meta.year = Some(2025);
+        let bytes = workbook(&budget, &[], &WriteOptions::default()).unwrap();
+        assert!(!custom_xml(&bytes).contains("单位类型"));
+        let read = crate::read::read_document_bytes("a.xlsx", &bytes).unwrap();
+        assert_eq!(read.unit_kind_property, None);
+
+        budget.meta.unit_kind = Some(UnitKind::CivilServiceManaged);
+        let bytes = workbook(&budget, &[], &WriteOptions::default()).unwrap();
+        assert!(custom_xml(&bytes).contains(
+            r#"name="单位类型"><vt:lpwstr>参照公务员法管理事业单位</vt:lpwstr></property>"#
+        ));
+        let read = crate::read::read_document_bytes("a.xlsx", &bytes).unwrap();
+        assert_eq!(
+            read.unit_kind_property.as_deref(),
+            Some("参照公务员法管理事业单位")
+        );
+    }
+
     #[test]
     fn an_empty_budget_still_gives_nine_sheets() {
         let bytes = workbook(&Budget::default(), &[], &WriteOptions::default()).unwrap();

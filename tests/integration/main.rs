@@ -12,5 +12,6 @@ mod round_trip;
 mod seed_convert;
 mod shapes;
 mod synth;
+mod unit_kind;
 mod unit_overview;
 mod write;

@@ -5,11 +5,12 @@
 use crate::common::{repo_path, seed_budget};
 use std::path::Path;
 use std::process::Command;
-use yusuan::model::Budget;
+use yusuan::model::{Budget, UnitKind};
 
 /// The part of the model every faithful shape carries: the base tables, 表9 and the
 /// descriptive facts the tables print. Stated 表1/表4, the 编制说明 prose and the unit kind
-/// (prose only) are shape-specific extras.
+/// (from the prose, or from the 单位类型 property of yusuan's own workbooks) are shape-specific
+/// extras.
 pub fn core(budget: &Budget) -> Budget {
     let mut b = budget.clone();
     b.stated_overview = None;
@@ -60,6 +61,9 @@ fn the_converted_workbook_reads_back_to_the_same_budget() {
     convert(&repo_path("samples/seed-disclosure.txt"), &first);
     let once = load(&first);
     assert_eq!(core(&once), core(&seed_budget()));
+    // The unit kind the prose gave travels in the workbook's 单位类型 property.
+    assert_eq!(once.meta.unit_kind, seed_budget().meta.unit_kind);
+    assert_eq!(once.meta.unit_kind, Some(UnitKind::Administrative));
     // What yusuan writes, it reads back identically: a fixed point after one conversion.
     convert(&first, &second);
     assert_eq!(load(&second), once);
