@@ -53,10 +53,11 @@ fn property_text(xml: &[u8], name: &str) -> Option<String> {
     let mut inside: Option<String> = None;
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "property" => {
-                if attr(&e, "name").as_deref() == Some(name) {
-                    inside = Some(String::new());
-                }
+            Event::Start(e)
+                if e.local_name().as_ref() == "property"
+                    && attr(&e, "name").as_deref() == Some(name) =>
+            {
+                inside = Some(String::new());
             }
             Event::Text(t) => {
                 if let Some(text) = inside.as_mut() {

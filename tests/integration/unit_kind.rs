@@ -71,17 +71,18 @@ fn unlocated(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// What a finding says apart from where (and the message, which may name the cell).
-fn essence(
-    findings: &[Finding],
-) -> Vec<(
+type Essence<'a> = (
     Severity,
-    &str,
+    &'a str,
     Option<u8>,
-    Option<&str>,
-    Option<&str>,
-    Option<&str>,
-    Option<&str>,
-)> {
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// Each finding's [`Essence`].
+fn essence(findings: &[Finding]) -> Vec<Essence<'_>> {
     findings
         .iter()
         .map(|f| {
