@@ -3,10 +3,12 @@
 //! the classification does not have, negative amounts, codes or names that differ from the
 //! reference lists (obsolete 类 names included), and base tables (表2/3/5/8) missing from the
 //! input. Reference differences are warnings only: the submission's own code and name win.
-//! Not for amounts adding up (see the identity rules).
+//! A finding about a row's code or name names the cell the code or name was read from; one
+//! about an amount names the amount's cell. Not for amounts adding up (see the identity
+//! rules).
 
 use super::codes;
-use super::describe::table_name;
+use super::describe::{Label, label_location, table_name};
 use super::fxhash::FxHashSet;
 use super::keys;
 use crate::finding::{Finding, Severity};
@@ -94,7 +96,7 @@ impl<'a> Scan<'a, '_> {
                     row.table(),
                     row.words()
                 );
-                self.push(&row, Severity::Error, "duplicate-code", message);
+                self.push(&row, Label::Code, Severity::Error, "duplicate-code", message);
             }
             let level = line.code.level();
             if classification == Classification::Economic && level == CodeLevel::Xiang {
@@ -103,13 +105,13 @@ impl<'a> Scan<'a, '_> {
                     row.table(),
                     row.words()
                 );
-                self.push(&row, Severity::Error, "nesting", message);
+                self.push(&row, Label::Code, Severity::Error, "nesting", message);
             }
             if let Some(parent) = line.code.parent()
                 && let Some((severity, rule, message)) =
                     parent_position(&row, level, &parent, &codes, current)
             {
-                self.push(&row, severity, rule, message);
+                self.push(&row, Label::Code, severity, rule, message);
             }
             match level {
                 CodeLevel::Lei => current = [Some(&line.code), None],
@@ -118,10 +120,10 @@ impl<'a> Scan<'a, '_> {
             }
             // Each code and name is compared with the reference list once, where it first
             // appears.
-            if let Some((rule, message)) = reference(&row, classification)
+            if let Some((label, rule, message)) = reference(&row, classification)
                 && !self.named_before(line)
             {
-                self.push(&row, Severity::Warning, rule, message);
+                self.push(&row, label, Severity::Warning, rule, message);
             }
             self.earlier.push((&line.code, &line.name));
             let key = |c| keys::coded(id, &line.code, c);
@@ -149,11 +151,19 @@ impl<'a> Scan<'a, '_> {
             .any(|(_, n)| *n == line.name || codes::normalize_name(n) == name)
     }
 
-    fn push<A>(&mut self, row: &Row<'_, A>, severity: Severity, rule: &str, message: String) {
+    /// A finding about the code or the name of `row`, located at that cell.
+    fn push<A>(
+        &mut self,
+        row: &Row<'_, A>,
+        label: Label,
+        severity: Severity,
+        rule: &str,
+        message: String,
+    ) {
         let mut f = Finding::new(severity, rule, message).in_table(row.id);
         f.row = Some(row.line.code.to_string());
-        let key = keys::coded(row.id, &row.line.code, 0);
-        self.out.push(f.located(self.sources.get(&key).cloned()));
+        let location = label_location(self.sources, row.id, &row.line.code, label);
+        self.out.push(f.located(location));
     }
 
     /// A warning for every negative amount of one row: `described` names the table and row in
@@ -223,11 +233,13 @@ fn parent_position<A>(
     }
 }
 
-/// The warning (rule and message) when a row's code and name differ from the reference list.
+/// The warning (the cell it is about, rule and message) when a row's code and name differ
+/// from the reference list: an obsolete or different name is the name's, an unknown code the
+/// code's.
 fn reference<A>(
     row: &Row<'_, A>,
     classification: Classification,
-) -> Option<(&'static str, String)> {
+) -> Option<(Label, &'static str, String)> {
     let line = row.line;
     let code = line.code.as_str();
     if let Some(current) = codes::obsolete(code, &line.name) {
@@ -236,7 +248,7 @@ fn reference<A>(
             row.table(),
             row.words()
         );
-        return Some(("obsolete-name", message));
+        return Some((Label::Name, "obsolete-name", message));
     }
     let Some(reference) = codes::lookup(classification, code) else {
         let message = format!(
@@ -244,7 +256,7 @@ fn reference<A>(
             row.table(),
             line.name
         );
-        return Some(("unknown-code", message));
+        return Some((Label::Code, "unknown-code", message));
     };
     // Equal text normalises equally: only differing names need normalising.
     if line.name != reference.name
@@ -261,7 +273,7 @@ fn reference<A>(
             row.words(),
             reference.name
         );
-        return Some(("code-name", message));
+        return Some((Label::Name, "code-name", message));
     }
     None
 }
