@@ -96,7 +96,13 @@ impl<'a> Scan<'a, '_> {
                     row.table(),
                     row.words()
                 );
-                self.push(&row, Label::Code, Severity::Error, "duplicate-code", message);
+                self.push(
+                    &row,
+                    Label::Code,
+                    Severity::Error,
+                    "duplicate-code",
+                    message,
+                );
             }
             let level = line.code.level();
             if classification == Classification::Economic && level == CodeLevel::Xiang {
@@ -324,6 +330,75 @@ mod tests {
             .map(|f| (f.table, f.rule))
             .collect();
         assert_eq!(found, [(Some(3), "unknown-code".to_string())]);
+    }
+
+    #[test]
+    fn code_and_name_findings_name_the_code_and_name_cells() {
+        let lines: Vec<Line<SplitAmounts>> = vec![
+            line("210", "医疗卫生支出", &[5, 5, 0]),
+            line("21011", "行政事业单位医疗", &[5, 6, -1]),
+            line("2101101", "行政单位医疗", &[5, 5, 0]),
+            line("2101101", "行政单位医疗费", &[0, 0, 0]),
+            line("2109901", "其他支出（测试）", &[0, 0, 0]),
+        ];
+        let budget = Budget {
+            expenditure: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let at = |cell: &str| crate::model::Location {
+            file: "in.xlsx".into(),
+            sheet: "表3".into(),
+            cell: cell.into(),
+        };
+        let mut sources = SourceMap::new();
+        let t3 = TableId::T3;
+        // A code read twice keeps its later cells, as the recogniser's map does.
+        let rows = [
+            ("210", 6),
+            ("21011", 7),
+            ("2101101", 8),
+            ("2101101", 9),
+            ("2109901", 10),
+        ];
+        for (code, row) in rows {
+            let code = Code::new(code).unwrap();
+            sources.insert(CellKey::code_cell(t3, &code), at(&format!("A{row}")));
+            sources.insert(CellKey::name_cell(t3, &code), at(&format!("D{row}")));
+            for c in 0..3 {
+                let cell = format!("{}{row}", ['E', 'F', 'G'][c]);
+                sources.insert(keys::coded(t3, &code, c), at(&cell));
+            }
+        }
+        let found: Vec<(String, Option<String>, String)> = findings(&budget, &sources)
+            .into_iter()
+            .filter(|f| f.rule != "missing-table")
+            .map(|f| {
+                let cell = f.location.map(|l| l.cell);
+                (f.rule, cell, f.row.unwrap_or_default())
+            })
+            .collect();
+        let want = [
+            ("obsolete-name", "D6", "210"),
+            ("negative", "G7", "21011"),
+            ("duplicate-code", "A9", "2101101"),
+            ("code-name", "D9", "2101101"),
+            ("missing-parent", "A10", "2109901"),
+            ("unknown-code", "A10", "2109901"),
+        ];
+        let want: Vec<(String, Option<String>, String)> = want
+            .iter()
+            .map(|(r, c, row)| (r.to_string(), Some(c.to_string()), row.to_string()))
+            .collect();
+        assert_eq!(found, want);
+
+        // Sources without code and name cells: the row's 合计 cell, as before.
+        let amounts_only: SourceMap = sources.into_iter().filter(|(k, _)| k.is_amount()).collect();
+        let obsolete = findings(&budget, &amounts_only)
+            .into_iter()
+            .find(|f| f.rule == "obsolete-name")
+            .and_then(|f| f.location)
+            .map(|l| l.cell);
+        assert_eq!(obsolete.as_deref(), Some("E6"));
     }
 
     #[test]
