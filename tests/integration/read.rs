@@ -9,7 +9,7 @@
 
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use yusuan::grid::{CellValue, Grid, Merge};
 use yusuan::read::{ReadError, read_bytes, read_path};
