@@ -24,6 +24,11 @@
 //! - `culprit` the single cell that explains a group of failures.
 //! - `duplicate-code`, `missing-parent`, `nesting` (a warning when only the print order is
 //!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
+//!
+//! A finding about an amount names the amount's cell. One about a row's code
+//! (`duplicate-code`, `missing-parent`, `nesting`, `unknown-code`, `t2-t3-codes`) or its name
+//! (`code-name`, `obsolete-name`) names the cell the code or name was read from
+//! ([`describe::label_location`]).
 
 pub mod codes;
 pub mod cross;
