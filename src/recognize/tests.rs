@@ -533,8 +533,8 @@ fn a_leading_unit_column_does_not_hide_the_code() {
     );
 }
 
-/// Where the code and the name of row `code` of 表`table` were read, as "sheet!cell".
-fn label_cells(sub: &Submission, table: TableId, code_: &str) -> [String; 2] {
+/// Where the code and the name of the row coded `row` of `table` were read, as "sheet!cell".
+fn label_cells(sub: &Submission, table: TableId, row: &str) -> [String; 2] {
     let at = |key: CellKey| {
         sub.sources
             .get(&key)
@@ -542,8 +542,8 @@ fn label_cells(sub: &Submission, table: TableId, code_: &str) -> [String; 2] {
             .unwrap_or_else(|| format!("no source for {key:?}"))
     };
     [
-        at(CellKey::code_cell(table, &code(code_))),
-        at(CellKey::name_cell(table, &code(code_))),
+        at(CellKey::code_cell(table, &code(row))),
+        at(CellKey::name_cell(table, &code(row))),
     ]
 }
 
