@@ -709,9 +709,42 @@ pub struct CellKey {
     pub table: TableId,
     /// The row: a code, "合计", or a label for 表1/4/9.
     pub row: RowKey,
-    /// The column index within the table's amount columns (0 = 合计).
+    /// The column index within the table's amount columns (0 = 合计), or [`CODE_CELL`] /
+    /// [`NAME_CELL`] for where a coded row's code or name was read.
     pub column: usize,
 }
+
+impl CellKey {
+    /// The key of the cell a coded row's code was read from (column [`CODE_CELL`]).
+    pub fn code_cell(table: TableId, code: &Code) -> CellKey {
+        CellKey {
+            table,
+            row: RowKey::Code(code.clone()),
+            column: CODE_CELL,
+        }
+    }
+    /// The key of the cell a coded row's name was read from (column [`NAME_CELL`]).
+    pub fn name_cell(table: TableId, code: &Code) -> CellKey {
+        CellKey {
+            table,
+            row: RowKey::Code(code.clone()),
+            column: NAME_CELL,
+        }
+    }
+    /// True for the key of an amount, false for a code or name cell.
+    pub fn is_amount(&self) -> bool {
+        self.column < CODE_CELL
+    }
+}
+
+/// The `CellKey::column` of a coded row's code cell in a [`SourceMap`] (no amount column):
+/// where the code was read, for codes split into 类/款/项 columns the first of them that holds
+/// text. Sorts after every amount column of the row.
+pub const CODE_CELL: usize = usize::MAX - 1;
+/// The `CellKey::column` of a coded row's name cell in a [`SourceMap`] (no amount column):
+/// the 科目名称 cell when the table has a name column, else where the name text was read (the
+/// code's own cell for `2010301 行政运行`).
+pub const NAME_CELL: usize = usize::MAX;
 
 /// The row part of a `CellKey`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -783,5 +816,7 @@ pub const INCOME_TOTAL: &str = "收入总计";
 /// The `RowKey::Label` of the 支出总计 row of 表1/表4.
 pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
-/// Where each amount of the model was read from, for findings that name the submitted cell.
+/// Where each amount of the model was read from, for findings that name the submitted cell;
+/// for every coded row of 表2/3/5/6/7/8 also where its code and name were read (keys
+/// [`CellKey::code_cell`] and [`CellKey::name_cell`]).
 pub type SourceMap = std::collections::BTreeMap<CellKey, Location>;

@@ -6,7 +6,7 @@
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
 use super::codes::{self, normalize_name};
-use super::describe::{self, finding_at};
+use super::describe::{self, Label, finding_at};
 use super::equation::{Identity, Ledger, Prose, Slot};
 use super::keys::{self, t9};
 use crate::derive;
@@ -383,8 +383,8 @@ impl Context<'_> {
                     let words = format!("表3 {code} 合计");
                     self.push(Identity::new("t2-t3", s2, vec![s3], words));
                 }
-                (true, false) => self.unpaired(&s2, TableId::T2, TableId::T3),
-                _ => self.unpaired(&s3, TableId::T3, TableId::T2),
+                (true, false) => self.unpaired(code, &s2, TableId::T2, TableId::T3),
+                _ => self.unpaired(code, &s3, TableId::T3, TableId::T2),
             }
         }
         let lhs = self.t2_total(0);
@@ -396,24 +396,24 @@ impl Context<'_> {
     }
 
     /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
-    /// money, a warning for an empty row (printed for a 类 without money).
-    fn unpaired(&mut self, slot: &Slot, has_it: TableId, lacks: TableId) {
+    /// money, a warning for an empty row (printed for a 类 without money). The finding is
+    /// about the code: it names the row's code cell in the table that lists it (its column
+    /// stays 合计, whose money decides the severity).
+    fn unpaired(&mut self, code: &Code, slot: &Slot, has_it: TableId, lacks: TableId) {
         let row = describe::row_words(self.ledger, self.budget, slot);
         let severity = if self.ledger.value(slot).is_zero() {
             Severity::Warning
         } else {
             Severity::Error
         };
-        self.finding(
-            slot,
-            severity,
-            "t2-t3-codes",
-            format!(
-                "{} 有科目 {row}，{} 没有（表2与表3应列出相同的科目）",
-                describe::table_name(has_it),
-                describe::table_name(lacks)
-            ),
+        let message = format!(
+            "{} 有科目 {row}，{} 没有（表2与表3应列出相同的科目）",
+            describe::table_name(has_it),
+            describe::table_name(lacks)
         );
+        let mut f = finding_at(self.sources, slot, severity, "t2-t3-codes", message);
+        f.location = describe::label_location(self.sources, has_it, code, Label::Code);
+        self.findings.push(f);
     }
 
     /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).

@@ -145,6 +145,33 @@ pub fn location(sources: &SourceMap, slot: &Slot) -> Option<Location> {
     }
 }
 
+/// The part of a coded row a finding is about, when it is not an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// The code (duplicated, misplaced, unknown, without its parent).
+    Code,
+    /// The name (obsolete, or not the reference name of its code).
+    Name,
+}
+
+/// The submitted cell of a coded row's code or name; the row's 合计 cell when the sources do
+/// not know it (a map made without label cells).
+pub fn label_location(
+    sources: &SourceMap,
+    table: TableId,
+    code: &Code,
+    label: Label,
+) -> Option<Location> {
+    let key = match label {
+        Label::Code => keys::code_cell(table, code),
+        Label::Name => keys::name_cell(table, code),
+    };
+    sources
+        .get(&key)
+        .or_else(|| sources.get(&keys::coded(table, code, 0)))
+        .cloned()
+}
+
 /// A finding placed at `slot`: table, row, column and location filled in.
 pub fn finding_at(
     sources: &SourceMap,

@@ -26,6 +26,11 @@
 //!   off); warnings `negative`, `unknown-code`, `code-name`, `obsolete-name`, `missing-table`.
 //! - Met while loading (`recognize`): `unreadable-cell` (error); warnings `duplicate-table` and
 //!   `unknown-unit-kind` (a workbook's 单位类型 property that names no kind, ignored).
+//!
+//! A finding about an amount names the amount's cell. One about a row's code
+//! (`duplicate-code`, `missing-parent`, `nesting`, `unknown-code`, `t2-t3-codes`) or its name
+//! (`code-name`, `obsolete-name`) names the cell the code or name was read from
+//! ([`describe::label_location`]).
 
 pub mod codes;
 pub mod cross;

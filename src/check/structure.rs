@@ -3,10 +3,12 @@
 //! the classification does not have, negative amounts, codes or names that differ from the
 //! reference lists (obsolete 类 names included), and base tables (表2/3/5/8) missing from the
 //! input. Reference differences are warnings only: the submission's own code and name win.
-//! Not for amounts adding up (see the identity rules).
+//! A finding about a row's code or name names the cell the code or name was read from; one
+//! about an amount names the amount's cell. Not for amounts adding up (see the identity
+//! rules).
 
 use super::codes;
-use super::describe::table_name;
+use super::describe::{Label, label_location, table_name};
 use super::fxhash::FxHashSet;
 use super::keys;
 use crate::finding::{Finding, Severity};
@@ -94,7 +96,13 @@ impl<'a> Scan<'a, '_> {
                     row.table(),
                     row.words()
                 );
-                self.push(&row, Severity::Error, "duplicate-code", message);
+                self.push(
+                    &row,
+                    Label::Code,
+                    Severity::Error,
+                    "duplicate-code",
+                    message,
+                );
             }
             let level = line.code.level();
             if classification == Classification::Economic && level == CodeLevel::Xiang {
@@ -103,13 +111,13 @@ impl<'a> Scan<'a, '_> {
                     row.table(),
                     row.words()
                 );
-                self.push(&row, Severity::Error, "nesting", message);
+                self.push(&row, Label::Code, Severity::Error, "nesting", message);
             }
             if let Some(parent) = line.code.parent()
                 && let Some((severity, rule, message)) =
                     parent_position(&row, level, &parent, &codes, current)
             {
-                self.push(&row, severity, rule, message);
+                self.push(&row, Label::Code, severity, rule, message);
             }
             match level {
                 CodeLevel::Lei => current = [Some(&line.code), None],
@@ -118,10 +126,10 @@ impl<'a> Scan<'a, '_> {
             }
             // Each code and name is compared with the reference list once, where it first
             // appears.
-            if let Some((rule, message)) = reference(&row, classification)
+            if let Some((label, rule, message)) = reference(&row, classification)
                 && !self.named_before(line)
             {
-                self.push(&row, Severity::Warning, rule, message);
+                self.push(&row, label, Severity::Warning, rule, message);
             }
             self.earlier.push((&line.code, &line.name));
             let key = |c| keys::coded(id, &line.code, c);
@@ -149,11 +157,19 @@ impl<'a> Scan<'a, '_> {
             .any(|(_, n)| *n == line.name || codes::normalize_name(n) == name)
     }
 
-    fn push<A>(&mut self, row: &Row<'_, A>, severity: Severity, rule: &str, message: String) {
+    /// A finding about the code or the name of `row`, located at that cell.
+    fn push<A>(
+        &mut self,
+        row: &Row<'_, A>,
+        label: Label,
+        severity: Severity,
+        rule: &str,
+        message: String,
+    ) {
         let mut f = Finding::new(severity, rule, message).in_table(row.id);
         f.row = Some(row.line.code.to_string());
-        let key = keys::coded(row.id, &row.line.code, 0);
-        self.out.push(f.located(self.sources.get(&key).cloned()));
+        let location = label_location(self.sources, row.id, &row.line.code, label);
+        self.out.push(f.located(location));
     }
 
     /// A warning for every negative amount of one row: `described` names the table and row in
@@ -223,11 +239,13 @@ fn parent_position<A>(
     }
 }
 
-/// The warning (rule and message) when a row's code and name differ from the reference list.
+/// The warning (the cell it is about, rule and message) when a row's code and name differ
+/// from the reference list: an obsolete or different name is the name's, an unknown code the
+/// code's.
 fn reference<A>(
     row: &Row<'_, A>,
     classification: Classification,
-) -> Option<(&'static str, String)> {
+) -> Option<(Label, &'static str, String)> {
     let line = row.line;
     let code = line.code.as_str();
     if let Some(current) = codes::obsolete(code, &line.name) {
@@ -236,7 +254,7 @@ fn reference<A>(
             row.table(),
             row.words()
         );
-        return Some(("obsolete-name", message));
+        return Some((Label::Name, "obsolete-name", message));
     }
     let Some(reference) = codes::lookup(classification, code) else {
         let message = format!(
@@ -244,7 +262,7 @@ fn reference<A>(
             row.table(),
             line.name
         );
-        return Some(("unknown-code", message));
+        return Some((Label::Code, "unknown-code", message));
     };
     // Equal text normalises equally: only differing names need normalising.
     if line.name != reference.name
@@ -261,7 +279,7 @@ fn reference<A>(
             row.words(),
             reference.name
         );
-        return Some(("code-name", message));
+        return Some((Label::Name, "code-name", message));
     }
     None
 }
@@ -312,6 +330,75 @@ mod tests {
             .map(|f| (f.table, f.rule))
             .collect();
         assert_eq!(found, [(Some(3), "unknown-code".to_string())]);
+    }
+
+    #[test]
+    fn code_and_name_findings_name_the_code_and_name_cells() {
+        let lines: Vec<Line<SplitAmounts>> = vec![
+            line("210", "医疗卫生支出", &[5, 5, 0]),
+            line("21011", "行政事业单位医疗", &[5, 6, -1]),
+            line("2101101", "行政单位医疗", &[5, 5, 0]),
+            line("2101101", "行政单位医疗费", &[0, 0, 0]),
+            line("2109901", "其他支出（测试）", &[0, 0, 0]),
+        ];
+        let budget = Budget {
+            expenditure: table(MoneyUnit::Yuan, lines, None),
+            ..Budget::default()
+        };
+        let at = |cell: &str| crate::model::Location {
+            file: "in.xlsx".into(),
+            sheet: "表3".into(),
+            cell: cell.into(),
+        };
+        let mut sources = SourceMap::new();
+        let t3 = TableId::T3;
+        // A code read twice keeps its later cells, as the recogniser's map does.
+        let rows = [
+            ("210", 6),
+            ("21011", 7),
+            ("2101101", 8),
+            ("2101101", 9),
+            ("2109901", 10),
+        ];
+        for (code, row) in rows {
+            let code = Code::new(code).unwrap();
+            sources.insert(CellKey::code_cell(t3, &code), at(&format!("A{row}")));
+            sources.insert(CellKey::name_cell(t3, &code), at(&format!("D{row}")));
+            for c in 0..3 {
+                let cell = format!("{}{row}", ['E', 'F', 'G'][c]);
+                sources.insert(keys::coded(t3, &code, c), at(&cell));
+            }
+        }
+        let found: Vec<(String, Option<String>, String)> = findings(&budget, &sources)
+            .into_iter()
+            .filter(|f| f.rule != "missing-table")
+            .map(|f| {
+                let cell = f.location.map(|l| l.cell);
+                (f.rule, cell, f.row.unwrap_or_default())
+            })
+            .collect();
+        let want = [
+            ("obsolete-name", "D6", "210"),
+            ("negative", "G7", "21011"),
+            ("duplicate-code", "A9", "2101101"),
+            ("code-name", "D9", "2101101"),
+            ("missing-parent", "A10", "2109901"),
+            ("unknown-code", "A10", "2109901"),
+        ];
+        let want: Vec<(String, Option<String>, String)> = want
+            .iter()
+            .map(|(r, c, row)| (r.to_string(), Some(c.to_string()), row.to_string()))
+            .collect();
+        assert_eq!(found, want);
+
+        // Sources without code and name cells: the row's 合计 cell, as before.
+        let amounts_only: SourceMap = sources.into_iter().filter(|(k, _)| k.is_amount()).collect();
+        let obsolete = findings(&budget, &amounts_only)
+            .into_iter()
+            .find(|f| f.rule == "obsolete-name")
+            .and_then(|f| f.location)
+            .map(|l| l.cell);
+        assert_eq!(obsolete.as_deref(), Some("E6"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (`parents`).
 
 use super::amounts::{self, Slot};
-use super::codes::{code_and_rest, from_parts, split_code};
+use super::codes::{from_parts, split_code};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_str, norm_joined};
 use super::reader::{Content, Feed, Sources, TableReader};
@@ -45,6 +45,17 @@ impl Columns {
 
 /// A label cell of a row: its column and text.
 type Label<'g> = (usize, Cow<'g, str>);
+
+/// The code and name of a coded row, with the columns they were read from.
+struct RowLabel {
+    code: Code,
+    name: String,
+    /// The code's cell (for split 类/款/项 cells, the first one with text).
+    code_col: usize,
+    /// The name's cell: the name column, else the cell the name text starts in, else the
+    /// code's cell.
+    name_col: usize,
+}
 
 /// Reads one coded table with amount type `A`.
 pub(crate) struct ClassifiedReader<A: Amounts> {
@@ -89,44 +100,84 @@ impl<A: Amounts> ClassifiedReader<A> {
             .collect()
     }
 
-    /// The code and name of a row, from split code cells or from the label text.
-    fn code_and_name(&self, labels: &[Label<'_>]) -> Option<(Code, String)> {
+    /// The code and name of a row, from split code cells or from the label text, with the
+    /// columns they were read from.
+    fn code_and_name(&self, labels: &[Label<'_>]) -> Option<RowLabel> {
         let text_at = |col: Option<usize>| {
             col.and_then(|c| labels.iter().find(|(lc, _)| *lc == c))
                 .map(|(_, t)| t.as_ref())
                 .unwrap_or("")
         };
-        let named = text_at(self.columns.name_col);
+        let name_col = self.columns.name_col;
+        let named = text_at(name_col);
         let code_cols = self.columns.code_cols;
         if code_cols.iter().any(Option::is_some) {
             let parts = code_cols.map(text_at);
             if let Some(code) = from_parts(parts, self.last_code.as_ref()) {
-                let name = if named.is_empty() {
-                    let others: Vec<&str> = labels
+                // The first code cell that holds text (a blank 类 is inherited, not read).
+                let code_col = code_cols
+                    .iter()
+                    .zip(parts)
+                    .find_map(|(c, p)| c.filter(|_| !p.trim().is_empty()))
+                    .or_else(|| code_cols.iter().find_map(|c| *c))
+                    .unwrap_or(0);
+                let (name, name_at) = if named.is_empty() {
+                    let mut others = labels
                         .iter()
                         .filter(|(c, _)| !code_cols.contains(&Some(*c)))
-                        .map(|(_, t)| t.as_ref())
-                        .collect();
-                    others.join(" ").trim().to_string()
+                        .peekable();
+                    let first = others.peek().map(|(c, _)| *c);
+                    let texts: Vec<&str> = others.map(|(_, t)| t.as_ref()).collect();
+                    (texts.join(" ").trim().to_string(), first.or(name_col))
                 } else {
-                    without_code(named, &code).trim().to_string()
+                    (without_code(named, &code).trim().to_string(), name_col)
                 };
-                return Some((code, name));
+                return Some(RowLabel {
+                    code,
+                    name,
+                    code_col,
+                    name_col: name_at.unwrap_or(code_col),
+                });
             }
         }
         let texts: Vec<&str> = labels.iter().map(|(_, t)| t.as_ref()).collect();
-        let (code, rest) = code_and_rest(&texts.join(" ")).or_else(|| code_in_any_cell(labels))?;
-        let name = if named.is_empty() || split_code(named).is_some() {
-            rest
-        } else {
-            named.to_string()
+        let joined = texts.join(" ");
+        let (code, code_col, rest, rest_col) = match split_code(&joined) {
+            Some((code, rest)) => {
+                let code_col = labels.first().map_or(0, |(c, _)| *c);
+                let rest_col = offset_in(&joined, rest).and_then(|at| label_at(labels, at));
+                (code, code_col, rest.to_string(), rest_col)
+            }
+            None => code_in_any_cell(labels)?,
         };
-        Some((code, name.trim().to_string()))
+        let (name, name_at) = if named.is_empty() || split_code(named).is_some() {
+            let at = if rest.is_empty() { name_col } else { rest_col };
+            (rest, at)
+        } else {
+            (named.to_string(), name_col)
+        };
+        Some(RowLabel {
+            code,
+            name: name.trim().to_string(),
+            code_col,
+            name_col: name_at.unwrap_or(code_col),
+        })
+    }
+
+    /// The code and name cells of a coded row, as sources: column `CODE_CELL` and `NAME_CELL`.
+    fn push_label_sources(&mut self, grid: &Grid, r: usize, label: &RowLabel) {
+        let code_key = CellKey::code_cell(self.id, &label.code);
+        self.sources
+            .push((code_key, grid.location(r, label.code_col)));
+        let name_key = CellKey::name_cell(self.id, &label.code);
+        self.sources
+            .push((name_key, grid.location(r, label.name_col)));
     }
 
     fn read_amounts(&mut self, grid: &Grid, r: usize, row: &RowKey) -> A {
         let mut values = A::default();
-        self.sources.reserve(self.columns.amounts.len());
+        // The amounts, and a coded row's code and name cells.
+        self.sources.reserve(self.columns.amounts.len() + 2);
         for m in &self.columns.amounts {
             let slot = Slot {
                 table: self.id,
@@ -179,16 +230,38 @@ fn without_code<'a>(name: &'a str, code: &Code) -> &'a str {
 }
 
 /// The first label cell that starts with a code (an extra leading column such as 单位名称 may
-/// precede it); the name is the rest of that cell, or the label cells after it.
-fn code_in_any_cell(labels: &[Label<'_>]) -> Option<(Code, String)> {
-    labels.iter().enumerate().find_map(|(i, (_, text))| {
+/// precede it); the name is the rest of that cell, or the label cells after it. Gives the
+/// code, its column, the name and the column the name starts in.
+fn code_in_any_cell(labels: &[Label<'_>]) -> Option<(Code, usize, String, Option<usize>)> {
+    labels.iter().enumerate().find_map(|(i, (col, text))| {
         let (code, rest) = split_code(text)?;
         if !rest.is_empty() {
-            return Some((code, rest.to_string()));
+            return Some((code, *col, rest.to_string(), Some(*col)));
         }
-        let after: Vec<&str> = labels.iter().skip(i + 1).map(|(_, t)| t.as_ref()).collect();
-        Some((code, after.join(" ")))
+        let mut after = labels.iter().skip(i + 1).peekable();
+        let first = after.peek().map(|(c, _)| *c);
+        let texts: Vec<&str> = after.map(|(_, t)| t.as_ref()).collect();
+        Some((code, *col, texts.join(" "), first))
     })
+}
+
+/// The byte offset of `part` in `whole`, when `part` is a slice of it.
+fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let at = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (at + part.len() <= whole.len()).then_some(at)
+}
+
+/// The column of the label that byte `at` of the labels joined with single spaces falls in.
+fn label_at(labels: &[Label<'_>], at: usize) -> Option<usize> {
+    let mut start = 0;
+    for (col, text) in labels {
+        let end = start + text.len();
+        if at < end {
+            return Some(*col);
+        }
+        start = end + 1;
+    }
+    None
 }
 
 impl<A: Amounts> TableReader for ClassifiedReader<A> {
@@ -205,14 +278,15 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
             self.table.total = Some(total);
             return Feed::Took;
         }
-        if let Some((code, name)) = self.code_and_name(&labels) {
-            let amounts = self.read_amounts(grid, r, &RowKey::Code(code.clone()));
+        if let Some(label) = self.code_and_name(&labels) {
+            let amounts = self.read_amounts(grid, r, &RowKey::Code(label.code.clone()));
+            self.push_label_sources(grid, r, &label);
             self.table.lines.push(Line {
-                code: code.clone(),
-                name,
+                code: label.code.clone(),
+                name: label.name,
                 amounts,
             });
-            self.last_code = Some(code);
+            self.last_code = Some(label.code);
             return Feed::Took;
         }
         match (labels.is_empty(), self.has_amounts(grid, r)) {

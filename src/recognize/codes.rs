@@ -10,13 +10,7 @@ use crate::money::fullwidth_to_ascii;
 
 /// A code at the start of `text` and the text after it (the name, trimmed): `[2010301]行政运行`
 /// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
-/// a code.
-pub(crate) fn code_and_rest(text: &str) -> Option<(Code, String)> {
-    split_code(text).map(|(code, rest)| (code, rest.to_string()))
-}
-
-/// `code_and_rest` without copying the rest: the name is a slice of `text`, in its own
-/// (full-width) characters.
+/// a code. The name is a slice of `text`, in its own (full-width) characters.
 pub(crate) fn split_code(text: &str) -> Option<(Code, &str)> {
     let text = without_float_zeros(text).trim();
     // Characters with their byte offsets, full-width forms read as ASCII.
@@ -182,7 +176,7 @@ mod tests {
     }
 
     fn parse(s: &str) -> Option<(String, String)> {
-        code_and_rest(s).map(|(c, r)| (c.to_string(), r))
+        split_code(s).map(|(c, r)| (c.to_string(), r.to_string()))
     }
 
     #[test]

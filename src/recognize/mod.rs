@@ -14,6 +14,10 @@
 //! `Submission::sources` holds the submitted cell of every amount read, keyed as
 //! [`crate::check::keys`] names them:
 //! - 表2/3/5/6/7/8: `RowKey::Code(code)` or `RowKey::Total`, column = `Amounts::COLUMNS` index;
+//!   each coded row also gives where its code and name were read, column `model::CODE_CELL`
+//!   (for codes split over 类/款/项 cells the first that holds text) and `model::NAME_CELL`
+//!   (the 科目名称 cell, else the cell the name text starts in, else the code's cell); for a
+//!   code read twice the later row's cells are kept, as for its amounts;
 //! - 表1: `RowKey::Label(label)`: income items in column 0 (the official label of
 //!   `derive::OVERVIEW_INCOME_LABELS` when the printed one is a variant such as the 2026
 //!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
@@ -72,7 +76,7 @@ use crate::read::Document;
 pub struct Submission {
     /// The canonical model.
     pub budget: Budget,
-    /// The submitted cell of every amount.
+    /// The submitted cell of every amount, and of every coded row's code and name.
     pub sources: SourceMap,
     /// Problems met while reading cells (errors cells, formulas without value, bad numbers).
     pub findings: Vec<Finding>,

@@ -533,6 +533,133 @@ fn a_leading_unit_column_does_not_hide_the_code() {
     );
 }
 
+/// Where the code and the name of the row coded `row` of `table` were read, as "sheet!cell".
+fn label_cells(sub: &Submission, table: TableId, row: &str) -> [String; 2] {
+    let at = |key: CellKey| {
+        sub.sources
+            .get(&key)
+            .map(|l| format!("{}!{}", l.sheet, l.cell))
+            .unwrap_or_else(|| format!("no source for {key:?}"))
+    };
+    [
+        at(CellKey::code_cell(table, &code(row))),
+        at(CellKey::name_cell(table, &code(row))),
+    ]
+}
+
+#[test]
+fn code_and_name_cells_are_remembered_per_coded_row() {
+    // Split 类/款/项 cells: the code is where its first printed part is, the name in 科目名称.
+    let sub = recognize(&[official_t3("2024年部门支出预算总表", "单位：元")]).unwrap();
+    let t3 = TableId::T3;
+    assert_eq!(label_cells(&sub, t3, "201"), ["表3!A6", "表3!D6"]);
+    assert_eq!(label_cells(&sub, t3, "2010302"), ["表3!A9", "表3!D9"]);
+    // The amounts keep their own cells, and the 合计 row has no label cells.
+    assert_eq!(source(&sub, t3, RowKey::Code(code("2010302")), 0), "表3!E9");
+    assert!(
+        !sub.sources
+            .keys()
+            .any(|k| k.row == RowKey::Total && !k.is_amount())
+    );
+
+    // A blank 类 is inherited, not read: the code's first printed part is under 款. A name
+    // after its own code in 科目名称 is still read from 科目名称.
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年部门支出预算总表"],
+            &["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+            &["201", "", "", "一般公共服务支出", "=3", "=3", ""],
+            &[
+                "201",
+                "03",
+                "",
+                "政府办公厅（室）及相关机构事务",
+                "=3",
+                "=3",
+                "",
+            ],
+            &["", "03", "01", "行政运行", "=1", "=1", ""],
+            &[
+                "201",
+                "03",
+                "02",
+                "2010302 一般行政管理事务",
+                "=2",
+                "=2",
+                "",
+            ],
+            &["201", "03", "50", "", "", "", ""],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!B5", "Sheet1!D5"]);
+    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!A6", "Sheet1!D6"]);
+    // No name at all: the blank 科目名称 cell is where it belongs.
+    assert_eq!(label_cells(&sub, t3, "2010350"), ["Sheet1!A7", "Sheet1!D7"]);
+
+    // Code and name in one cell, or the name in the next cell.
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年部门一般公共预算基本支出部门预算经济分类预算表"],
+            &["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+            &["301", "工资福利支出", "=10", "=10", ""],
+            &["30101", "\u{3000}基本工资", "=10", "=10", ""],
+            &["[302]商品和服务支出", "", "=5", "", "=5"],
+            &["30201 办公费", "", "=5", "", "=5"],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    let t8 = TableId::T8;
+    assert_eq!(label_cells(&sub, t8, "30101"), ["Sheet1!A4", "Sheet1!B4"]);
+    assert_eq!(label_cells(&sub, t8, "302"), ["Sheet1!A5", "Sheet1!A5"]);
+    assert_eq!(label_cells(&sub, t8, "30201"), ["Sheet1!A6", "Sheet1!A6"]);
+
+    // A leading 单位名称 column: the code's cell is the one that starts with it.
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年预算单位支出预算总表"],
+            &[
+                "单位名称",
+                "科目编码",
+                "科目名称",
+                "合计",
+                "基本支出",
+                "项目支出",
+            ],
+            &["上海市某某中心", "2010301", "行政运行", "=1", "=1", ""],
+            &[
+                "上海市某某中心",
+                "2010302 一般行政管理事务",
+                "",
+                "=2",
+                "",
+                "=2",
+            ],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!B3", "Sheet1!C3"]);
+    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!B4", "Sheet1!B4"]);
+
+    // One label column for code and name, split over two cells of a merged-away layout: the
+    // name is read from the cell it starts in.
+    let g = sheet(
+        "Sheet1",
+        &[
+            &["2024年部门支出预算总表"],
+            &["功能分类科目", "", "合计", "基本支出", "项目支出"],
+            &["201 03 01", "行政运行", "=1", "=1", ""],
+            &["2010302一般行政管理事务", "", "=2", "", "=2"],
+        ],
+    );
+    let sub = recognize(&[g]).unwrap();
+    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!A3", "Sheet1!B3"]);
+    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!A4", "Sheet1!A4"]);
+}
+
 #[test]
 fn amount_spellings_and_unreadable_cells() {
     let g = sheet(

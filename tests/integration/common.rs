@@ -1,6 +1,7 @@
-//! Shared helpers for the integration tests: paths to the repo's samples and fixtures, and the
-//! seed's canonical model.
+//! Shared helpers for the integration tests: paths to the repo's samples and fixtures, the
+//! seed's canonical model, and rewriting an xlsx (zip) entry by entry.
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use yusuan::model::Budget;
 
@@ -14,4 +15,21 @@ pub fn seed_budget() -> Budget {
     let text = std::fs::read_to_string(repo_path("tests/fixtures/seed_budget.json"))
         .expect("tests/fixtures/seed_budget.json is committed");
     serde_json::from_str(&text).expect("seed_budget.json matches the model")
+}
+
+/// Rewrites a zip, letting `edit` change each entry's inflated bytes.
+pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8> {
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..input.len() {
+        let mut entry = input.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        edit(&name, &mut data);
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }

@@ -9,6 +9,7 @@ mod read;
 mod recognize;
 mod regression;
 mod round_trip;
+mod row_cells;
 mod seed_convert;
 mod shapes;
 mod synth;

@@ -9,12 +9,12 @@
 
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use yusuan::grid::{CellValue, Grid, Merge};
 use yusuan::read::{ReadError, read_bytes, read_path};
 
-use crate::common::repo_path;
+use crate::common::{repo_path, rezip};
 
 // ---------------------------------------------------------------- fixtures built in the test
 
@@ -78,23 +78,6 @@ fn strip_cached_value(xlsx: &[u8], from: &str, to: &str) -> Vec<u8> {
                 .into_bytes();
         }
     })
-}
-
-/// Rewrites a zip, letting `edit` change each entry's inflated bytes.
-fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8> {
-    let mut input = zip::ZipArchive::new(Cursor::new(archive)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..input.len() {
-        let mut entry = input.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        edit(&name, &mut data);
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -76,8 +76,10 @@ fn seed_key_figures() {
 #[test]
 fn seed_sources_name_the_printed_cells() {
     let sub = seed();
-    // 2 tables × 22 rows … : T2 110 + T3 66 + T5 66 + T6 3 + T7 3 + T8 120 + T1 13 + T9 7.
-    assert_eq!(sub.sources.len(), 388);
+    // 2 tables × 22 rows … : T2 110 + T3 66 + T5 66 + T6 3 + T7 3 + T8 120 + T1 13 + T9 7
+    // amounts, and the code and name cells of the 21 + 21 + 21 + 39 coded rows.
+    let amounts = sub.sources.keys().filter(|k| k.is_amount()).count();
+    assert_eq!((amounts, sub.sources.len() - amounts), (388, 2 * 102));
     // Line 113 of the text: `201→03→01→行政运行→48,215,638→48,015,638→→→200,000`.
     assert_eq!(cell(&sub, TableId::T2, code("2010301"), 0), "正文!E113");
     assert_eq!(cell(&sub, TableId::T2, code("2010301"), 4), "正文!I113");
