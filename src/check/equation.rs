@@ -380,19 +380,14 @@ impl Identity {
 
     /// Evaluates against the ledger, with `over` replacing one slot's value.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
-        let mut allowed = Decimal::ZERO;
-        // An absent slot is zero (scale 0) with no tolerance, and adding that changes neither
-        // the value nor its scale: only present amounts and the override are added.
-        let mut sum = |side: &[Slot]| {
+        // An absent slot is zero (scale 0), and adding that changes neither the value nor its
+        // scale: only present amounts and the override are added.
+        let sum = |side: &[Slot]| {
             let mut total = Decimal::ZERO;
             for s in side {
-                let entry = ledger.entry(s);
-                if let Some(e) = entry.filter(|e| !e.tolerance.is_zero()) {
-                    allowed = saturating_add(allowed, e.tolerance);
-                }
                 let value = match over {
                     Some((o, v)) if o == s => Some(v),
-                    _ => entry.map(|e| e.value),
+                    _ => ledger.entry(s).map(|e| e.value),
                 };
                 if let Some(v) = value {
                     total = saturating_add(total, v);
@@ -403,10 +398,15 @@ impl Identity {
         let lhs = sum(self.lhs());
         let rhs = sum(&self.rhs);
         let gap = saturating_add(lhs, -rhs);
-        let holds = match self.relation {
-            Relation::Equal => gap.abs() <= allowed,
-            Relation::AtLeast => gap >= -allowed,
-            Relation::AtMost => gap <= allowed,
+        // Tolerances are never negative, so a zero gap holds whatever the rounding allowed
+        // (most identities): the tolerances are only added up when there is a gap.
+        let holds = gap.is_zero() || {
+            let allowed = self.allowed(ledger);
+            match self.relation {
+                Relation::Equal => gap.abs() <= allowed,
+                Relation::AtLeast => gap >= -allowed,
+                Relation::AtMost => gap <= allowed,
+            }
         };
         Outcome {
             lhs,
@@ -414,6 +414,16 @@ impl Identity {
             gap,
             holds,
         }
+    }
+
+    /// The rounding the identity's present terms may carry together, in 元 (an overridden
+    /// slot keeps its entry's tolerance; an absent one has none).
+    fn allowed(&self, ledger: &Ledger) -> Decimal {
+        self.slots()
+            .filter_map(|s| ledger.entry(s))
+            .map(|e| e.tolerance)
+            .filter(|t| !t.is_zero())
+            .fold(Decimal::ZERO, saturating_add)
     }
 }
 
