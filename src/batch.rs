@@ -326,7 +326,7 @@ fn convert_all(
                 progress.unit_done(&outcome.unit, outcome.status);
                 let mut c = Consolidation::new();
                 if let Some((budget, kind)) = budget {
-                    c.add(&budget, kind);
+                    c.add_owned(budget, kind);
                 }
                 (vec![outcome], c)
             })

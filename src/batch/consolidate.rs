@@ -4,15 +4,15 @@
 //! mergeable in order, so a parallel batch never holds every unit's budget at once.
 
 use crate::model::{
-    Amounts, Budget, Classified, Code, Level, Line, Meta, MoneyUnit, Table9, ThreePublic, UnitKind,
+    Amounts, Budget, Classified, Level, Line, Meta, MoneyUnit, Table9, ThreePublic, UnitKind,
 };
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// One table being summed: lines by code, the summed 合计, and the table's flags.
 #[derive(Debug, Clone)]
 struct Sum<A> {
-    lines: BTreeMap<Code, Line<A>>,
+    /// One line per code, in code order (the name from the first unit that lists it).
+    lines: Vec<Line<A>>,
     total: A,
     any_total: bool,
     unit: MoneyUnit,
@@ -22,7 +22,7 @@ struct Sum<A> {
 impl<A: Amounts> Default for Sum<A> {
     fn default() -> Self {
         Sum {
-            lines: BTreeMap::new(),
+            lines: Vec::new(),
             total: A::default(),
             any_total: false,
             unit: MoneyUnit::Yuan,
@@ -33,12 +33,33 @@ impl<A: Amounts> Default for Sum<A> {
 
 impl<A: Amounts> Sum<A> {
     fn add(&mut self, table: &Classified<A>) {
-        for line in &table.lines {
-            self.lines
-                .entry(line.code.clone())
-                .and_modify(|l| l.amounts = l.amounts.add(&line.amounts))
-                .or_insert_with(|| line.clone());
-        }
+        self.add_rest(table);
+        self.add_lines(table.lines.clone());
+    }
+
+    /// [`Sum::add`] taking the table's lines rather than copying them.
+    fn add_owned(&mut self, mut table: Classified<A>) {
+        // First: a table without 合计 counts the sum of its 类 rows.
+        self.add_rest(&table);
+        self.add_lines(std::mem::take(&mut table.lines));
+    }
+
+    /// Adds one table's lines: summed per code (the first line of a code keeps its name).
+    fn add_lines(&mut self, mut lines: Vec<Line<A>>) {
+        // Stable: lines of the same code stay in their order, so the first one leads.
+        lines.sort_by(|a, b| a.code.cmp(&b.code));
+        lines.dedup_by(|later, first| {
+            let same = later.code == first.code;
+            if same {
+                first.amounts = first.amounts.add(&later.amounts);
+            }
+            same
+        });
+        self.merge_lines(lines);
+    }
+
+    /// The 合计, units and presence of one table (its lines are added apart).
+    fn add_rest(&mut self, table: &Classified<A>) {
         self.total = self.total.add(&table.total_or_sum());
         self.any_total |= table.total.is_some();
         self.present |= table.present;
@@ -46,14 +67,35 @@ impl<A: Amounts> Sum<A> {
             self.unit = MoneyUnit::WanYuan;
         }
     }
-    /// Appends `later`, whose units all come after this one's.
-    fn merge(&mut self, later: Sum<A>) {
-        for (code, line) in later.lines {
-            self.lines
-                .entry(code)
-                .and_modify(|l| l.amounts = l.amounts.add(&line.amounts))
-                .or_insert(line);
+
+    /// Merges lines in code order with one line per code into ours: a code both list keeps
+    /// our line with the later amounts added; new codes are inserted in order. Units mostly
+    /// share their codes, so the lines are added in place and only new codes move ours.
+    fn merge_lines(&mut self, later: Vec<Line<A>>) {
+        if self.lines.is_empty() {
+            self.lines = later;
+            return;
         }
+        let mut later = later.into_iter().peekable();
+        let mut new_codes = Vec::new();
+        for line in &mut self.lines {
+            while let Some(next) = later.next_if(|l| l.code < line.code) {
+                new_codes.push(next);
+            }
+            if let Some(same) = later.next_if(|l| l.code == line.code) {
+                line.amounts = line.amounts.add(&same.amounts);
+            }
+        }
+        new_codes.extend(later);
+        if !new_codes.is_empty() {
+            self.lines.append(&mut new_codes);
+            // Two sorted runs of distinct codes: the sort merges them.
+            self.lines.sort_by(|a, b| a.code.cmp(&b.code));
+        }
+    }
+
+    fn merge(&mut self, later: Sum<A>) {
+        self.merge_lines(later.lines);
         self.total = self.total.add(&later.total);
         self.any_total |= later.any_total;
         self.present |= later.present;
@@ -61,9 +103,10 @@ impl<A: Amounts> Sum<A> {
             self.unit = MoneyUnit::WanYuan;
         }
     }
+
     fn finish(self) -> Classified<A> {
         Classified {
-            lines: self.lines.into_values().collect(),
+            lines: self.lines,
             total: self.any_total.then_some(self.total),
             unit: self.unit,
             present: self.present,
@@ -111,15 +154,32 @@ impl Consolidation {
 
     /// Adds the next unit (its kind as known from `units.csv` or its own documents).
     pub fn add(&mut self, unit: &Budget, kind: Option<UnitKind>) {
-        self.units += 1;
-        self.year = self.year.or(unit.meta.year);
-        self.kinds.push(kind);
+        self.add_figures(unit, kind);
         self.income.add(&unit.income);
         self.expenditure.add(&unit.expenditure);
         self.general.add(&unit.general);
         self.fund.add(&unit.fund);
         self.capital.add(&unit.capital);
         self.economic.add(&unit.economic);
+    }
+
+    /// [`Consolidation::add`] for a budget that is no longer needed: its lines are moved in
+    /// rather than copied.
+    pub fn add_owned(&mut self, unit: Budget, kind: Option<UnitKind>) {
+        self.add_figures(&unit, kind);
+        self.income.add_owned(unit.income);
+        self.expenditure.add_owned(unit.expenditure);
+        self.general.add_owned(unit.general);
+        self.fund.add_owned(unit.fund);
+        self.capital.add_owned(unit.capital);
+        self.economic.add_owned(unit.economic);
+    }
+
+    /// Everything of a unit but its base tables' lines and 合计: the count, year, kind and 表9.
+    fn add_figures(&mut self, unit: &Budget, kind: Option<UnitKind>) {
+        self.units += 1;
+        self.year = self.year.or(unit.meta.year);
+        self.kinds.push(kind);
         self.three_public = add_three(self.three_public.take(), unit.table9.three_public.as_ref());
         let admin = kind.map(|k| {
             if k.has_admin_running_cost() {
