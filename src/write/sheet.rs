@@ -11,7 +11,7 @@ use super::layout::{AMOUNT_SLOTS, Binding, Context, Layout, Orientation, TextKin
 use super::rows::{Body, Row, RowKind};
 use super::style::Styles;
 use crate::model::{CodeLevel, MoneyUnit};
-use crate::money::{format_fixed, round_dp};
+use crate::money::round_dp;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
@@ -310,6 +310,25 @@ fn text_units(text: &str) -> f64 {
     text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * UNITS_PER_CHAR
 }
 
+/// The length of `money::format_fixed(value, decimals)` (all ASCII, so also its display
+/// width), counted rather than formatted: sign, digits, thousands separators, decimals.
+fn fixed_len(value: Decimal, decimals: u32) -> usize {
+    let v = round_dp(value, decimals);
+    let negative = v.is_sign_negative() && !v.is_zero();
+    let mut int = v.abs().trunc().mantissa().unsigned_abs();
+    let mut digits = 1;
+    while int >= 10 {
+        int /= 10;
+        digits += 1;
+    }
+    let fraction = if decimals > 0 {
+        1 + decimals as usize
+    } else {
+        0
+    };
+    usize::from(negative) + digits + (digits - 1) / 3 + fraction
+}
+
 /// How many lines text takes in a cell `width` units wide (explicit breaks, then wrapping).
 fn wrapped_lines(text: &str, width: f64) -> f64 {
     let room = (width - 1.0).max(1.0);
@@ -382,7 +401,7 @@ fn column_widths(layout: &Layout, needs: &[f64], amounts: &[PrintedRow], cents: 
                         .filter_map(|r| r.get(slot).copied().flatten())
                         .fold(Decimal::ZERO, |m, v| if v.abs() > m.abs() { v } else { m });
                     // Bold totals are a little wider than the body digits.
-                    text_units(&format_fixed(widest, decimals)) * 1.1
+                    fixed_len(widest, decimals) as f64 * UNITS_PER_CHAR * 1.1
                 }
             };
             let fitted = (header.max(content) + PAD).clamp(column.min_width, column.max_width);
@@ -438,6 +457,7 @@ fn row_lines(layout: &Layout, row: &Row<'_>, needs: &[f64], widths: &[f64]) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::format_fixed;
     use std::str::FromStr;
 
     fn t3_body(name: &'static str, total: Decimal) -> Body<'static> {
@@ -497,6 +517,36 @@ mod tests {
         let huge = t3_body("行政运行", Decimal::new(-99_999_999_999_999, 2));
         let widths = widths_of(&huge, true);
         assert!((widths[4] - 22.9).abs() < 1e-9, "{}", widths[4]);
+    }
+
+    #[test]
+    fn fixed_len_is_the_formatted_length() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        for text in [
+            "0",
+            "-0",
+            "0.004",
+            "-0.005",
+            "0.05",
+            "-0.5",
+            "9.995",
+            "999",
+            "1000",
+            "-1000.5",
+            "123456.78",
+            "-999999.999",
+            "1234567890123.45",
+            "100000000",
+        ] {
+            for decimals in [0, 2] {
+                let value = d(text);
+                assert_eq!(
+                    fixed_len(value, decimals),
+                    format_fixed(value, decimals).len(),
+                    "{text} with {decimals} decimals"
+                );
+            }
+        }
     }
 
     #[test]
