@@ -254,13 +254,17 @@ fn indent(kind: RowKind) -> usize {
 
 /// The amount as printed: 元 to the 分, or 万元 rounded half-up to 2 decimals.
 pub fn printed(yuan: Decimal, unit: MoneyUnit) -> Decimal {
-    round_dp(yuan / unit.factor(), 2)
+    match unit {
+        // Dividing by 1 would leave the value as it is.
+        MoneyUnit::Yuan => round_dp(yuan, 2),
+        MoneyUnit::WanYuan => round_dp(yuan / unit.factor(), 2),
+    }
 }
 
 /// The cell value of a printed amount: exact for whole numbers, the nearest float otherwise
 /// (through the decimal text, never float arithmetic).
 fn to_cell_number(value: Decimal) -> Option<f64> {
-    if value.fract().is_zero() {
+    if value.is_integer() {
         value.trunc().to_i64().map(|i| i as f64)
     } else {
         value.to_string().parse().ok()
@@ -301,7 +305,7 @@ fn has_cents(amounts: &[PrintedRow]) -> bool {
         .iter()
         .flatten()
         .flatten()
-        .any(|v| !v.fract().is_zero())
+        .any(|v| !v.is_integer())
 }
 
 /// Width of text in Excel units: display width (CJK double) at the body font; for text with
