@@ -301,11 +301,7 @@ fn printed_amounts(layout: &Layout, body: &Body<'_>, unit: MoneyUnit) -> Vec<Pri
 
 /// True when some printed amount of the sheet has 分.
 fn has_cents(amounts: &[PrintedRow]) -> bool {
-    amounts
-        .iter()
-        .flatten()
-        .flatten()
-        .any(|v| !v.is_integer())
+    amounts.iter().flatten().flatten().any(|v| !v.is_integer())
 }
 
 /// Width of text in Excel units: display width (CJK double) at the body font; for text with
