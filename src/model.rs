@@ -357,10 +357,12 @@ pub trait Amounts: Default + Clone + PartialEq + fmt::Debug {
     }
     /// Column-wise sum.
     fn add(&self, other: &Self) -> Self {
-        let v: Vec<Decimal> = (0..Self::COLUMNS.len())
-            .map(|i| self.get(i) + other.get(i))
-            .collect();
-        Self::from_values(&v)
+        // Column by column into a fresh value, as `from_values` would, without a list.
+        let mut sum = Self::default();
+        for i in 0..Self::COLUMNS.len() {
+            sum.set(i, self.get(i) + other.get(i));
+        }
+        sum
     }
     /// True when every column is zero.
     fn is_zero(&self) -> bool {
