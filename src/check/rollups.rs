@@ -4,7 +4,6 @@
 //! `structure`).
 
 use super::equation::{Identity, Slot, unique_lines};
-use super::fxhash::FxHashMap;
 use super::keys;
 use crate::model::{Amounts, Budget, Classified, Code, CodeLevel, TableId};
 
@@ -29,21 +28,28 @@ pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
 }
 
 fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
-    let mut children: FxHashMap<Code, Vec<&Code>> = FxHashMap::default();
+    // (parent, child) in line order, then sorted by parent: stable, so each parent's
+    // children stay in line order, found as one run without a list per parent.
+    let mut children: Vec<(Code, &Code)> = Vec::with_capacity(t.lines.len());
     let mut parents: Vec<&Code> = Vec::new();
     let mut leis: Vec<&Code> = Vec::new();
     for line in unique_lines(t) {
         match line.code.parent() {
-            Some(parent) => children.entry(parent).or_default().push(&line.code),
+            Some(parent) => children.push((parent, &line.code)),
             None => leis.push(&line.code),
         }
         parents.push(&line.code);
     }
+    children.sort_by(|a, b| a.0.cmp(&b.0));
     let columns = A::COLUMNS.len();
     for parent in parents {
-        let Some(kids) = children.get(parent) else {
+        let first = children.partition_point(|(p, _)| p < parent);
+        let rest = children.get(first..).unwrap_or_default();
+        let count = rest.iter().take_while(|(p, _)| p == parent).count();
+        let kids = rest.get(..count).unwrap_or_default();
+        if kids.is_empty() {
             continue;
-        };
+        }
         let words = match parent.level() {
             CodeLevel::Lei => "其下各款之和",
             _ => "其下各项之和",
@@ -51,7 +57,7 @@ fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
         for c in 0..columns {
             let rhs = kids
                 .iter()
-                .map(|k| Slot::Cell(keys::coded(id, k, c)))
+                .map(|(_, kid)| Slot::Cell(keys::coded(id, kid, c)))
                 .collect();
             out.push(Identity::new(
                 RULE,
