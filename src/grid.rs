@@ -6,6 +6,7 @@
 //! 0-based, so `a1(0, 0)` is "A1" whatever the source's used range was.
 
 use crate::model::Location;
+use std::sync::Arc;
 
 /// One cell's raw value, before any budget meaning is given to it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,10 +60,10 @@ pub struct Merge {
 /// One sheet (or CSV file, or disclosure text) as a rectangle of cells.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grid {
-    /// The input file's path as given by the user.
-    pub file: String,
-    /// Sheet name; a CSV file's stem; "正文" for disclosure text.
-    pub sheet: String,
+    /// The input file's path as given by the user (shared with every [`Location`] in it).
+    pub file: Arc<str>,
+    /// Sheet name; a CSV file's stem; "正文" for disclosure text (shared like `file`).
+    pub sheet: Arc<str>,
     /// Whether the sheet was hidden in the workbook.
     pub hidden: bool,
     /// `rows[r][c]` is the cell at absolute row r, column c. Rows may differ in length.
@@ -73,7 +74,7 @@ pub struct Grid {
 
 impl Grid {
     /// A new empty grid for a file and sheet.
-    pub fn new(file: impl Into<String>, sheet: impl Into<String>) -> Grid {
+    pub fn new(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>) -> Grid {
         Grid {
             file: file.into(),
             sheet: sheet.into(),
@@ -106,8 +107,8 @@ impl Grid {
     /// The location of (row, col) for findings and errors.
     pub fn location(&self, row: usize, col: usize) -> Location {
         Location {
-            file: self.file.clone(),
-            sheet: self.sheet.clone(),
+            file: Arc::clone(&self.file),
+            sheet: Arc::clone(&self.sheet),
             cell: a1(row, col),
         }
     }

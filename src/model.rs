@@ -9,6 +9,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// Whether the document covers a whole department (部门) or a single budget unit (单位).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -692,12 +693,16 @@ pub struct Budget {
 }
 
 /// Where a model value came from: file, sheet and absolute A1 cell.
+///
+/// `file` and `sheet` are shared with the [`crate::grid::Grid`] the value was read from, so the
+/// thousand-odd locations of one submission clone two reference counts rather than two strings;
+/// they serialise as plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// The input file's path as given.
-    pub file: String,
+    pub file: Arc<str>,
     /// The sheet name (for CSV: the file stem; for disclosure text: "正文").
-    pub sheet: String,
+    pub sheet: Arc<str>,
     /// A1-style cell address, e.g. "F12".
     pub cell: String,
 }

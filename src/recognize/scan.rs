@@ -124,8 +124,8 @@ impl Scanner {
             }
             Verdict::Missing(id, missing) if active != Some(id) => {
                 Err(RecognizeError::MissingColumn(Box::new(MissingColumn {
-                    file: grid.file.clone(),
-                    sheet: grid.sheet.clone(),
+                    file: grid.file.to_string(),
+                    sheet: grid.sheet.to_string(),
                     cell: grid.location(block.first_row, 0).cell,
                     table: format!("{id}（{}）", id.title_stem()),
                     columns: missing.join("、"),
