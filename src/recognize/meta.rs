@@ -35,6 +35,10 @@ const ENTITY_LABELS: [(&str, Level); 6] = [
 /// Row `r` as a title: at most two text cells, no numbers, naming one of the nine tables.
 pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     let row = grid.rows.get(r)?;
+    // A number cell makes a data row, and is the cheapest thing to spot.
+    if row.iter().any(|c| matches!(c, CellValue::Number(_))) {
+        return None;
+    }
     // Every catalogue title stem ends in 表, which normalising neither makes nor removes: a row
     // without it in any text cell is no title (spares most rows the work below).
     if !row
