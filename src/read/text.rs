@@ -48,7 +48,7 @@ mod tests {
         assert_eq!(g.cell(2, 2), &CellValue::Empty);
         assert_eq!(g.cell(2, 4), &text("64,279,020"));
         assert_eq!(g.cell(3, 4), &text("84,281,400"));
-        assert_eq!(g.location(2, 4).cell, "E3");
+        assert_eq!(g.location(2, 4).cell.to_string(), "E3");
         assert!(g.merges.is_empty());
     }
 

@@ -126,7 +126,7 @@ impl Scanner {
                 Err(RecognizeError::MissingColumn(Box::new(MissingColumn {
                     file: grid.file.to_string(),
                     sheet: grid.sheet.to_string(),
-                    cell: grid.location(block.first_row, 0).cell,
+                    cell: crate::grid::a1(block.first_row, 0),
                     table: format!("{id}（{}）", id.title_stem()),
                     columns: missing.join("、"),
                     labels: block.printed.join("、"),
