@@ -136,12 +136,26 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
         .copied()
         .collect();
     let mut leaves = vec![String::new(); width];
+    // Per column: the cell whose text the leaf holds. A merged cell repeats its origin's text,
+    // already normalised for the column above or to the left and already among the labels.
+    let mut leaf_origins: Vec<Option<(usize, usize)>> = vec![None; width];
     let mut printed = Vec::new();
     let mut labels = Vec::new();
     let mut n = String::new();
     for row in r..=last {
         for c in 0..width {
             let (or, oc) = merge_origin(&merges, row, c);
+            if leaf_origins[c] == Some((or, oc)) {
+                continue;
+            }
+            if (or, oc) != (row, c) && c > 0 && leaf_origins[c - 1] == Some((or, oc)) {
+                let (left, this) = leaves.split_at_mut(c);
+                if let (Some(from), Some(to)) = (left.last(), this.first_mut()) {
+                    to.clone_from(from);
+                }
+                leaf_origins[c] = Some((or, oc));
+                continue;
+            }
             let Some(text) = cell_str(grid.cell(or, oc)) else {
                 continue;
             };
@@ -150,6 +164,7 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
             if let Some(leaf) = leaves.get_mut(c) {
                 leaf.clone_from(&n);
             }
+            leaf_origins[c] = Some((or, oc));
             if (or, oc) == (row, c) && !printed.iter().any(|p| *p == text) {
                 printed.push(text.into_owned());
             }
