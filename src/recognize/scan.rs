@@ -9,7 +9,8 @@ use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{
-    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, norm_into, norm_row, norm_row_prefix,
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, may_be_note, norm_into, norm_row,
+    norm_row_prefix,
 };
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
@@ -322,7 +323,7 @@ impl<'a> RowText<'a> {
 
     /// True for a note or signature line (`is_note` of `norm_row`).
     fn is_note(&self) -> bool {
-        is_note(&norm_row_prefix(self.cells, NOTE_PREFIX_CHARS))
+        may_be_note(self.cells) && is_note(&norm_row_prefix(self.cells, NOTE_PREFIX_CHARS))
     }
 }
 
