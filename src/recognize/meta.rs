@@ -120,7 +120,7 @@ pub(crate) fn entity_in(grid: &Grid, r: usize) -> Option<(String, Level, bool)> 
     // Only a text cell can start with a label (a number's text is digits).
     let labelled = row.iter().any(|c| match c {
         CellValue::Text(t) => {
-            let t = t.trim();
+            let t = t.trim_start();
             ENTITY_LABELS.iter().any(|(label, _)| t.starts_with(label))
         }
         _ => false,
