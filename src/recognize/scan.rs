@@ -213,6 +213,10 @@ impl Scanner {
 
     /// A title ends the table being read and names the next one.
     fn title_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
+        // Every catalogue title stem ends in 表 (see `meta::title`).
+        if !text.has_biao {
+            return false;
+        }
         let Some(t) = title(grid, r) else {
             return false;
         };
@@ -296,27 +300,44 @@ impl Scanner {
     }
 }
 
-/// The text of one row for the line checks (title unit, unit line, note), normalised only as
-/// far as a check needs: most rows are data rows that state no unit and are no note.
+/// The text of one row for the line checks (title, title unit, unit line, note), normalised
+/// only as far as a check needs: most rows are data rows that are no title, state no unit and
+/// are no note. The characters those checks look for are found in one pass over the row.
 struct RowText<'a> {
     cells: &'a [CellValue],
+    /// A text cell holds 表, which every title stem ends in.
+    has_biao: bool,
+    /// Text cells hold both 位 and 元, as `单位:元` does (normalising keeps both).
+    has_wei_and_yuan: bool,
 }
 
 impl<'a> RowText<'a> {
     fn new(cells: &'a [CellValue]) -> RowText<'a> {
-        RowText { cells }
+        let (mut biao, mut wei, mut yuan) = (false, false, false);
+        let texts = cells.iter().filter_map(|c| match c {
+            CellValue::Text(t) => Some(t),
+            _ => None,
+        });
+        for text in texts {
+            for ch in text.chars() {
+                match ch {
+                    '表' => biao = true,
+                    '位' => wei = true,
+                    '元' => yuan = true,
+                    _ => {}
+                }
+            }
+        }
+        RowText {
+            cells,
+            has_biao: biao,
+            has_wei_and_yuan: wei && yuan,
+        }
     }
 
     /// The money unit the row states (`unit_in` of `norm_row`).
     fn unit(&self) -> Option<MoneyUnit> {
-        // `单位:元` has 位 and 元, which normalising keeps: a row without both in its text
-        // cells states no unit.
-        let has = |wanted: char| {
-            self.cells
-                .iter()
-                .any(|c| matches!(c, CellValue::Text(t) if t.contains(wanted)))
-        };
-        (has('位') && has('元'))
+        self.has_wei_and_yuan
             .then(|| unit_in(&norm_row(self.cells)))
             .flatten()
     }
