@@ -187,6 +187,14 @@ fn after_label(text: &str, label: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entity_label_holds_bu_or_dan() {
+        // `scan` looks for an entity only in rows with 部 or 单 in their text.
+        for (label, _) in ENTITY_LABELS {
+            assert!(label.contains('部') || label.contains('单'), "{label}");
+        }
+    }
     use crate::recognize::test_grid::grid_of;
 
     fn row(cells: &[&str]) -> Grid {

@@ -242,7 +242,11 @@ impl Scanner {
 
     /// `编制部门：X` and `单位：元` lines end the table being read and describe the next.
     fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
-        let entity = entity_in(grid, r);
+        let entity = if text.has_bu_or_dan {
+            entity_in(grid, r)
+        } else {
+            None
+        };
         let unit = text.unit();
         if entity.is_none() && unit.is_none() {
             return false;
@@ -309,11 +313,13 @@ struct RowText<'a> {
     has_biao: bool,
     /// Text cells hold both 位 and 元, as `单位:元` does (normalising keeps both).
     has_wei_and_yuan: bool,
+    /// A text cell holds 部 or 单, as every entity label does (`编制部门`, `单位名称`, …).
+    has_bu_or_dan: bool,
 }
 
 impl<'a> RowText<'a> {
     fn new(cells: &'a [CellValue]) -> RowText<'a> {
-        let (mut biao, mut wei, mut yuan) = (false, false, false);
+        let (mut biao, mut wei, mut yuan, mut bu_or_dan) = (false, false, false, false);
         let texts = cells.iter().filter_map(|c| match c {
             CellValue::Text(t) => Some(t),
             _ => None,
@@ -324,6 +330,7 @@ impl<'a> RowText<'a> {
                     '表' => biao = true,
                     '位' => wei = true,
                     '元' => yuan = true,
+                    '部' | '单' => bu_or_dan = true,
                     _ => {}
                 }
             }
@@ -332,6 +339,7 @@ impl<'a> RowText<'a> {
             cells,
             has_biao: biao,
             has_wei_and_yuan: wei && yuan,
+            has_bu_or_dan: bu_or_dan,
         }
     }
 
