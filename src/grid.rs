@@ -5,7 +5,8 @@
 //! consumes grids and knows nothing of file formats. Row and column indices are absolute and
 //! 0-based, so `a1(0, 0)` is "A1" whatever the source's used range was.
 
-use crate::model::Location;
+use crate::model::{CellRef, Location};
+use std::sync::Arc;
 
 /// One cell's raw value, before any budget meaning is given to it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,10 +60,10 @@ pub struct Merge {
 /// One sheet (or CSV file, or disclosure text) as a rectangle of cells.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grid {
-    /// The input file's path as given by the user.
-    pub file: String,
-    /// Sheet name; a CSV file's stem; "正文" for disclosure text.
-    pub sheet: String,
+    /// The input file's path as given by the user (shared with every [`Location`] in it).
+    pub file: Arc<str>,
+    /// Sheet name; a CSV file's stem; "正文" for disclosure text (shared like `file`).
+    pub sheet: Arc<str>,
     /// Whether the sheet was hidden in the workbook.
     pub hidden: bool,
     /// `rows[r][c]` is the cell at absolute row r, column c. Rows may differ in length.
@@ -73,7 +74,7 @@ pub struct Grid {
 
 impl Grid {
     /// A new empty grid for a file and sheet.
-    pub fn new(file: impl Into<String>, sheet: impl Into<String>) -> Grid {
+    pub fn new(file: impl Into<Arc<str>>, sheet: impl Into<Arc<str>>) -> Grid {
         Grid {
             file: file.into(),
             sheet: sheet.into(),
@@ -106,42 +107,16 @@ impl Grid {
     /// The location of (row, col) for findings and errors.
     pub fn location(&self, row: usize, col: usize) -> Location {
         Location {
-            file: self.file.clone(),
-            sheet: self.sheet.clone(),
-            cell: a1(row, col),
+            file: Arc::clone(&self.file),
+            sheet: Arc::clone(&self.sheet),
+            cell: CellRef::new(row, col),
         }
     }
 }
 
 /// The A1-style address of an absolute 0-based (row, col): `a1(11, 5)` is "F12".
 pub fn a1(row: usize, col: usize) -> String {
-    // Written right to left into one small buffer, without `format!`: every source cell of a
-    // submission gets an address. At most 14 letters and 20 digits for 64-bit indices.
-    let mut buf = [0u8; 40];
-    let mut start = buf.len();
-    let mut put = |byte: u8| {
-        start -= 1;
-        if let Some(slot) = buf.get_mut(start) {
-            *slot = byte;
-        }
-    };
-    let mut n = row as u64 + 1;
-    loop {
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut c = col + 1;
-    while c > 0 {
-        put(b'A' + ((c - 1) % 26) as u8);
-        c = (c - 1) / 26;
-    }
-    buf.get(start..)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or_default()
-        .to_string()
+    CellRef::new(row, col).to_string()
 }
 
 #[cfg(test)]
@@ -158,5 +133,27 @@ mod tests {
         assert_eq!(a1(0, 702), "AAA1");
         assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
         assert_eq!(a1(usize::MAX - 1, 0), format!("A{}", usize::MAX));
+    }
+
+    #[test]
+    fn cell_refs_parse_their_addresses_and_serialise_as_them() {
+        for (row, col) in [
+            (0, 0),
+            (11, 5),
+            (0, 25),
+            (0, 26),
+            (9, 701),
+            (1_048_575, 16_383),
+        ] {
+            let cell = CellRef::new(row, col);
+            assert_eq!(CellRef::parse(&cell.to_string()), Some(cell));
+            let json = serde_json::to_string(&cell).unwrap();
+            assert_eq!(json, format!("\"{}\"", a1(row, col)));
+            assert_eq!(serde_json::from_str::<CellRef>(&json).unwrap(), cell);
+        }
+        assert_eq!(CellRef::parse("f12"), Some(CellRef::new(11, 5)));
+        for bad in ["", "F", "12", "F0", "1F", "F1x", "Ä1", "F-1"] {
+            assert_eq!(CellRef::parse(bad), None, "{bad}");
+        }
     }
 }

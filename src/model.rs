@@ -9,6 +9,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// Whether the document covers a whole department (部门) or a single budget unit (单位).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -694,14 +695,93 @@ pub struct Budget {
 }
 
 /// Where a model value came from: file, sheet and absolute A1 cell.
+///
+/// `file` and `sheet` are shared with the [`crate::grid::Grid`] the value was read from, so the
+/// thousand-odd locations of one submission clone two reference counts rather than two strings;
+/// they serialise as plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// The input file's path as given.
-    pub file: String,
+    pub file: Arc<str>,
     /// The sheet name (for CSV: the file stem; for disclosure text: "正文").
-    pub sheet: String,
-    /// A1-style cell address, e.g. "F12".
-    pub cell: String,
+    pub sheet: Arc<str>,
+    /// The cell, shown and serialised A1-style, e.g. "F12".
+    pub cell: CellRef,
+}
+
+/// An absolute 0-based cell position, shown and serialised A1-style (`CellRef { row: 11, col:
+/// 5 }` is "F12"). Kept as two numbers so that recording where each of a submission's values
+/// came from allocates nothing; the address is written out only when a finding or report
+/// shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CellRef {
+    /// The row, 0-based (row 12 of the sheet is 11).
+    pub row: usize,
+    /// The column, 0-based (column F is 5).
+    pub col: usize,
+}
+
+impl CellRef {
+    /// The cell at absolute 0-based (row, col).
+    pub fn new(row: usize, col: usize) -> CellRef {
+        CellRef { row, col }
+    }
+
+    /// Parses an A1-style address (`F12`, `aa3`); None for anything else.
+    pub fn parse(a1: &str) -> Option<CellRef> {
+        let digits_at = a1.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = a1.split_at(digits_at);
+        if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let col = letters.bytes().try_fold(0usize, |col, b| {
+            let letter = usize::from(b.to_ascii_uppercase() - b'A') + 1;
+            col.checked_mul(26)?.checked_add(letter)
+        })?;
+        let row: usize = digits.parse().ok()?;
+        Some(CellRef {
+            row: row.checked_sub(1)?,
+            col: col - 1,
+        })
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Letters right to left into a small buffer: at most 14 for a 64-bit column.
+        let mut letters = [0u8; 16];
+        let mut start = letters.len();
+        let mut c = self.col as u128 + 1;
+        while c > 0 && start > 0 {
+            start -= 1;
+            if let Some(slot) = letters.get_mut(start) {
+                *slot = b'A' + ((c - 1) % 26) as u8;
+            }
+            c = (c - 1) / 26;
+        }
+        let letters = letters
+            .get(start..)
+            .and_then(|l| std::str::from_utf8(l).ok())
+            .unwrap_or_default();
+        write!(f, "{letters}{}", self.row as u128 + 1)
+    }
+}
+
+impl Serialize for CellRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CellRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<CellRef, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CellRef::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an A1 cell address: {text}")))
+    }
 }
 
 /// Identifies one amount in the model: table, row and column.

@@ -144,7 +144,7 @@ mod tests {
                 .located(Some(Location {
                     file: "in.xlsx".into(),
                     sheet: "表3".into(),
-                    cell: "F12".into(),
+                    cell: crate::model::CellRef::new(11, 5),
                 }))
                 .values("48,215,638", "48,215,683"),
             Finding::new(Severity::Error, "read", "文件无法读取"),

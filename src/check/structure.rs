@@ -348,7 +348,7 @@ mod tests {
         let at = |cell: &str| crate::model::Location {
             file: "in.xlsx".into(),
             sheet: "表3".into(),
-            cell: cell.into(),
+            cell: crate::model::CellRef::parse(cell).unwrap(),
         };
         let mut sources = SourceMap::new();
         let t3 = TableId::T3;
@@ -373,7 +373,7 @@ mod tests {
             .into_iter()
             .filter(|f| f.rule != "missing-table")
             .map(|f| {
-                let cell = f.location.map(|l| l.cell);
+                let cell = f.location.map(|l| l.cell.to_string());
                 (f.rule, cell, f.row.unwrap_or_default())
             })
             .collect();
@@ -397,7 +397,7 @@ mod tests {
             .into_iter()
             .find(|f| f.rule == "obsolete-name")
             .and_then(|f| f.location)
-            .map(|l| l.cell);
+            .map(|l| l.cell.to_string());
         assert_eq!(obsolete.as_deref(), Some("E6"));
     }
 

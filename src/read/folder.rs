@@ -41,7 +41,7 @@ pub fn read_folder(folder: &Path) -> Result<Vec<Grid>, ReadError> {
             other => other?,
         };
         if let ([only], Some(stem)) = (found.as_mut_slice(), path.file_stem()) {
-            only.sheet = stem.to_string_lossy().into_owned();
+            only.sheet = stem.to_string_lossy().into();
         }
         grids.append(&mut found);
     }

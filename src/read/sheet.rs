@@ -39,8 +39,8 @@ fn put(
     let added = added_rows + (col + 1).saturating_sub(row_len);
     if added > budget.0 {
         return Err(ReadError::TooManyCells {
-            file: grid.file.clone(),
-            sheet: grid.sheet.clone(),
+            file: grid.file.to_string(),
+            sheet: grid.sheet.to_string(),
         });
     }
     budget.0 -= added;
@@ -309,7 +309,7 @@ fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
 
 /// An empty grid for `sheet`, hidden when the workbook hides the sheet.
 fn blank_grid(file: &str, sheet: &Sheet) -> Grid {
-    let mut grid = Grid::new(file, &sheet.name);
+    let mut grid = Grid::new(file, sheet.name.as_str());
     grid.hidden = sheet.visible != SheetVisible::Visible;
     grid
 }

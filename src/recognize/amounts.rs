@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(f.table, Some(2));
         assert_eq!(f.row.as_deref(), Some("2010301"));
         assert_eq!(f.column.as_deref(), Some("财政拨款收入"));
-        assert_eq!(f.location.as_ref().unwrap().cell, "F5");
+        assert_eq!(f.location.as_ref().unwrap().cell.to_string(), "F5");
         assert_eq!(
             f.message,
             "in.xlsx 工作表“表2”单元格 F5：表2“2010301”行“财政拨款收入”列的金额是错误值 #REF!，已按 0 处理"

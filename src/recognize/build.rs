@@ -196,7 +196,7 @@ mod tests {
         let at = |cell: &str| Location {
             file: "f.xlsx".into(),
             sheet: "表3".into(),
-            cell: cell.into(),
+            cell: crate::model::CellRef::parse(cell).unwrap(),
         };
         let map = source_map(vec![
             (key(1), at("C9")),

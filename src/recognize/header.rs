@@ -8,7 +8,7 @@ use super::tables::{
     CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
     is_total_label, spec,
 };
-use crate::grid::{CellValue, Grid};
+use crate::grid::{CellValue, Grid, Merge};
 use crate::model::TableId;
 
 /// The widest header looked at; columns beyond are ignored.
@@ -90,17 +90,17 @@ pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
         return false;
     };
     let cells = row.get(..MAX_COLUMNS).unwrap_or(row);
-    // A numeric cell makes a data row; number cells are the cheapest to spot, so first.
-    if cells.iter().any(|v| matches!(v, CellValue::Number(_))) {
+    // A numeric cell makes a data row; number cells are the cheapest to spot, so first, and
+    // numbers stored as text before any label is normalised.
+    if cells.iter().any(|v| matches!(v, CellValue::Number(_)))
+        || cells.iter().any(super::amounts::is_numeric)
+    {
         return false;
     }
     let mut labels = 0;
     let mut lone_total = false;
     let mut n = String::new();
     for value in cells {
-        if super::amounts::is_numeric(value) {
-            return false;
-        }
         if let Some(text) = cell_str(value) {
             n.clear();
             norm_into(&mut n, &text);
@@ -128,13 +128,34 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
         .max()
         .unwrap_or(0)
         .min(MAX_COLUMNS);
+    // Only merges that reach into the block's rows can cover one of its cells.
+    let merges: Vec<Merge> = grid
+        .merges
+        .iter()
+        .filter(|m| m.first_row as usize <= last && m.last_row as usize >= r)
+        .copied()
+        .collect();
     let mut leaves = vec![String::new(); width];
+    // Per column: the cell whose text the leaf holds. A merged cell repeats its origin's text,
+    // already normalised for the column above or to the left and already among the labels.
+    let mut leaf_origins: Vec<Option<(usize, usize)>> = vec![None; width];
     let mut printed = Vec::new();
     let mut labels = Vec::new();
     let mut n = String::new();
     for row in r..=last {
         for c in 0..width {
-            let (or, oc) = merge_origin(grid, row, c);
+            let (or, oc) = merge_origin(&merges, row, c);
+            if leaf_origins[c] == Some((or, oc)) {
+                continue;
+            }
+            if (or, oc) != (row, c) && c > 0 && leaf_origins[c - 1] == Some((or, oc)) {
+                let (left, this) = leaves.split_at_mut(c);
+                if let (Some(from), Some(to)) = (left.last(), this.first_mut()) {
+                    to.clone_from(from);
+                }
+                leaf_origins[c] = Some((or, oc));
+                continue;
+            }
             let Some(text) = cell_str(grid.cell(or, oc)) else {
                 continue;
             };
@@ -143,6 +164,7 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
             if let Some(leaf) = leaves.get_mut(c) {
                 leaf.clone_from(&n);
             }
+            leaf_origins[c] = Some((or, oc));
             if (or, oc) == (row, c) && !printed.iter().any(|p| *p == text) {
                 printed.push(text.into_owned());
             }
@@ -160,9 +182,9 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
     }
 }
 
-/// The top-left cell of the merge covering (r, c), or (r, c) itself.
-fn merge_origin(grid: &Grid, r: usize, c: usize) -> (usize, usize) {
-    grid.merges
+/// The top-left cell of the first of `merges` covering (r, c), or (r, c) itself.
+fn merge_origin(merges: &[Merge], r: usize, c: usize) -> (usize, usize) {
+    merges
         .iter()
         .find(|m| {
             (m.first_row as usize..=m.last_row as usize).contains(&r)
@@ -180,43 +202,52 @@ pub(crate) fn judge(
     title: Option<TableId>,
     active: Option<TableId>,
 ) -> Verdict {
-    let fitting: Vec<(TableId, Layout)> = CATALOGUE
-        .iter()
-        .filter_map(|s| fit(s, block).ok().map(|l| (s.id, l)))
-        .collect();
-    let has_group = |id: TableId| {
-        spec(id)
-            .groups
-            .iter()
-            .any(|g| block.labels.iter().any(|l| l == g))
-    };
-    let pick =
-        |id: Option<TableId>| id.and_then(|id| fitting.iter().find(|(t, _)| *t == id).cloned());
-    let grouped = fitting.iter().find(|(t, _)| has_group(*t)).cloned();
-    let missing = |id: TableId| match fit(spec(id), block) {
-        Err(missing) if partly_there(spec(id), block) => Some(Verdict::Missing(id, missing)),
-        _ => None,
+    // Fits are tried lazily, in the order the verdict prefers them: most headers sit under a
+    // title they fit, which needs one fit instead of one per catalogue table.
+    let titled = title.map(|id| (id, fit(spec(id), block)));
+    let (id, missing) = match titled {
+        Some((id, Ok(layout))) => return Verdict::Table(id, layout),
+        Some((id, Err(missing))) => (Some(id), missing),
+        None => (None, Vec::new()),
     };
     // A title that does not fit yields only to a table its group label names; otherwise its
     // missing columns are the problem (a 表3 whose 基本支出 is split must not pass for 表8).
-    let titled = title.and_then(|id| {
-        pick(Some(id))
-            .or_else(|| grouped.clone())
-            .map(|(id, layout)| Verdict::Table(id, layout))
-            .or_else(|| missing(id))
-    });
-    if let Some(verdict) = titled {
-        return verdict;
+    if let Some((grouped, layout)) = grouped_fit(block) {
+        return Verdict::Table(grouped, layout);
     }
-    if let Some((id, layout)) = grouped
-        .or_else(|| pick(active))
-        .or_else(|| fitting.first().cloned())
+    if let Some(id) = id
+        && partly_there(spec(id), block)
+    {
+        return Verdict::Missing(id, missing);
+    }
+    let first_fit = || {
+        CATALOGUE
+            .iter()
+            .find_map(|s| fit(s, block).ok().map(|l| (s.id, l)))
+    };
+    if let Some((id, layout)) = active
+        .and_then(|id| fit(spec(id), block).ok().map(|l| (id, l)))
+        .or_else(first_fit)
     {
         return Verdict::Table(id, layout);
     }
     // An untitled header that fits nothing is some other table (项目支出明细, 政府采购…): not
     // an error, whatever group label it shares with ours.
     Verdict::Unknown
+}
+
+/// The first catalogue table (in catalogue order) whose group label is in the block and whose
+/// columns the block fits.
+fn grouped_fit(block: &HeaderBlock) -> Option<(TableId, Layout)> {
+    let has_group = |spec: &TableSpec| {
+        spec.groups
+            .iter()
+            .any(|g| block.labels.iter().any(|l| l == g))
+    };
+    CATALOGUE
+        .iter()
+        .filter(|s| has_group(s))
+        .find_map(|s| fit(s, block).ok().map(|l| (s.id, l)))
 }
 
 /// True when some column other than 合计 (which every table has) is in the header.

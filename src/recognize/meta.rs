@@ -35,6 +35,10 @@ const ENTITY_LABELS: [(&str, Level); 6] = [
 /// Row `r` as a title: at most two text cells, no numbers, naming one of the nine tables.
 pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
     let row = grid.rows.get(r)?;
+    // A number cell makes a data row, and is the cheapest thing to spot.
+    if row.iter().any(|c| matches!(c, CellValue::Number(_))) {
+        return None;
+    }
     // Every catalogue title stem ends in 表, which normalising neither makes nor removes: a row
     // without it in any text cell is no title (spares most rows the work below).
     if !row
@@ -116,7 +120,7 @@ pub(crate) fn entity_in(grid: &Grid, r: usize) -> Option<(String, Level, bool)> 
     // Only a text cell can start with a label (a number's text is digits).
     let labelled = row.iter().any(|c| match c {
         CellValue::Text(t) => {
-            let t = t.trim();
+            let t = t.trim_start();
             ENTITY_LABELS.iter().any(|(label, _)| t.starts_with(label))
         }
         _ => false,
@@ -183,6 +187,14 @@ fn after_label(text: &str, label: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entity_label_holds_bu_or_dan() {
+        // `scan` looks for an entity only in rows with 部 or 单 in their text.
+        for (label, _) in ENTITY_LABELS {
+            assert!(label.contains('部') || label.contains('单'), "{label}");
+        }
+    }
     use crate::recognize::test_grid::grid_of;
 
     fn row(cells: &[&str]) -> Grid {

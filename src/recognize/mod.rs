@@ -195,10 +195,13 @@ fn no_tables(grids: &[Grid]) -> RecognizeError {
         }
     }
     RecognizeError::NoTables {
-        file: grids.first().map(|g| g.file.clone()).unwrap_or_default(),
+        file: grids
+            .first()
+            .map(|g| g.file.to_string())
+            .unwrap_or_default(),
         sheets: grids
             .iter()
-            .map(|g| g.sheet.as_str())
+            .map(|g| &*g.sheet)
             .collect::<Vec<_>>()
             .join("、"),
         labels: if labels.is_empty() {

@@ -130,8 +130,12 @@ pub(crate) fn cell_str(value: &CellValue) -> Option<Cow<'_, str>> {
 
 /// `201.0` → "201"; None for fractions, negatives and huge values.
 pub(crate) fn whole_number_text(f: f64) -> Option<String> {
-    let whole = (0.0..1e12).contains(&f) && f.fract() == 0.0;
-    whole.then(|| format!("{}", f as u64))
+    is_whole_number(f).then(|| format!("{}", f as u64))
+}
+
+/// Whether [`whole_number_text`] gives a text for `f`.
+fn is_whole_number(f: f64) -> bool {
+    (0.0..1e12).contains(&f) && f.fract() == 0.0
 }
 
 /// The first plausible budget year written as `2024年` in the text.
@@ -194,21 +198,45 @@ pub(crate) const NOTE_PREFIX_CHARS: usize = 6;
 /// True for a note or signature line, which ends a table: `注：…`, `说明：…`, `单位负责人：…`.
 /// Only the first [`NOTE_PREFIX_CHARS`] characters matter.
 pub(crate) fn is_note(normalised: &str) -> bool {
-    const STARTS: [&str; 12] = [
-        "注:",
-        "注1",
-        "注2",
-        "注:",
-        "注、",
-        "备注",
-        "说明:",
-        "单位负责人",
-        "财务负责人",
-        "制表人",
-        "填表人",
-        "审核人",
-    ];
-    STARTS.iter().any(|s| normalised.starts_with(s)) || normalised == "注"
+    NOTE_STARTS.iter().any(|s| normalised.starts_with(s)) || normalised == "注"
+}
+
+/// How a note or signature line's normalised text starts (see [`is_note`]).
+const NOTE_STARTS: [&str; 12] = [
+    "注:",
+    "注1",
+    "注2",
+    "注:",
+    "注、",
+    "备注",
+    "说明:",
+    "单位负责人",
+    "财务负责人",
+    "制表人",
+    "填表人",
+    "审核人",
+];
+
+/// False when `norm_row(cells)` cannot be a note, judged by its first character alone: spares
+/// data rows building the prefix [`is_note`] needs.
+pub(crate) fn may_be_note(cells: &[CellValue]) -> bool {
+    for value in cells {
+        match value {
+            CellValue::Text(t) => {
+                let first = t
+                    .chars()
+                    .map(fullwidth_to_ascii)
+                    .find(|c| !c.is_whitespace() && !is_quote(*c));
+                if let Some(first) = first {
+                    return first == '注' || NOTE_STARTS.iter().any(|s| s.starts_with(first));
+                }
+            }
+            // A whole number's digits start the text, and no note starts with a digit.
+            CellValue::Number(f) if is_whole_number(*f) => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -321,6 +349,30 @@ mod tests {
             let prefix: String = n.chars().take(NOTE_PREFIX_CHARS).collect();
             assert_eq!(is_note(&prefix), is_note(&n), "{line}");
         }
+    }
+
+    #[test]
+    fn only_rows_starting_like_a_note_may_be_one() {
+        let text = |t: &str| CellValue::Text(t.into());
+        let rows = [
+            vec![text(" “注”：本表"), CellValue::Number(1.0)],
+            vec![CellValue::Empty, text("  "), text("　说明：")],
+            vec![text("单位负责人："), text("张三")],
+            vec![text("审核人")],
+            vec![text("注")],
+            vec![CellValue::Number(201.0), text("注：")],
+            vec![CellValue::Number(0.5), text("注：")],
+            vec![text("住房保障支出"), CellValue::Number(3.0)],
+            vec![text("")],
+            vec![],
+        ];
+        for row in rows {
+            let note = is_note(&norm_row(&row));
+            assert!(may_be_note(&row) || !note, "{row:?}");
+        }
+        assert!(!may_be_note(&[text("住房保障支出")]));
+        assert!(!may_be_note(&[CellValue::Number(201.0), text("注：")]));
+        assert!(may_be_note(&[CellValue::Number(0.5), text("注：")]));
     }
 
     #[test]

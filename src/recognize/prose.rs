@@ -309,7 +309,7 @@ mod tests {
                 location: Location {
                     file: "seed.txt".into(),
                     sheet: "正文".into(),
-                    cell: format!("A{}", i + 1),
+                    cell: crate::model::CellRef::new(i, 0),
                 },
             })
             .collect()
@@ -364,7 +364,10 @@ mod tests {
             column: 1,
         };
         assert_eq!(
-            f.table9_sources.get(&overseas).map(|l| l.cell.as_str()),
+            f.table9_sources
+                .get(&overseas)
+                .map(|l| l.cell.to_string())
+                .as_deref(),
             Some("A8")
         );
         assert_eq!(f.table9_sources.len(), 7);

@@ -9,7 +9,8 @@ use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{
-    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, norm_into, norm_row, norm_row_prefix,
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, may_be_note, norm_into, norm_row,
+    norm_row_prefix,
 };
 use super::prose::ProseLine;
 use super::reader::{Content, Feed, ReadTable, TableReader};
@@ -124,9 +125,9 @@ impl Scanner {
             }
             Verdict::Missing(id, missing) if active != Some(id) => {
                 Err(RecognizeError::MissingColumn(Box::new(MissingColumn {
-                    file: grid.file.clone(),
-                    sheet: grid.sheet.clone(),
-                    cell: grid.location(block.first_row, 0).cell,
+                    file: grid.file.to_string(),
+                    sheet: grid.sheet.to_string(),
+                    cell: crate::grid::a1(block.first_row, 0),
                     table: format!("{id}（{}）", id.title_stem()),
                     columns: missing.join("、"),
                     labels: block.printed.join("、"),
@@ -212,6 +213,10 @@ impl Scanner {
 
     /// A title ends the table being read and names the next one.
     fn title_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
+        // Every catalogue title stem ends in 表 (see `meta::title`).
+        if !text.has_biao {
+            return false;
+        }
         let Some(t) = title(grid, r) else {
             return false;
         };
@@ -237,7 +242,11 @@ impl Scanner {
 
     /// `编制部门：X` and `单位：元` lines end the table being read and describe the next.
     fn entity_or_unit_row(&mut self, grid: &Grid, r: usize, text: &RowText<'_>) -> bool {
-        let entity = entity_in(grid, r);
+        let entity = if text.has_bu_or_dan {
+            entity_in(grid, r)
+        } else {
+            None
+        };
         let unit = text.unit();
         if entity.is_none() && unit.is_none() {
             return false;
@@ -295,34 +304,55 @@ impl Scanner {
     }
 }
 
-/// The text of one row for the line checks (title unit, unit line, note), normalised only as
-/// far as a check needs: most rows are data rows that state no unit and are no note.
+/// The text of one row for the line checks (title, title unit, unit line, note), normalised
+/// only as far as a check needs: most rows are data rows that are no title, state no unit and
+/// are no note. The characters those checks look for are found in one pass over the row.
 struct RowText<'a> {
     cells: &'a [CellValue],
+    /// A text cell holds 表, which every title stem ends in.
+    has_biao: bool,
+    /// Text cells hold both 位 and 元, as `单位:元` does (normalising keeps both).
+    has_wei_and_yuan: bool,
+    /// A text cell holds 部 or 单, as every entity label does (`编制部门`, `单位名称`, …).
+    has_bu_or_dan: bool,
 }
 
 impl<'a> RowText<'a> {
     fn new(cells: &'a [CellValue]) -> RowText<'a> {
-        RowText { cells }
+        let (mut biao, mut wei, mut yuan, mut bu_or_dan) = (false, false, false, false);
+        let texts = cells.iter().filter_map(|c| match c {
+            CellValue::Text(t) => Some(t),
+            _ => None,
+        });
+        for text in texts {
+            for ch in text.chars() {
+                match ch {
+                    '表' => biao = true,
+                    '位' => wei = true,
+                    '元' => yuan = true,
+                    '部' | '单' => bu_or_dan = true,
+                    _ => {}
+                }
+            }
+        }
+        RowText {
+            cells,
+            has_biao: biao,
+            has_wei_and_yuan: wei && yuan,
+            has_bu_or_dan: bu_or_dan,
+        }
     }
 
     /// The money unit the row states (`unit_in` of `norm_row`).
     fn unit(&self) -> Option<MoneyUnit> {
-        // `单位:元` has 位 and 元, which normalising keeps: a row without both in its text
-        // cells states no unit.
-        let has = |wanted: char| {
-            self.cells
-                .iter()
-                .any(|c| matches!(c, CellValue::Text(t) if t.contains(wanted)))
-        };
-        (has('位') && has('元'))
+        self.has_wei_and_yuan
             .then(|| unit_in(&norm_row(self.cells)))
             .flatten()
     }
 
     /// True for a note or signature line (`is_note` of `norm_row`).
     fn is_note(&self) -> bool {
-        is_note(&norm_row_prefix(self.cells, NOTE_PREFIX_CHARS))
+        may_be_note(self.cells) && is_note(&norm_row_prefix(self.cells, NOTE_PREFIX_CHARS))
     }
 }
 

@@ -493,7 +493,7 @@ mod tests {
                 row: RowKey::Label(row.to_string()),
                 column,
             };
-            sub.sources.get(&key).map(|l| l.cell.clone())
+            sub.sources.get(&key).map(|l| l.cell.to_string())
         };
         assert_eq!(at("一般公共服务支出", 1), Some("D6".into()));
         assert_eq!(at("一般公共服务支出", 2), Some("E6".into()));

@@ -695,7 +695,10 @@ fn amount_spellings_and_unreadable_cells() {
             .iter()
             .all(|f| f.severity == Severity::Error && f.rule == UNREADABLE)
     );
-    assert_eq!(sub.findings[0].location.as_ref().unwrap().cell, "C5");
+    assert_eq!(
+        sub.findings[0].location.as_ref().unwrap().cell.to_string(),
+        "C5"
+    );
 }
 
 #[test]

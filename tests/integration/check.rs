@@ -7,8 +7,8 @@ use std::str::FromStr;
 use yusuan::check::{self, equation::Ledger, equation::Slot, keys};
 use yusuan::finding::{Finding, Severity};
 use yusuan::model::{
-    Amounts, Budget, CellKey, Classified, Code, EconomicAmounts, Line, Location, MoneyUnit,
-    Narrative, RowKey, SourceMap, SplitAmounts, TableId,
+    Amounts, Budget, CellKey, CellRef, Classified, Code, EconomicAmounts, Line, Location,
+    MoneyUnit, Narrative, RowKey, SourceMap, SplitAmounts, TableId,
 };
 use yusuan::report;
 use yusuan::synth::example_budget;
@@ -53,7 +53,7 @@ fn seed_sources() -> SourceMap {
         Location {
             file: "seed.xlsx".into(),
             sheet: "表3".into(),
-            cell: "F12".into(),
+            cell: CellRef::new(11, 5),
         },
     );
     sources
@@ -289,7 +289,10 @@ fn culprit_message_names_the_submitted_cell() {
         (f.expected.as_deref(), f.actual.as_deref()),
         (Some("48,215,638"), Some("48,215,683"))
     );
-    assert_eq!(f.location.as_ref().map(|l| l.cell.as_str()), Some("F12"));
+    assert_eq!(
+        f.location.as_ref().map(|l| l.cell.to_string()).as_deref(),
+        Some("F12")
+    );
     // The individual identities stay, explaining why.
     let rules: Vec<(&str, Option<&str>, Option<&str>)> = findings
         .iter()
@@ -544,17 +547,6 @@ fn absurd_amounts_give_findings_not_panics() {
     );
 }
 
-/// (row, column), 0-based, of an A1 address.
-fn from_a1(a1: &str) -> (usize, usize) {
-    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let col = letters
-        .bytes()
-        .fold(0, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
-        - 1;
-    let row: usize = a1[letters.len()..].parse().unwrap();
-    (row - 1, col)
-}
-
 #[test]
 fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
     let path = crate::common::repo_path("samples/seed-submission.xlsx");
@@ -567,7 +559,7 @@ fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
         .get(&key)
         .expect("表3 2010301 合计 has a source")
         .clone();
-    let (row, col) = from_a1(&at.cell);
+    let (row, col) = (at.cell.row, at.cell.col);
     let grid = grids.iter_mut().find(|g| g.sheet == at.sheet).unwrap();
     grid.set(row, col, yusuan::grid::CellValue::Number(48_215_683.0));
     let slipped = yusuan::recognize::recognize(&grids).unwrap();

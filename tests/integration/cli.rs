@@ -131,7 +131,7 @@ fn changing_any_single_amount_of_the_sample_workbook_is_an_error_at_that_cell() 
                     && f.column.is_some()
                     && f.location
                         .as_ref()
-                        .is_some_and(|l| l.cell == cell && &l.sheet == sheet)
+                        .is_some_and(|l| l.cell.to_string() == *cell && *l.sheet == **sheet)
             });
             if !named {
                 missed.push(format!("{sheet}!{cell}"));

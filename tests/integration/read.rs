@@ -103,16 +103,16 @@ fn at<'g>(grid: &'g Grid, address: &str) -> &'g CellValue {
 fn sheet<'g>(grids: &'g [Grid], name: &str) -> &'g Grid {
     grids
         .iter()
-        .find(|g| g.sheet == name)
+        .find(|g| &*g.sheet == name)
         .unwrap_or_else(|| panic!("no sheet {name}"))
 }
 
 /// The values every workbook format must agree on.
 fn assert_sample(grids: &[Grid], file: &str) {
-    let names: Vec<&str> = grids.iter().map(|g| g.sheet.as_str()).collect();
+    let names: Vec<&str> = grids.iter().map(|g| &*g.sheet).collect();
     assert_eq!(names, ["表2", "隐藏", "空表"]);
     let g = sheet(grids, "表2");
-    assert_eq!(g.file, file);
+    assert_eq!(&*g.file, file);
     assert!(!g.hidden);
     assert_eq!(at(g, "A1"), &CellValue::Empty);
     assert_eq!(at(g, "B2"), &text("部门财政拨款收支预算总表"));
@@ -438,8 +438,8 @@ const CSV: &str = "部门财政拨款收支预算总表,,\n单位：元,,\n科�
 fn assert_csv(grids: &[Grid], file: &str) {
     assert_eq!(grids.len(), 1);
     let g = &grids[0];
-    assert_eq!(g.file, file);
-    assert_eq!(g.sheet, "表2");
+    assert_eq!(&*g.file, file);
+    assert_eq!(&*g.sheet, "表2");
     assert!(!g.hidden);
     assert_eq!(at(g, "A1"), &text("部门财政拨款收支预算总表"));
     assert_eq!(at(g, "B1"), &CellValue::Empty);
@@ -497,11 +497,11 @@ fn disclosure_text_goes_to_the_text_reader() {
         .unwrap();
     let grids = read_bytes("published.txt", &seed).unwrap();
     assert_eq!(grids.len(), 1);
-    assert_eq!(grids[0].sheet, "正文");
+    assert_eq!(&*grids[0].sheet, "正文");
     assert_eq!(at(&grids[0], "A3"), &text("上海市2024年市级部门预算"));
     // The same text named .csv is taken as a table (the extension decides the shape).
     let as_csv = read_bytes("published.csv", &seed).unwrap();
-    assert_eq!(as_csv[0].sheet, "published");
+    assert_eq!(&*as_csv[0].sheet, "published");
 }
 
 #[test]
@@ -518,11 +518,11 @@ fn folder_reads_each_table_file_in_name_order() {
     std::fs::create_dir(dir.path().join("子目录")).unwrap();
     std::fs::write(dir.path().join("子目录/表4.csv"), CSV).unwrap();
     let grids = read_path(dir.path()).unwrap();
-    let names: Vec<&str> = grids.iter().map(|g| g.sheet.as_str()).collect();
+    let names: Vec<&str> = grids.iter().map(|g| &*g.sheet).collect();
     // Sorted by file name (code point order): 全 < 表1 < 表2.
     assert_eq!(names, ["表2", "隐藏", "空表", "表1", "表2"]);
     let csv = grids.last().unwrap();
-    assert_eq!(csv.file, dir.path().join("表2.csv").display().to_string());
+    assert_eq!(*csv.file, *dir.path().join("表2.csv").display().to_string());
     assert_eq!(at(csv, "C4"), &text("64,079,020.00"));
     assert_eq!(at(&grids[3], "A1"), &text("只有一个工作表"));
 }

@@ -456,10 +456,10 @@ fn table9_typed_with_decimal_commas() {
     );
     std::fs::write(&t9, text).unwrap();
     let found = findings(&unit);
-    let unreadable: Vec<&str> = found
+    let unreadable: Vec<String> = found
         .iter()
         .filter(|f| f.rule == yusuan::recognize::UNREADABLE)
-        .filter_map(|f| f.location.as_ref().map(|l| l.cell.as_str()))
+        .filter_map(|f| f.location.as_ref().map(|l| l.cell.to_string()))
         .collect();
     assert_eq!(unreadable, ["A4", "B4", "C4", "D4", "F4", "G4"]);
     assert!(

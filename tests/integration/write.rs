@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use std::io::{Cursor, Read};
 use yusuan::finding::{Finding, Severity};
 use yusuan::model::{
-    Budget, Classified, Code, EconomicAmounts, IncomeAmounts, Level, Line, Location, Meta,
+    Budget, CellRef, Classified, Code, EconomicAmounts, IncomeAmounts, Level, Line, Location, Meta,
     MoneyUnit, SplitAmounts, Table9, ThreePublic, UnitKind,
 };
 use yusuan::write::layout::{Orientation, layouts};
@@ -599,7 +599,7 @@ fn findings_sheet_lists_every_finding_and_cover_sheets_come_first() {
         .located(Some(Location {
             file: "unit.xlsx".into(),
             sheet: "表3".into(),
-            cell: "E8".into(),
+            cell: CellRef::new(7, 4),
         }))
         .values("48,215,638", "48,215,639"),
         Finding::new(Severity::Warning, "unknown-code", "科目编码不在参考目录中"),
@@ -818,7 +818,7 @@ fn write_render_samples_when_asked() {
         .located(Some(Location {
             file: "submissions/某某单位/2024年部门预算.xlsx".into(),
             sheet: "表3".into(),
-            cell: "E8".into(),
+            cell: CellRef::new(7, 4),
         }))
         .values("48,215,638", "48,215,639"),
     ];
