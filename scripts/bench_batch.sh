@@ -13,20 +13,24 @@
 # Usage: scripts/bench_batch.sh [N ...]      (env: YUSUAN_BIN to time another binary with the
 #        same `batch DIR -o OUT --quiet` interface; BENCH_KEEP=1 to keep the generated folders)
 #
-# Measured 2026-11-27 00:46-00:48 UTC on the shared 2-core box (load average 3.7-6.3 from the
-# other engineers' builds), release, all 23 shapes rotating, default 4 worker threads; medians
-# of 3 runs each, this writer and the per-cell writer it replaced run alternately against the
-# same (fair, level-1) floor:
-#      N  units/s  ratio  cpu_ratio  batch_MB    (per-cell writer: units/s  ratio  cpu_ratio)
-#    250    172     2.03     2.07      15.5                          200    2.60     2.19
-#   1000    190     2.56     2.35      17.7                          164    2.42     2.06
-# Single runs swung widely (wall ratio 1.76-3.18, CPU ratio 1.83-2.58): the change (3.6% fewer
-# instructions per unit) is below this box's run-to-run noise. Instructions per unit
-# (callgrind, 250 units, deterministic): batch 36.6 M (per-cell writer 38.0 M) = read 7.5 +
-# recognise 7.3 + check 4.2 + write 15.9 (render, zip, sheet-assembly threads) + the rest;
-# floor 13.9 M = read 5.3 + write 8.6. What keeps the ratio above 1.5 is mostly recognise +
-# check (11.5 M the floor does not do), then the writer's inherent extras over plain cells
-# (merges, formats registered per sheet, styled XML, page setup: ~7 M).
+#   3. the formatted floor (`bench_floor --formatted`) — the same reads plus the full official
+#                   workbook per unit (write::workbook: formats, merges, page setup; budgets
+#                   loaded untimed): the batch as if recognition and checks cost nothing.
+#                   Column fmt_s is its time, fmt_ratio = batch / formatted floor.
+#
+# Measured 2026-11-27 03:21-03:27 UTC on the 2-core box (no other builds running), release,
+# all 23 shapes rotating, default worker threads, 5 runs on disk (/tmp) then 3 on tmpfs:
+#      N  units/s   ratio (wall)               cpu_ratio                 fmt_ratio  batch_MB
+#    250  250-362   1.54 1.58 1.69 1.71 1.75   1.62 1.63 1.71 1.74 1.79   1.08-1.46  15.2-16.4
+#   1000  269-356   1.43 1.49 1.50 1.63 1.68   1.45 1.51 1.51 1.67 1.73   1.21-1.46  17.6-18.1
+#   tmpfs: 250: 1.34 1.57 1.73;  1000: 1.60 1.61 1.66
+# Single runs swing by +-0.15 and the floor itself varied 0.42-0.59 s (N=250) between runs:
+# much of both runs is the kernel creating, fsyncing and renaming files, a cost they share.
+# Deterministic instructions per unit (callgrind, 40 units, one thread): batch 26.7 M = read
+# 7.0 + recognise 1.9 + check 1.1 + write 12.9 + sheet-assembly threads 3.0 + the rest;
+# floor 14.6 M; formatted floor 21.4 M (1.47 x the floor by itself: rust_xlsxwriter's work for
+# the formats, merges and page setup of the official layout). Batch / floor 1.83 in
+# instructions, batch / formatted floor 1.25.
 # (floor RSS holds the batch's output cells it loads up front.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
