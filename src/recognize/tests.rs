@@ -492,9 +492,10 @@ fn code_spellings_and_indented_names() {
     assert_eq!(b.expenditure.lines[3].name, "一般行政管理事务");
 }
 
-#[test]
-fn a_leading_unit_column_does_not_hide_the_code() {
-    let g = sheet(
+/// A unit-level 表3 whose first column is 单位名称, with the code and name once in their own
+/// columns and once together in the code column.
+fn unit_column_sheet() -> Grid {
+    sheet(
         "Sheet1",
         &[
             &["2024年预算单位支出预算总表"],
@@ -516,7 +517,12 @@ fn a_leading_unit_column_does_not_hide_the_code() {
                 "=2",
             ],
         ],
-    );
+    )
+}
+
+#[test]
+fn a_leading_unit_column_does_not_hide_the_code() {
+    let g = unit_column_sheet();
     let b = recognize(&[g]).unwrap().budget;
     let got: Vec<(String, String)> = b
         .expenditure
@@ -617,29 +623,7 @@ fn code_and_name_cells_are_remembered_per_coded_row() {
     assert_eq!(label_cells(&sub, t8, "30201"), ["Sheet1!A6", "Sheet1!A6"]);
 
     // A leading 单位名称 column: the code's cell is the one that starts with it.
-    let g = sheet(
-        "Sheet1",
-        &[
-            &["2024年预算单位支出预算总表"],
-            &[
-                "单位名称",
-                "科目编码",
-                "科目名称",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ],
-            &["上海市某某中心", "2010301", "行政运行", "=1", "=1", ""],
-            &[
-                "上海市某某中心",
-                "2010302 一般行政管理事务",
-                "",
-                "=2",
-                "",
-                "=2",
-            ],
-        ],
-    );
+    let g = unit_column_sheet();
     let sub = recognize(&[g]).unwrap();
     assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!B3", "Sheet1!C3"]);
     assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!B4", "Sheet1!B4"]);

@@ -33,3 +33,23 @@ pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8
     }
     out.finish().unwrap().into_inner()
 }
+
+/// Runs `yusuan convert INPUT -o OUTPUT`, asserts the workbook was written and returns the exit
+/// code.
+pub fn convert(input: &std::path::Path, output: &std::path::Path) -> Option<i32> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(output)
+        .output()
+        .unwrap();
+    assert!(
+        output.is_file(),
+        "convert {} wrote nothing: {}{}",
+        input.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.status.code()
+}

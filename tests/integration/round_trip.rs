@@ -2,9 +2,8 @@
 //! workbook, a unit's submission workbook, a folder of GBK CSV files — yusuan reads the same
 //! canonical budget out of it.
 
-use crate::common::{repo_path, seed_budget};
+use crate::common::{self, repo_path, seed_budget};
 use std::path::Path;
-use std::process::Command;
 use yusuan::model::{Budget, UnitKind};
 
 /// The part of the model every faithful shape carries: the base tables, 表9 and the
@@ -28,20 +27,13 @@ fn load(path: &Path) -> Budget {
     }
 }
 
+/// Converts and asserts the conversion was clean (exit 0).
 fn convert(input: &Path, output: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("convert")
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code() == Some(0),
-        "convert {} failed: {}{}",
-        input.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        common::convert(input, output),
+        Some(0),
+        "{}",
+        input.display()
     );
 }
 

@@ -4,7 +4,7 @@
 //! 单位类型, so the second pass checks 机关运行经费 exactly as the first did. `--kind` still
 //! overrides it; a damaged or unknown property never fails the read.
 
-use crate::common::repo_path;
+use crate::common::{convert, repo_path};
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::process::Command;
@@ -12,19 +12,6 @@ use yusuan::finding::{Finding, Severity};
 use yusuan::model::UnitKind;
 
 const CUSTOM: &str = "docProps/custom.xml";
-
-/// Runs `yusuan convert INPUT -o OUTPUT` and returns its exit code.
-fn convert(input: &Path, output: &Path) -> Option<i32> {
-    let out = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("convert")
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .output()
-        .unwrap();
-    assert!(output.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
-    out.status.code()
-}
 
 /// One part of a zip archive, as text.
 fn part(xlsx: &Path, name: &str) -> Option<String> {
