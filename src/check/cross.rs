@@ -397,8 +397,8 @@ impl Context<'_> {
 
     /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
     /// money, a warning for an empty row (printed for a 类 without money). The finding is
-    /// about the code: it names the row's code cell in the table that lists it (its column
-    /// stays 合计, whose money decides the severity).
+    /// about the code: it names the row's code cell in the table that lists it, and no amount
+    /// column (the 合计's money only decides the severity).
     fn unpaired(&mut self, code: &Code, slot: &Slot, has_it: TableId, lacks: TableId) {
         let row = describe::row_words(self.ledger, self.budget, slot);
         let severity = if self.ledger.value(slot).is_zero() {
@@ -413,6 +413,7 @@ impl Context<'_> {
         );
         let mut f = finding_at(self.sources, slot, severity, "t2-t3-codes", message);
         f.location = describe::label_location(self.sources, has_it, code, Label::Code);
+        f.column = None;
         self.findings.push(f);
     }
 

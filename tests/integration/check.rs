@@ -463,8 +463,8 @@ fn structure_problems_are_reported_with_the_right_severity() {
         [
             (Severity::Error, "duplicate-code", Some(3), Some("2010301")),
             (Severity::Error, "missing-parent", Some(3), Some("2019901")),
-            (Severity::Warning, "unknown-code", Some(3), Some("2019901")),
             (Severity::Warning, "t2-t3-codes", Some(3), Some("2019901")),
+            (Severity::Warning, "unknown-code", Some(3), Some("2019901")),
             (Severity::Warning, "obsolete-name", Some(3), Some("210")),
             (Severity::Warning, "negative", Some(5), Some("2010302")),
         ]

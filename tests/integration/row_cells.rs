@@ -93,8 +93,8 @@ fn xlsx_name_and_code_findings_name_the_name_and_code_cells() {
         want(&[
             ("t2-t3-codes", 2, "2010302", "表2!A9"),
             ("code-name", 3, "2010301", "表3!D8"),
-            ("unknown-code", 3, "2010397", "表3!A9"),
             ("t2-t3-codes", 3, "2010397", "表3!A9"),
+            ("unknown-code", 3, "2010397", "表3!A9"),
             ("obsolete-name", 3, "210", "表3!D18"),
         ])
     );
@@ -167,8 +167,8 @@ fn csv_name_and_code_findings_name_the_csv_cells() {
         label_findings(&findings),
         want(&[
             ("t2-t3-codes", 2, "2010302", "表2_收入预算总表!A7"),
-            ("unknown-code", 3, "2010397", &a7),
             ("t2-t3-codes", 3, "2010397", &a7),
+            ("unknown-code", 3, "2010397", &a7),
             ("duplicate-code", 3, "2080599", &a14),
             ("obsolete-name", 3, "210", &d17),
         ])
@@ -198,8 +198,8 @@ fn disclosure_text_name_and_code_findings_name_the_text_cells() {
         label_findings(&findings),
         want(&[
             ("t2-t3-codes", 2, "2010302", "正文!A114"),
-            ("unknown-code", 3, "2010397", "正文!A150"),
             ("t2-t3-codes", 3, "2010397", "正文!A150"),
+            ("unknown-code", 3, "2010397", "正文!A150"),
             ("obsolete-name", 3, "210", "正文!D159"),
         ])
     );
