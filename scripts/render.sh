@@ -14,7 +14,7 @@ if [[ "${1:-}" == "--samples" ]]; then
     out="$(cd "$out" && pwd)"
     here="$(cd "$(dirname "$0")/.." && pwd)"
     (cd "$here" && YUSUAN_RENDER_DIR="$out" cargo test --quiet --test integration \
-        write::write_render_samples_when_asked >/dev/null)
+        write::write_render_samples -- --ignored --exact >/dev/null)
     set -- "$out" "$out"/*.xlsx
 fi
 
