@@ -332,7 +332,13 @@ fn the_seed_split_into_six_units_consolidates_back_to_the_seed() {
     assert_eq!(report.exit_code(), 2);
     let dept_file = out.path().join(format!("{DEPARTMENT}.xlsx"));
     let dept = yusuan::load(&dept_file).unwrap().budget;
-    assert_eq!(core(&dept), core(&seed_budget()));
+    let seed = seed_budget();
+    assert_eq!(core(&dept), core(&seed));
+    // The printed 表1 and 表4, derived from the summed units, are the seed's: its printed 表1
+    // and the 表4 its base tables give (the seed prints no 表4).
+    assert_eq!(dept.stated_overview, seed.stated_overview, "表1");
+    let seed_t4 = yusuan::derive::fiscal_overview(&seed);
+    assert_eq!(dept.stated_fiscal.as_ref(), Some(&seed_t4), "表4");
 
     // Same input, same cell contents in every output workbook; same summary.json bytes.
     let again = tempfile::tempdir().unwrap();
