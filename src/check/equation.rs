@@ -10,10 +10,7 @@ use super::fxhash::{FxHashMap, FxHashSet};
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{
-    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, T1_BASIC, T1_PERSONNEL,
-    T1_PROJECT, T1_PUBLIC, TableId,
-};
+use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, TableId};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -173,13 +170,7 @@ impl Ledger {
             .iter()
             .map(|s| (keys::EXPENDITURE_TOTAL, s));
         for (name, s) in splits.chain(total) {
-            let parts = [
-                (T1_BASIC, s.basic),
-                (T1_PERSONNEL, s.personnel),
-                (T1_PUBLIC, s.public),
-                (T1_PROJECT, s.project),
-            ];
-            for (column, value) in parts {
+            for (column, value) in s.by_column() {
                 if let Some(v) = value {
                     let key = keys::t1_expenditure_column(name, column);
                     self.put(key, v, o.unit);

@@ -100,13 +100,7 @@ fn column_sums(o: &Overview, out: &mut Vec<Identity>) {
     let Some(total) = &o.expenditure_total_split else {
         return;
     };
-    let columns = [
-        (T1_BASIC, total.basic),
-        (T1_PERSONNEL, total.personnel),
-        (T1_PUBLIC, total.public),
-        (T1_PROJECT, total.project),
-    ];
-    for (column, value) in columns {
+    for (column, value) in total.by_column() {
         if value.is_none() {
             continue;
         }
