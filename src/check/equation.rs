@@ -249,12 +249,23 @@ impl Ledger {
     }
 }
 
-/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
-/// them), so that the ledger is allocated once.
-fn cell_count(budget: &Budget) -> usize {
+/// How many amount cells the six coded tables can hold: every line and the 合计 row times the
+/// table's columns (an upper bound: a line may repeat a code).
+pub(super) fn coded_cells(budget: &Budget) -> usize {
     fn classified<A: Amounts>(t: &Classified<A>) -> usize {
         (t.lines.len() + 1) * A::COLUMNS.len()
     }
+    classified(&budget.income)
+        + classified(&budget.expenditure)
+        + classified(&budget.general)
+        + classified(&budget.fund)
+        + classified(&budget.capital)
+        + classified(&budget.economic)
+}
+
+/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
+/// them), so that the ledger is allocated once.
+fn cell_count(budget: &Budget) -> usize {
     let overview = budget
         .stated_overview
         .as_ref()
@@ -263,15 +274,7 @@ fn cell_count(budget: &Budget) -> usize {
         .stated_fiscal
         .as_ref()
         .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
-    classified(&budget.income)
-        + classified(&budget.expenditure)
-        + classified(&budget.general)
-        + classified(&budget.fund)
-        + classified(&budget.capital)
-        + classified(&budget.economic)
-        + overview
-        + fiscal
-        + 12
+    coded_cells(budget) + overview + fiscal + 12
 }
 
 /// How the two sides of an identity must compare.
