@@ -42,8 +42,6 @@ pub struct BatchPlan {
     pub input_dir: PathBuf,
     /// The output folder (created when missing; may lie inside `input_dir`).
     pub output_dir: PathBuf,
-    /// No progress display (honoured by the caller's choice of [`Progress`]).
-    pub quiet: bool,
     /// How unit and department workbooks are rendered.
     pub options: WriteOptions,
     /// Worker threads; `None` means [`default_jobs`].
@@ -56,7 +54,6 @@ impl BatchPlan {
         BatchPlan {
             input_dir: input_dir.into(),
             output_dir: output_dir.into(),
-            quiet: false,
             options: WriteOptions::default(),
             jobs: None,
         }

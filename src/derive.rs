@@ -4,6 +4,7 @@
 //! 公用经费 of 表8 when the unit kind is known. Pure functions over the model; whether a stated
 //! 表1/4/9 agrees with these is for `check` to say.
 
+use crate::check::cross::PrintedLei;
 use crate::model::{
     Amounts, Budget, Classified, Code, FiscalOverview, FiscalRow, Level, MoneyUnit, Overview,
     OverviewSplit, SplitAmounts, Table9,
@@ -31,8 +32,8 @@ pub const FISCAL_INCOME_LABELS: [&str; 3] = [
 /// 表1 财务收支预算总表, derived: income items from 表2's 合计 row (财政拨款 split by the
 /// totals of 表5/6/7), expenditure by 功能分类 类 from 表3. For a unit-level budget each 类
 /// (and 支出总计) also carries its split: 基本支出 and 项目支出 from 表3, 人员经费/公用经费 from
-/// the stated unit 表1 when it gave them (matched by 类 name), else unknown (see
-/// [`overview_split`]).
+/// the stated unit 表1 when it gave them (its item of the same 类, paired as `check` pairs
+/// them), else unknown (see [`overview_split`]).
 pub fn overview(budget: &Budget) -> Overview {
     let income = budget.income.total_or_sum();
     let fiscal_split = [
@@ -82,13 +83,15 @@ pub fn overview(budget: &Budget) -> Overview {
 /// sums over the 类, known only when every 类 with 基本支出 states them (`None` otherwise).
 pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, OverviewSplit) {
     let stated = budget.stated_overview.as_ref();
-    let stated_of = |name: &str| {
+    // The stated item of the same 类: by its exact name, else as `check` pairs a printed 类
+    // name with a 表3 row (numbering, punctuation width, spacing, a dropped 支出, reference or
+    // obsolete names).
+    let stated_of = |code: &Code, name: &str| {
         stated.and_then(|o| {
             o.split_of(name).or_else(|| {
-                let wanted = squeeze(name);
                 o.expenditure_split
                     .iter()
-                    .find(|(n, _)| squeeze(n) == wanted)
+                    .find(|(n, _)| PrintedLei::new(n).names(code, name))
                     .map(|(_, s)| s)
             })
         })
@@ -97,7 +100,7 @@ pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, Overvie
         .expenditure
         .lei_lines()
         .map(|l| {
-            let given = stated_of(&l.name);
+            let given = stated_of(&l.code, &l.name);
             let split = OverviewSplit {
                 basic: Some(l.amounts.basic),
                 personnel: given.and_then(|s| s.personnel),
@@ -124,11 +127,6 @@ pub fn overview_split(budget: &Budget) -> (Vec<(String, OverviewSplit)>, Overvie
         project: Some(t3.project),
     };
     (items, total)
-}
-
-/// A name without any whitespace (names printed with stray spaces still match).
-fn squeeze(name: &str) -> String {
-    name.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// 表4 财政拨款收支预算总表, derived from 表5/6/7: one expenditure row per 类 that any of them

@@ -111,8 +111,7 @@ fn run(job: Job) -> Result<Outcome, String> {
             Ok(outcome_of(&findings))
         }
         Job::Batch { dir, output, quiet } => {
-            let mut plan = batch::BatchPlan::new(dir, output);
-            plan.quiet = quiet;
+            let plan = batch::BatchPlan::new(dir, output);
             let progress = progress::progress_for(quiet);
             let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
             if !quiet {

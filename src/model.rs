@@ -606,6 +606,19 @@ pub struct OverviewSplit {
     pub project: Option<Decimal>,
 }
 
+impl OverviewSplit {
+    /// Each part beside its unit-level 表1 column (`T1_BASIC`, `T1_PERSONNEL`, `T1_PUBLIC`,
+    /// `T1_PROJECT`), in column order.
+    pub fn by_column(&self) -> [(usize, Option<Decimal>); 4] {
+        [
+            (T1_BASIC, self.basic),
+            (T1_PERSONNEL, self.personnel),
+            (T1_PUBLIC, self.public),
+            (T1_PROJECT, self.project),
+        ]
+    }
+}
+
 /// One 支出 row of 表4, in 元.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiscalRow {

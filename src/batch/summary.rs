@@ -5,18 +5,19 @@
 use super::{BatchReport, UnitOutcome};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-/// The column headers of summary.xlsx.
-const HEADERS: [&str; 10] = [
-    "文件",
-    "单位名称",
-    "单位类型",
-    "状态",
-    "收入总计（元）",
-    "支出总计（元）",
-    "错误数",
-    "警告数",
-    "首个错误",
-    "输出文件",
+/// The columns of summary.xlsx, left to right: header and width (Excel character units), in
+/// the order of [`row_cells`].
+const COLUMNS: [(&str, f64); 10] = [
+    ("文件", 22.0),
+    ("单位名称", 30.0),
+    ("单位类型", 8.0),
+    ("状态", 8.0),
+    ("收入总计（元）", 15.0),
+    ("支出总计（元）", 15.0),
+    ("错误数", 7.0),
+    ("警告数", 7.0),
+    ("首个错误", 40.0),
+    ("输出文件", 30.0),
 ];
 
 /// summary.json: department, units, ignored files, counts and the exit code.
@@ -41,7 +42,7 @@ enum SummaryCell {
     Count(usize),
 }
 
-fn row_cells(o: &UnitOutcome) -> [SummaryCell; 10] {
+fn row_cells(o: &UnitOutcome) -> [SummaryCell; COLUMNS.len()] {
     use SummaryCell::{Amount, Count, Text};
     [
         Text(o.file.clone()),
@@ -78,7 +79,7 @@ pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     let count = body.clone().set_num_format("0");
     let sheet = wb.add_worksheet();
     sheet.set_name("汇总")?;
-    for (c, h) in HEADERS.iter().enumerate() {
+    for (c, (h, _)) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &header)?;
     }
     let rows = report
@@ -104,10 +105,7 @@ pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
             };
         }
     }
-    for (c, width) in [22.0, 30.0, 8.0, 8.0, 15.0, 15.0, 7.0, 7.0, 40.0, 30.0]
-        .iter()
-        .enumerate()
-    {
+    for (c, (_, width)) in COLUMNS.iter().enumerate() {
         sheet.set_column_width(c as u16, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -115,7 +113,7 @@ pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
-    sheet.set_print_area(0, 0, last_row, HEADERS.len() as u16 - 1)?;
+    sheet.set_print_area(0, 0, last_row, COLUMNS.len() as u16 - 1)?;
     sheet.set_footer("&C第 &P 页 共 &N 页");
     wb.save_to_buffer()
 }

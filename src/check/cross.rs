@@ -101,13 +101,13 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
 }
 
 /// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
-pub(super) struct PrintedLei<'a> {
+pub(crate) struct PrintedLei<'a> {
     printed: &'a str,
     wanted: String,
 }
 
 impl<'a> PrintedLei<'a> {
-    pub(super) fn new(printed: &'a str) -> Self {
+    pub(crate) fn new(printed: &'a str) -> Self {
         PrintedLei {
             printed,
             wanted: normalize_name(printed),
@@ -117,7 +117,7 @@ impl<'a> PrintedLei<'a> {
     /// Whether the printed name stands for the 类 row `code`/`name` of a coded table: the same
     /// name up to numbering, punctuation width and spacing, or the code's reference name, or an
     /// obsolete official name of that code.
-    pub(super) fn names(&self, code: &Code, name: &str) -> bool {
+    pub(crate) fn names(&self, code: &Code, name: &str) -> bool {
         // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
         let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
         let same = |n: &str| {

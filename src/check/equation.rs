@@ -10,10 +10,7 @@ use super::fxhash::{FxHashMap, FxHashSet};
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{
-    Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, T1_BASIC, T1_PERSONNEL,
-    T1_PROJECT, T1_PUBLIC, TableId,
-};
+use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, TableId};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -173,13 +170,7 @@ impl Ledger {
             .iter()
             .map(|s| (keys::EXPENDITURE_TOTAL, s));
         for (name, s) in splits.chain(total) {
-            let parts = [
-                (T1_BASIC, s.basic),
-                (T1_PERSONNEL, s.personnel),
-                (T1_PUBLIC, s.public),
-                (T1_PROJECT, s.project),
-            ];
-            for (column, value) in parts {
+            for (column, value) in s.by_column() {
                 if let Some(v) = value {
                     let key = keys::t1_expenditure_column(name, column);
                     self.put(key, v, o.unit);
@@ -258,12 +249,23 @@ impl Ledger {
     }
 }
 
-/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
-/// them), so that the ledger is allocated once.
-fn cell_count(budget: &Budget) -> usize {
+/// How many amount cells the six coded tables can hold: every line and the 合计 row times the
+/// table's columns (an upper bound: a line may repeat a code).
+pub(super) fn coded_cells(budget: &Budget) -> usize {
     fn classified<A: Amounts>(t: &Classified<A>) -> usize {
         (t.lines.len() + 1) * A::COLUMNS.len()
     }
+    classified(&budget.income)
+        + classified(&budget.expenditure)
+        + classified(&budget.general)
+        + classified(&budget.fund)
+        + classified(&budget.capital)
+        + classified(&budget.economic)
+}
+
+/// About how many cells a budget has (an upper bound for the coded tables, which hold most of
+/// them), so that the ledger is allocated once.
+fn cell_count(budget: &Budget) -> usize {
     let overview = budget
         .stated_overview
         .as_ref()
@@ -272,15 +274,7 @@ fn cell_count(budget: &Budget) -> usize {
         .stated_fiscal
         .as_ref()
         .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
-    classified(&budget.income)
-        + classified(&budget.expenditure)
-        + classified(&budget.general)
-        + classified(&budget.fund)
-        + classified(&budget.capital)
-        + classified(&budget.economic)
-        + overview
-        + fiscal
-        + 12
+    coded_cells(budget) + overview + fiscal + 12
 }
 
 /// How the two sides of an identity must compare.

@@ -46,7 +46,7 @@ pub mod tolerance;
 pub mod unit_overview;
 
 use crate::finding::Finding;
-use crate::model::{Amounts, Budget, Classified, Location, SourceMap};
+use crate::model::{Budget, Location, SourceMap};
 use crate::recognize::Submission;
 use crate::recognize::UNREADABLE;
 use equation::{Identity, Ledger, Outcome};
@@ -162,16 +162,8 @@ impl Checked {
 /// A generous estimate of how many identities a budget has (about one per cell of the coded
 /// tables, plus the fixed ones), so that they are collected without moving them.
 fn expected_identities(budget: &Budget) -> usize {
-    fn cells<A: Amounts>(t: &Classified<A>) -> usize {
-        (t.lines.len() + 1) * A::COLUMNS.len()
-    }
     let stated = |n: usize| 4 * n + 16;
-    cells(&budget.income)
-        + cells(&budget.expenditure)
-        + cells(&budget.general)
-        + cells(&budget.fund)
-        + cells(&budget.capital)
-        + cells(&budget.economic)
+    equation::coded_cells(budget)
         + budget
             .stated_overview
             .as_ref()

@@ -100,13 +100,7 @@ fn column_sums(o: &Overview, out: &mut Vec<Identity>) {
     let Some(total) = &o.expenditure_total_split else {
         return;
     };
-    let columns = [
-        (T1_BASIC, total.basic),
-        (T1_PERSONNEL, total.personnel),
-        (T1_PUBLIC, total.public),
-        (T1_PROJECT, total.project),
-    ];
-    for (column, value) in columns {
+    for (column, value) in total.by_column() {
         if value.is_none() {
             continue;
         }
@@ -297,6 +291,25 @@ mod tests {
         assert_eq!(check(&b), Vec::new());
         // The derivation keeps the stated 人员经费/公用经费 and takes the rest from 表3.
         assert_eq!(derive::overview(&b), b.stated_overview.clone().unwrap());
+    }
+
+    /// Regression: the derived 表1 (which the writer prints) lost a stated 类's 人员经费/公用经费
+    /// when its printed name was one `check` pairs with the 表3 row but not letter for letter
+    /// (here without its 支出), and so lost the total's too.
+    #[test]
+    fn the_derived_split_keeps_personnel_of_a_class_printed_under_a_shorter_name() {
+        let mut b = unit();
+        if let Some(o) = b.stated_overview.as_mut() {
+            o.expenditure_split[0].0 = "一般公共服务".into();
+        }
+        let derived = derive::overview(&b);
+        let (name, split) = &derived.expenditure_split[0];
+        assert_eq!(name, "一般公共服务支出");
+        assert_eq!(split.personnel, Some(Decimal::from(700)));
+        assert_eq!(split.public, Some(Decimal::from(300)));
+        let total = derived.expenditure_total_split.unwrap();
+        assert_eq!(total.personnel, Some(Decimal::from(900)));
+        assert_eq!(total.public, Some(Decimal::from(400)));
     }
 
     #[test]
