@@ -4,7 +4,7 @@
 //! 公用经费 of 表8 when the unit kind is known. Pure functions over the model; whether a stated
 //! 表1/4/9 agrees with these is for `check` to say.
 
-use crate::check::cross::PrintedLei;
+use crate::check::codes::PrintedLei;
 use crate::model::{
     Amounts, Budget, Classified, Code, FiscalOverview, FiscalRow, Level, MoneyUnit, Overview,
     OverviewSplit, SplitAmounts, Table9,

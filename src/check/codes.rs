@@ -7,7 +7,7 @@
 //! and the submission's own code and name win. Not for checking amounts.
 
 use super::fxhash::FxHashMap;
-use crate::model::Classification;
+use crate::model::{Amounts, Classification, Classified, Code, Line};
 use crate::money::fullwidth_to_ascii;
 use std::sync::OnceLock;
 
@@ -117,6 +117,46 @@ fn strip_numbering(s: &str) -> &str {
     match s[byte..].chars().next() {
         Some(c @ ('、' | '.' | '．')) => &s[byte + c.len_utf8()..],
         _ => s,
+    }
+}
+
+/// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
+pub(crate) struct PrintedLei<'a> {
+    printed: &'a str,
+    wanted: String,
+}
+
+impl<'a> PrintedLei<'a> {
+    pub(crate) fn new(printed: &'a str) -> Self {
+        PrintedLei {
+            printed,
+            wanted: normalize_name(printed),
+        }
+    }
+
+    /// Whether the printed name stands for the 类 row `code`/`name` of a coded table: the same
+    /// name up to numbering, punctuation width and spacing, or the code's reference name, or an
+    /// obsolete official name of that code.
+    pub(crate) fn names(&self, code: &Code, name: &str) -> bool {
+        // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
+        let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
+        let same = |n: &str| {
+            // Equal text normalises equally.
+            if n == self.printed {
+                return true;
+            }
+            let n = normalize_name(n);
+            let wanted = self.wanted.as_str();
+            n == wanted || n[..short(&n)] == wanted[..short(wanted)]
+        };
+        same(name)
+            || lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
+            || obsolete(code.as_str(), self.printed).is_some()
+    }
+
+    /// The first 类 row of `t` the printed name stands for.
+    pub(crate) fn find_in<A: Amounts>(&self, t: &'a Classified<A>) -> Option<&'a Line<A>> {
+        t.lei_lines().find(|l| self.names(&l.code, &l.name))
     }
 }
 

@@ -5,15 +5,14 @@
 //! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
-use super::codes::{self, normalize_name};
+use super::codes::{PrintedLei, normalize_name};
 use super::describe::{self, Label, finding_at};
 use super::equation::{Identity, Ledger, Prose, Slot};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    Amounts, Budget, Classification, Classified, Code, FiscalOverview, Line, Overview, SourceMap,
-    SplitAmounts, TableId,
+    Budget, Classified, Code, FiscalOverview, Overview, SourceMap, SplitAmounts, TableId,
 };
 use crate::money::format_amount;
 use std::collections::BTreeSet;
@@ -98,46 +97,6 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
     .into_iter()
     .find(|(_, word)| s.contains(word))
     .map(|(i, _)| i)
-}
-
-/// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
-pub(crate) struct PrintedLei<'a> {
-    printed: &'a str,
-    wanted: String,
-}
-
-impl<'a> PrintedLei<'a> {
-    pub(crate) fn new(printed: &'a str) -> Self {
-        PrintedLei {
-            printed,
-            wanted: normalize_name(printed),
-        }
-    }
-
-    /// Whether the printed name stands for the 类 row `code`/`name` of a coded table: the same
-    /// name up to numbering, punctuation width and spacing, or the code's reference name, or an
-    /// obsolete official name of that code.
-    pub(crate) fn names(&self, code: &Code, name: &str) -> bool {
-        // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
-        let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
-        let same = |n: &str| {
-            // Equal text normalises equally.
-            if n == self.printed {
-                return true;
-            }
-            let n = normalize_name(n);
-            let wanted = self.wanted.as_str();
-            n == wanted || n[..short(&n)] == wanted[..short(wanted)]
-        };
-        same(name)
-            || codes::lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
-            || codes::obsolete(code.as_str(), self.printed).is_some()
-    }
-
-    /// The first 类 row of `t` the printed name stands for.
-    pub(super) fn find_in<A: Amounts>(&self, t: &'a Classified<A>) -> Option<&'a Line<A>> {
-        t.lei_lines().find(|l| self.names(&l.code, &l.name))
-    }
 }
 
 struct Context<'a> {

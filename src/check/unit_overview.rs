@@ -11,7 +11,8 @@
 //! (表3 合计行 基本支出 = 表8 合计), else at least 表8's (表8 covers 一般公共预算 only).
 //! Not for the 合计 column alone, which `cross` compares for every 表1.
 
-use super::cross::{PrintedLei, has};
+use super::codes::PrintedLei;
+use super::cross::has;
 use super::equation::{Identity, Ledger, Slot};
 use super::keys;
 use super::row_sums;
