@@ -8,6 +8,7 @@
 //! Every function returns `None` when anything is unexpected; the caller then falls back to
 //! calamine (xlsx) or reports no merges (ods). Not for cell values.
 
+use super::guard::Area;
 use crate::grid::Merge;
 use flate2::{Decompress, FlushDecompress, Status};
 use memchr::memmem;
@@ -220,7 +221,7 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
     let mut buf = Vec::new();
     let mut all: HashMap<String, Vec<Merge>> = HashMap::new();
     let mut largest_area = 0u64;
-    let mut used = Span::default();
+    let mut used = Area::default();
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);
     let mut row_repeat = 1u64;
@@ -232,7 +233,7 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                 "table" => {
                     sheet = Some(attr(&e, "name")?);
                     row = 0;
-                    used = Span::default();
+                    used = Area::default();
                 }
                 "table-row" => {
                     col = 0;
@@ -255,9 +256,11 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                     }
                     let repeat = number(&e, "number-columns-repeated");
                     if !empty || attr(&e, "value-type").is_some() {
-                        used.add(row, row.saturating_add(row_repeat - 1));
-                        used.add_col(col, col.saturating_add(repeat - 1));
-                        largest_area = largest_area.max(used.area());
+                        used.add(
+                            (row, row.saturating_add(row_repeat - 1)),
+                            (col, col.saturating_add(repeat - 1)),
+                        );
+                        largest_area = largest_area.max(used.cells());
                     }
                     col = col.saturating_add(repeat);
                 }
@@ -275,36 +278,6 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
             _ => {}
         }
         buf.clear();
-    }
-}
-
-/// The bounding box of a sheet's non-empty cells.
-#[derive(Default)]
-struct Span {
-    rows: Option<(u64, u64)>,
-    cols: Option<(u64, u64)>,
-}
-
-impl Span {
-    fn add(&mut self, first: u64, last: u64) {
-        self.rows = Some(
-            self.rows
-                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
-        );
-    }
-    fn add_col(&mut self, first: u64, last: u64) {
-        self.cols = Some(
-            self.cols
-                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
-        );
-    }
-    fn area(&self) -> u64 {
-        match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
-                .saturating_add(1)
-                .saturating_mul((c1 - c0).saturating_add(1)),
-            _ => 0,
-        }
     }
 }
 
