@@ -9,6 +9,7 @@
 //! calamine (xlsx) or reports no merges (ods). Not for cell values.
 
 use super::guard::Area;
+use super::sniff::MAX_UNZIPPED_BYTES;
 use crate::grid::Merge;
 use flate2::{Decompress, FlushDecompress, Status};
 use memchr::memmem;
@@ -123,14 +124,21 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// A part's bytes, inflated by the zip reader (sizes were checked against the zip-bomb limit
-/// when sniffing).
-fn inflate(archive: &mut Archive<'_>, name: &str) -> Option<Vec<u8>> {
-    let mut entry = archive.by_name(name).ok()?;
+/// A part's bytes, inflated by the zip reader; `None` when the part is missing or unreadable,
+/// or declares or inflates to more than `cap` bytes (a declared size may lie: never more than
+/// `cap` plus one byte is inflated).
+pub(super) fn inflate(archive: &mut Archive<'_>, name: &str, cap: u64) -> Option<Vec<u8>> {
+    let entry = archive.by_name(name).ok()?;
+    if entry.size() > cap {
+        return None;
+    }
     let capacity = usize::try_from(entry.size()).ok()?.min(64 << 20);
     let mut out = Vec::with_capacity(capacity);
-    entry.read_to_end(&mut out).ok()?;
-    Some(out)
+    entry
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() as u64 <= cap).then_some(out)
 }
 
 /// Relationship Id -> Target from a .rels part.
@@ -216,7 +224,8 @@ pub struct OdsScan {
 /// measures each sheet's used area.
 pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let content = inflate(&mut archive, "content.xml")?;
+    // Sizes were checked against the zip-bomb limit when sniffing.
+    let content = inflate(&mut archive, "content.xml", MAX_UNZIPPED_BYTES)?;
     let mut reader = quick_xml::Reader::from_reader(content.as_slice());
     let mut buf = Vec::new();
     let mut all: HashMap<String, Vec<Merge>> = HashMap::new();
