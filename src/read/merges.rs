@@ -216,6 +216,8 @@ pub struct OdsScan {
     /// The largest bounding box of non-empty cells over all sheets, in cells (calamine builds
     /// dense ranges of that size).
     pub largest_area: u64,
+    /// The sheet with that bounding box (empty when no sheet has a non-empty cell).
+    pub largest_sheet: String,
 }
 
 /// ODS merges by sheet name, from content.xml: a cell with `number-columns-spanned` or
@@ -229,7 +231,7 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
     let mut reader = quick_xml::Reader::from_reader(content.as_slice());
     let mut buf = Vec::new();
     let mut all: HashMap<String, Vec<Merge>> = HashMap::new();
-    let mut largest_area = 0u64;
+    let (mut largest_area, mut largest_sheet) = (0u64, String::new());
     let mut used = Area::default();
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);
@@ -269,7 +271,10 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                             (row, row.saturating_add(row_repeat - 1)),
                             (col, col.saturating_add(repeat - 1)),
                         );
-                        largest_area = largest_area.max(used.cells());
+                        if used.cells() > largest_area {
+                            largest_area = used.cells();
+                            largest_sheet = sheet.clone().unwrap_or_default();
+                        }
                     }
                     col = col.saturating_add(repeat);
                 }
@@ -282,6 +287,7 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                 return Some(OdsScan {
                     merges: all,
                     largest_area,
+                    largest_sheet,
                 });
             }
             _ => {}
@@ -342,6 +348,22 @@ mod tests {
             );
             assert_eq!(parts.merges("表2"), None);
         }
+    }
+
+    #[test]
+    fn ods_scan_names_the_sheet_with_the_largest_area() {
+        let content = r#"<office:document-content><office:body><office:spreadsheet>
+<table:table table:name="小"><table:table-row><table:table-cell office:value-type="float"/></table:table-row></table:table>
+<table:table table:name="大"><table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="4" office:value-type="string"/></table:table-row></table:table>
+<table:table table:name="空"><table:table-row><table:table-cell/></table:table-row></table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("content.xml", SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let scan = ods_scan(&bytes).unwrap();
+        assert_eq!((scan.largest_area, scan.largest_sheet.as_str()), (12, "大"));
     }
 
     #[test]
