@@ -8,6 +8,8 @@
 //! Every function returns `None` when anything is unexpected; the caller then falls back to
 //! calamine (xlsx) or reports no merges (ods). Not for cell values.
 
+use super::guard::Area;
+use super::sniff::MAX_UNZIPPED_BYTES;
 use crate::grid::Merge;
 use flate2::{Decompress, FlushDecompress, Status};
 use memchr::memmem;
@@ -122,14 +124,21 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// A part's bytes, inflated by the zip reader (sizes were checked against the zip-bomb limit
-/// when sniffing).
-fn inflate(archive: &mut Archive<'_>, name: &str) -> Option<Vec<u8>> {
-    let mut entry = archive.by_name(name).ok()?;
+/// A part's bytes, inflated by the zip reader; `None` when the part is missing or unreadable,
+/// or declares or inflates to more than `cap` bytes (a declared size may lie: never more than
+/// `cap` plus one byte is inflated).
+pub(super) fn inflate(archive: &mut Archive<'_>, name: &str, cap: u64) -> Option<Vec<u8>> {
+    let entry = archive.by_name(name).ok()?;
+    if entry.size() > cap {
+        return None;
+    }
     let capacity = usize::try_from(entry.size()).ok()?.min(64 << 20);
     let mut out = Vec::with_capacity(capacity);
-    entry.read_to_end(&mut out).ok()?;
-    Some(out)
+    entry
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() as u64 <= cap).then_some(out)
 }
 
 /// Relationship Id -> Target from a .rels part.
@@ -207,6 +216,8 @@ pub struct OdsScan {
     /// The largest bounding box of non-empty cells over all sheets, in cells (calamine builds
     /// dense ranges of that size).
     pub largest_area: u64,
+    /// The sheet with that bounding box (empty when no sheet has a non-empty cell).
+    pub largest_sheet: String,
 }
 
 /// ODS merges by sheet name, from content.xml: a cell with `number-columns-spanned` or
@@ -215,12 +226,13 @@ pub struct OdsScan {
 /// measures each sheet's used area.
 pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let content = inflate(&mut archive, "content.xml")?;
+    // Sizes were checked against the zip-bomb limit when sniffing.
+    let content = inflate(&mut archive, "content.xml", MAX_UNZIPPED_BYTES)?;
     let mut reader = quick_xml::Reader::from_reader(content.as_slice());
     let mut buf = Vec::new();
     let mut all: HashMap<String, Vec<Merge>> = HashMap::new();
-    let mut largest_area = 0u64;
-    let mut used = Span::default();
+    let (mut largest_area, mut largest_sheet) = (0u64, String::new());
+    let mut used = Area::default();
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);
     let mut row_repeat = 1u64;
@@ -232,7 +244,7 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                 "table" => {
                     sheet = Some(attr(&e, "name")?);
                     row = 0;
-                    used = Span::default();
+                    used = Area::default();
                 }
                 "table-row" => {
                     col = 0;
@@ -255,9 +267,14 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                     }
                     let repeat = number(&e, "number-columns-repeated");
                     if !empty || attr(&e, "value-type").is_some() {
-                        used.add(row, row.saturating_add(row_repeat - 1));
-                        used.add_col(col, col.saturating_add(repeat - 1));
-                        largest_area = largest_area.max(used.area());
+                        used.add(
+                            (row, row.saturating_add(row_repeat - 1)),
+                            (col, col.saturating_add(repeat - 1)),
+                        );
+                        if used.cells() > largest_area {
+                            largest_area = used.cells();
+                            largest_sheet = sheet.clone().unwrap_or_default();
+                        }
                     }
                     col = col.saturating_add(repeat);
                 }
@@ -270,41 +287,12 @@ pub fn ods_scan(bytes: &[u8]) -> Option<OdsScan> {
                 return Some(OdsScan {
                     merges: all,
                     largest_area,
+                    largest_sheet,
                 });
             }
             _ => {}
         }
         buf.clear();
-    }
-}
-
-/// The bounding box of a sheet's non-empty cells.
-#[derive(Default)]
-struct Span {
-    rows: Option<(u64, u64)>,
-    cols: Option<(u64, u64)>,
-}
-
-impl Span {
-    fn add(&mut self, first: u64, last: u64) {
-        self.rows = Some(
-            self.rows
-                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
-        );
-    }
-    fn add_col(&mut self, first: u64, last: u64) {
-        self.cols = Some(
-            self.cols
-                .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
-        );
-    }
-    fn area(&self) -> u64 {
-        match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
-                .saturating_add(1)
-                .saturating_mul((c1 - c0).saturating_add(1)),
-            _ => 0,
-        }
     }
 }
 
@@ -360,6 +348,22 @@ mod tests {
             );
             assert_eq!(parts.merges("表2"), None);
         }
+    }
+
+    #[test]
+    fn ods_scan_names_the_sheet_with_the_largest_area() {
+        let content = r#"<office:document-content><office:body><office:spreadsheet>
+<table:table table:name="小"><table:table-row><table:table-cell office:value-type="float"/></table:table-row></table:table>
+<table:table table:name="大"><table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="4" office:value-type="string"/></table:table-row></table:table>
+<table:table table:name="空"><table:table-row><table:table-cell/></table:table-row></table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("content.xml", SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let scan = ods_scan(&bytes).unwrap();
+        assert_eq!((scan.largest_area, scan.largest_sheet.as_str()), (12, "大"));
     }
 
     #[test]

@@ -9,11 +9,10 @@
 //!
 //! [`UnitKind::PROPERTY`]: crate::model::UnitKind::PROPERTY
 
-use super::merges::{Archive, attr};
+use super::merges::{Archive, attr, inflate};
 use crate::model::UnitKind;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
-use std::io::Read;
 
 /// Where Office keeps custom document properties (rust_xlsxwriter, Excel and WPS all use it).
 const CUSTOM_PART: &str = "docProps/custom.xml";
@@ -26,21 +25,7 @@ pub const MAX_CUSTOM_BYTES: u64 = 64 << 10;
 /// property is missing, empty, or anything about the part is unexpected.
 pub fn unit_kind(archive: &Archive<'_>) -> Option<String> {
     // A cheap clone: the archive's directory is shared.
-    let mut archive = archive.clone();
-    let index = archive.index_for_name(CUSTOM_PART)?;
-    let entry = archive.by_index(index).ok()?;
-    if entry.size() > MAX_CUSTOM_BYTES {
-        return None;
-    }
-    let mut xml = Vec::with_capacity(usize::try_from(entry.size()).ok()?);
-    // The declared size may lie: never inflate more than the cap (plus one byte to notice).
-    entry
-        .take(MAX_CUSTOM_BYTES + 1)
-        .read_to_end(&mut xml)
-        .ok()?;
-    if xml.len() as u64 > MAX_CUSTOM_BYTES {
-        return None;
-    }
+    let xml = inflate(&mut archive.clone(), CUSTOM_PART, MAX_CUSTOM_BYTES)?;
     property_text(&xml, UnitKind::PROPERTY)
 }
 

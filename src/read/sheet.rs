@@ -197,9 +197,9 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
 pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let scan = merges::ods_scan(bytes).unwrap_or_default();
     if scan.largest_area > MAX_CELLS as u64 {
-        return Err(ReadError::Corrupt {
+        return Err(ReadError::TooManyCells {
             file: file.into(),
-            detail: "某个工作表使用的数据范围超过 400 万个单元格；如确为正常文件，请删除多余的行列后另存为 .xlsx".into(),
+            sheet: scan.largest_sheet,
         });
     }
     let merges = scan.merges;
