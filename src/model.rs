@@ -55,6 +55,13 @@ impl UnitKind {
     /// keeps the kind.
     pub const PROPERTY: &'static str = "单位类型";
 
+    /// Every kind, in the order their labels are listed to the user.
+    pub const ALL: [UnitKind; 3] = [
+        UnitKind::Administrative,
+        UnitKind::CivilServiceManaged,
+        UnitKind::Institution,
+    ];
+
     /// True for the kinds whose 公用经费 counts as 机关运行经费.
     pub fn has_admin_running_cost(self) -> bool {
         !matches!(self, UnitKind::Institution)

@@ -164,9 +164,10 @@ pub fn recognize_document(document: &Document) -> Result<Submission, RecognizeEr
                 Severity::Warning,
                 UNKNOWN_UNIT_KIND,
                 format!(
-                    "{}：文档属性“{}”的值“{label}”不是可识别的单位类型（应为 行政单位、参照公务员法管理事业单位 或 事业单位），已忽略",
+                    "{}：文档属性“{}”的值“{label}”不是可识别的单位类型（应为 {}），已忽略",
                     document.file,
-                    UnitKind::PROPERTY
+                    UnitKind::PROPERTY,
+                    known_kinds()
                 ),
             )),
         }
@@ -209,6 +210,15 @@ fn no_tables(grids: &[Grid]) -> RecognizeError {
         } else {
             labels.join("、")
         },
+    }
+}
+
+/// The full labels of every unit kind, as a Chinese list: "行政单位、参照公务员法管理事业单位 或 事业单位".
+fn known_kinds() -> String {
+    let labels: Vec<&str> = UnitKind::ALL.iter().map(|k| k.full_label()).collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} 或 {last}", rest.join("、")),
+        _ => labels.concat(),
     }
 }
 
