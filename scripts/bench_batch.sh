@@ -1,37 +1,28 @@
 #!/usr/bin/env bash
 # Batch benchmark (release build): for each N (default 250 and 1000) generate N synthetic units
-# from the seed in rotating shapes, then time in the same run
-#   1. `yusuan batch DIR -o OUT --quiet` — the whole pipeline plus consolidation and summary;
+# from the seed in rotating shapes, then time, in the same run and on the same files,
+#   1. `yusuan batch DIR -o OUT --quiet` — the whole pipeline plus consolidation and summary
+#                   (wall time of the whole process, start-up and exit included);
 #   2. the floor  — only reading the same files (calamine/csv) and writing the same cells the
 #                   batch wrote for each unit (values only, rust_xlsxwriter),
-#                   examples/bench_floor.rs, same rayon pool;
-# and report wall time, units/s, batch/floor ratio, CPU time (user+sys; the floor's own timed
-# part) and its ratio, and peak RSS (/usr/bin/time -v). The floor uses the writer's deflate
-# level (1), the same pool size and the same save_atomically (temp file, fsync, rename).
-# Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
-#
-# Usage: scripts/bench_batch.sh [N ...]      (env: YUSUAN_BIN to time another binary with the
-#        same `batch DIR -o OUT --quiet` interface; BENCH_KEEP=1 to keep the generated folders)
-#
+#                   examples/bench_floor.rs, same rayon pool, same deflate level (1), same
+#                   save_atomically (temp file, fsync, rename);
 #   3. the formatted floor (`bench_floor --formatted`) — the same reads plus the full official
 #                   workbook per unit (write::workbook: formats, merges, page setup; budgets
 #                   loaded untimed): the batch as if recognition and checks cost nothing.
-#                   Column fmt_s is its time, fmt_ratio = batch / formatted floor.
+# Each is run REPS times (default 3) in alternating order (batch first, then floor first, ...),
+# every run into a fresh folder and nothing deleted until the size is done, after a `sync` and
+# a pause: file creation on this box's ext4 (no journal) slows down right after many deletions
+# (the kernel skips recently freed inodes), which otherwise lands on whichever run comes first.
+# Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
+# batch/floor in wall and CPU time, batch/formatted floor, peak RSS (/usr/bin/time -v), and
+# every run's wall ratio.
+# Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
-# Measured 2026-11-27 03:21-03:27 UTC on the 2-core box (no other builds running), release,
-# all 23 shapes rotating, default worker threads, 5 runs on disk (/tmp) then 3 on tmpfs:
-#      N  units/s   ratio (wall)               cpu_ratio                 fmt_ratio  batch_MB
-#    250  250-362   1.54 1.58 1.69 1.71 1.75   1.62 1.63 1.71 1.74 1.79   1.08-1.46  15.2-16.4
-#   1000  269-356   1.43 1.49 1.50 1.63 1.68   1.45 1.51 1.51 1.67 1.73   1.21-1.46  17.6-18.1
-#   tmpfs: 250: 1.34 1.57 1.73;  1000: 1.60 1.61 1.66
-# Single runs swing by +-0.15 and the floor itself varied 0.42-0.59 s (N=250) between runs:
-# much of both runs is the kernel creating, fsyncing and renaming files, a cost they share.
-# Deterministic instructions per unit (callgrind, 40 units, one thread): batch 26.7 M = read
-# 7.0 + recognise 1.9 + check 1.1 + write 12.9 + sheet-assembly threads 3.0 + the rest;
-# floor 14.6 M; formatted floor 21.4 M (1.47 x the floor by itself: rust_xlsxwriter's work for
-# the formats, merges and page setup of the official layout). Batch / floor 1.83 in
-# instructions, batch / formatted floor 1.25.
-# (floor RSS holds the batch's output cells it loads up front.)
+# Usage: scripts/bench_batch.sh [N ...]      (env: REPS; YUSUAN_BIN to time another binary with
+#        the same `batch DIR -o OUT --quiet` interface; BENCH_KEEP=1 to keep the folders)
+#
+# Measurements and their reading are in the README (## Benchmark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,55 +45,89 @@ rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }'
 cpu_s() { awk -F': ' '/(User|System) time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$1"; }
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
-printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %6s %9s %s\n' \
-  N floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio floor_MB batch_MB fmt_s fmt_ratio \
-  batch_exit
+reps=${REPS:-3}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($(i+1) == k) { print $i; exit } }'; }
+
+# One timed batch run into $work/out.$1; appends "wall cpu rss exit" to $work/batch.runs.
+run_batch() {
+  local t0 t1 code
+  sync; sleep 2
+  t0=$(now)
+  set +e
+  /usr/bin/time -v -o "$work/batch.$1.time" "$bin" batch "$work/in" -o "$work/out.$1" --quiet \
+    >/dev/null 2>"$work/batch.$1.err"
+  code=$?
+  set -e
+  t1=$(now)
+  echo "$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }") $(cpu_s "$work/batch.$1.time") $(rss_mb "$work/batch.$1.time") $code" \
+    >>"$work/batch.runs"
+}
+
+# One timed floor run (values only, the cells of batch output $work/out.1) into $work/floor.$1.
+run_floor() {
+  local line cells_from=()
+  [ -f "$work/out.1/summary.json" ] && cells_from=("$work/out.1")
+  sync; sleep 2
+  line=$(/usr/bin/time -v -o "$work/floor.$1.time" \
+    "$floor" "$work/in" "$work/floor.$1" "${cells_from[@]}")
+  echo "$(echo "$line" | field s) $(echo "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }') $(rss_mb "$work/floor.$1.time")" \
+    >>"$work/floor.runs"
+}
+
+run_formatted() {
+  sync; sleep 2
+  "$floor" --formatted "$work/in" "$work/fmt.$1" | field s >>"$work/fmt.runs"
+}
+
+printf '%6s %5s %8s %8s %8s %6s %9s %9s %9s %9s %9s %9s  %s\n' \
+  N reps floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio fmt_ratio floor_MB \
+  batch_MB "ratio per run"
 status=0
 for n in "${sizes[@]}"; do
   work=$(mktemp -d)
   "$gen" "$seed" "$n" 1 "$work/in" >/dev/null
-  # Warm the page cache so neither run pays for the first read.
+  # Warm the page cache so no run pays for the first read.
   find "$work/in" -type f -exec cat {} + >/dev/null
+  sync; sleep 5
+  # The first batch run also provides the cells the floor writes.
+  run_batch 1
+  run_floor 1
+  run_formatted 1
+  for r in $(seq 2 "$reps"); do
+    if [ $((r % 2)) = 0 ]; then
+      run_floor "$r"; run_formatted "$r"; run_batch "$r"
+    else
+      run_batch "$r"; run_floor "$r"; run_formatted "$r"
+    fi
+  done
 
-  t0=$(now)
-  set +e
-  /usr/bin/time -v -o "$work/batch.time" "$bin" batch "$work/in" -o "$work/out" --quiet \
-    >/dev/null 2>"$work/batch.err"
-  code=$?
-  set -e
-  t1=$(now)
-  # The floor times itself (it first loads the batch's output cells, untimed).
-  cells_from=()
-  [ -f "$work/out/summary.json" ] && cells_from=("$work/out")
-  floor_line=$(/usr/bin/time -v -o "$work/floor.time" \
-    "$floor" "$work/in" "$work/floor-out" "${cells_from[@]}")
-  floor_s=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i; exit } }')
-  floor_cpu=$(echo "$floor_line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }')
-  # The formatted floor: the same reads plus the full official workbook per unit (budgets
-  # loaded untimed) — what the batch would cost if recognition and checks were free.
-  fmt_line=$("$floor" --formatted "$work/in" "$work/fmt-out")
-  fmt_s=$(echo "$fmt_line" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) == "s") { print $i; exit } }')
-
-  batch_s=$(calc "$t1 - $t0")
-  batch_cpu=$(cpu_s "$work/batch.time")
+  code=$(awk '{ if ($4 > c) c = $4 } END { print c + 0 }' "$work/batch.runs")
+  batch_s=$(awk '{ print $1 }' "$work/batch.runs" | median)
+  batch_cpu=$(awk '{ print $2 }' "$work/batch.runs" | median)
+  batch_mb=$(awk '{ print $3 }' "$work/batch.runs" | sort -g | tail -1)
+  floor_s=$(awk '{ print $1 }' "$work/floor.runs" | median)
+  floor_cpu=$(awk '{ print $2 }' "$work/floor.runs" | median)
+  floor_mb=$(awk '{ print $3 }' "$work/floor.runs" | sort -g | tail -1)
+  fmt_s=$(median <"$work/fmt.runs")
+  per_run=$(paste -d' ' <(awk '{ print $1 }' "$work/batch.runs") <(awk '{ print $1 }' "$work/floor.runs") |
+    awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }')
   if [ "$code" -ge 2 ]; then
     rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a
   else
-    fmt_ratio=$(calc "$batch_s / $fmt_s")
     rate=$(calc "$n / $batch_s")
     ratio=$(calc "$batch_s / $floor_s")
     cpu_ratio=$(calc "$batch_cpu / $floor_cpu")
+    fmt_ratio=$(calc "$batch_s / $fmt_s")
   fi
-  floor_mb=$(rss_mb "$work/floor.time")
-  batch_mb=$(rss_mb "$work/batch.time")
-  printf '%6s %8s %8s %8s %6s %9s %9s %9s %9s %9s %6s %9s %s\n' \
-    "$n" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
-    "$floor_mb" "$batch_mb" "$fmt_s" "$fmt_ratio" "$code"
+  printf '%6s %5s %8.3f %8.3f %8s %6s %9s %9s %9s %9s %9s %9s  %s\n' \
+    "$n" "$reps" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
+    "$fmt_ratio" "$floor_mb" "$batch_mb" "$per_run"
 
   if [ "$code" -ge 2 ]; then
-    echo "  batch exit $code: $(head -c 300 "$work/batch.err")" >&2
-    [ -f "$work/out/summary.json" ] && \
-      grep -m3 '"first_error"' "$work/out/summary.json" | sed 's/^/  /' >&2
+    echo "  batch exit $code: $(head -c 300 "$work/batch.1.err")" >&2
+    [ -f "$work/out.1/summary.json" ] && \
+      grep -m3 '"first_error"' "$work/out.1/summary.json" | sed 's/^/  /' >&2
     status=1
   fi
   [ "$code" -ge 2 ] || awk -v r="$rate" -v q="$ratio" -v m="$batch_mb" 'BEGIN {
