@@ -38,10 +38,10 @@ pub fn json(report: &BatchReport) -> Vec<u8> {
 
 /// One summary row: text cells, and the amount and count cells as numbers, in the order of
 /// [`FIELDS`].
-fn row_cells(o: &UnitOutcome) -> Vec<ListCell> {
+fn row_cells(o: &UnitOutcome) -> [ListCell; FIELDS.len()] {
     use ListCell::{Count, Text};
     let amount = |v: Option<rust_decimal::Decimal>| v.map_or(ListCell::Blank, ListCell::Number);
-    vec![
+    [
         Text(o.file.clone()),
         Text(o.unit.clone()),
         Text(o.kind.clone().unwrap_or_default()),
@@ -62,7 +62,7 @@ pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, WriteError> {
         .units
         .iter()
         .chain(std::iter::once(&report.department))
-        .map(row_cells)
+        .map(|o| row_cells(o).into())
         .collect();
     write::summary(&ListRows {
         fields: &FIELDS,
@@ -124,13 +124,22 @@ mod tests {
         };
         let bytes = xlsx(&report).unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        assert_eq!(wb.sheet_names(), [layout.sheet.clone()]);
+        assert_eq!(wb.sheet_names(), std::slice::from_ref(&layout.sheet));
         let range = wb.worksheet_range(&layout.sheet).unwrap();
         assert_eq!(range.get_size(), (3, layout.columns.len()));
         let cell = |r: usize, c: usize| range.get((r, c)).cloned().unwrap_or(Data::Empty);
         for (c, column) in layout.columns.iter().enumerate() {
-            assert_eq!(cell(0, c), Data::String(column.header.clone()), "header {c}");
-            assert_eq!(cell(1, c), expected(&unit, &column.field), "{}", column.field);
+            assert_eq!(
+                cell(0, c),
+                Data::String(column.header.clone()),
+                "header {c}"
+            );
+            assert_eq!(
+                cell(1, c),
+                expected(&unit, &column.field),
+                "{}",
+                column.field
+            );
             assert_eq!(
                 cell(2, c),
                 expected(&department, &column.field),

@@ -45,14 +45,17 @@ pub fn workbook(layout: &ListLayout, rows: &ListRows<'_>) -> Result<Vec<u8>, Wri
         .columns
         .iter()
         .map(|c| {
-            rows.fields.iter().position(|f| *f == c.field).ok_or_else(|| {
-                WriteError::Template(format!(
-                    "模板 {}：行来源没有字段“{}”（可用：{}）",
-                    layout.file,
-                    c.field,
-                    rows.fields.join("、")
-                ))
-            })
+            rows.fields
+                .iter()
+                .position(|f| *f == c.field)
+                .ok_or_else(|| {
+                    WriteError::Template(format!(
+                        "模板 {}：行来源没有字段“{}”（可用：{}）",
+                        layout.file,
+                        c.field,
+                        rows.fields.join("、")
+                    ))
+                })
         })
         .collect::<Result<_, _>>()?;
     let styles = Styles::shared();
@@ -171,7 +174,11 @@ width = 12
         assert_eq!(names, ["清单"]);
         assert_eq!(range.get_size(), (3, 3), "the note field has no column");
         let s = |t: &str| Data::String(t.into());
-        let row = |r: usize| (0..3).map(|c| range.get((r, c)).cloned()).collect::<Vec<_>>();
+        let row = |r: usize| {
+            (0..3)
+                .map(|c| range.get((r, c)).cloned())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             row(0),
             [Some(s("个数")), Some(s("名称")), Some(s("金额（元）"))]
