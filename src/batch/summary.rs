@@ -1,23 +1,24 @@
 //! The batch summary as files: `summary.json` (for machines) and `summary.xlsx` (for the
 //! budget officer), one row per unit plus the consolidated department. Pure: report in, bytes
-//! out.
+//! out. Here only the values of each row: summary.xlsx's sheet, headers, widths and formats
+//! are `templates/summary.toml`'s and `write`'s.
 
 use super::{BatchReport, UnitOutcome};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use crate::write::{self, ListCell, ListRows, WriteError};
 
-/// The columns of summary.xlsx, left to right: header and width (Excel character units), in
-/// the order of [`row_cells`].
-const COLUMNS: [(&str, f64); 10] = [
-    ("文件", 22.0),
-    ("单位名称", 30.0),
-    ("单位类型", 8.0),
-    ("状态", 8.0),
-    ("收入总计（元）", 15.0),
-    ("支出总计（元）", 15.0),
-    ("错误数", 7.0),
-    ("警告数", 7.0),
-    ("首个错误", 40.0),
-    ("输出文件", 30.0),
+/// The fields of a summary row, in the order of [`row_cells`]; `templates/summary.toml` picks
+/// its columns from these by name.
+const FIELDS: [&str; 10] = [
+    "file",
+    "unit",
+    "kind",
+    "status",
+    "income_total",
+    "expenditure_total",
+    "errors",
+    "warnings",
+    "first_error",
+    "output",
 ];
 
 /// summary.json: department, units, ignored files, counts and the exit code.
@@ -35,22 +36,18 @@ pub fn json(report: &BatchReport) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// One summary row: text cells, and the amount and count cells as numbers.
-enum SummaryCell {
-    Text(String),
-    Amount(Option<rust_decimal::Decimal>),
-    Count(usize),
-}
-
-fn row_cells(o: &UnitOutcome) -> [SummaryCell; COLUMNS.len()] {
-    use SummaryCell::{Amount, Count, Text};
+/// One summary row: text cells, and the amount and count cells as numbers, in the order of
+/// [`FIELDS`].
+fn row_cells(o: &UnitOutcome) -> [ListCell; FIELDS.len()] {
+    use ListCell::{Count, Text};
+    let amount = |v: Option<rust_decimal::Decimal>| v.map_or(ListCell::Blank, ListCell::Number);
     [
         Text(o.file.clone()),
         Text(o.unit.clone()),
         Text(o.kind.clone().unwrap_or_default()),
         Text(o.status.label().to_string()),
-        Amount(o.income_total),
-        Amount(o.expenditure_total),
+        amount(o.income_total),
+        amount(o.expenditure_total),
         Count(o.errors),
         Count(o.warnings),
         Text(o.first_error.clone().unwrap_or_default()),
@@ -58,62 +55,104 @@ fn row_cells(o: &UnitOutcome) -> [SummaryCell; COLUMNS.len()] {
     ]
 }
 
-/// summary.xlsx: one sheet 汇总, units in file order, then the department; amounts and counts
-/// are numbers; printed A4 landscape, one page wide, the header row repeated on every page.
-pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let date = ExcelDateTime::from_ymd(2024, 1, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("预算批量处理结果汇总")
-            .set_creation_datetime(&date),
-    );
-    let body = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    let header = body.clone().set_bold().set_align(FormatAlign::Center);
-    let money = body.clone().set_num_format("#,##0.00");
-    let count = body.clone().set_num_format("0");
-    let sheet = wb.add_worksheet();
-    sheet.set_name("汇总")?;
-    for (c, (h, _)) in COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header)?;
-    }
+/// summary.xlsx: units in file order, then the department, laid out as
+/// `templates/summary.toml` says.
+pub fn xlsx(report: &BatchReport) -> Result<Vec<u8>, WriteError> {
     let rows = report
         .units
         .iter()
-        .chain(std::iter::once(&report.department));
-    let mut last_row = 0;
-    for (r, outcome) in rows.enumerate() {
-        let row = r as u32 + 1;
-        last_row = row;
-        for (c, cell) in row_cells(outcome).into_iter().enumerate() {
-            let col = c as u16;
-            match cell {
-                SummaryCell::Text(t) => sheet.write_string_with_format(row, col, t, &body)?,
-                SummaryCell::Amount(Some(v)) => {
-                    let v = rust_decimal::prelude::ToPrimitive::to_f64(&v).unwrap_or(0.0);
-                    sheet.write_number_with_format(row, col, v, &money)?
-                }
-                SummaryCell::Amount(None) => sheet.write_blank(row, col, &body)?,
-                SummaryCell::Count(n) => {
-                    sheet.write_number_with_format(row, col, n as f64, &count)?
-                }
-            };
+        .chain(std::iter::once(&report.department))
+        .map(|o| row_cells(o).into())
+        .collect();
+    write::summary(&ListRows {
+        fields: &FIELDS,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::UnitStatus;
+    use calamine::{Data, Reader};
+    use rust_decimal::Decimal;
+
+    fn outcome(file: &str, status: UnitStatus) -> UnitOutcome {
+        UnitOutcome {
+            file: file.into(),
+            unit: "某某局机关".into(),
+            kind: Some("行政".into()),
+            status,
+            income_total: Some(Decimal::new(8_428_140_025, 2)),
+            expenditure_total: None,
+            errors: 2,
+            warnings: 13,
+            first_error: Some("表2 合计不等于各行之和".into()),
+            output: Some("units/某某局机关.xlsx".into()),
         }
     }
-    for (c, (_, width)) in COLUMNS.iter().enumerate() {
-        sheet.set_column_width(c as u16, *width)?;
+
+    /// What a unit's row shows under each field, written out independently of [`row_cells`].
+    fn expected(o: &UnitOutcome, field: &str) -> Data {
+        let text = |t: &str| Data::String(t.into());
+        match field {
+            "file" => text(&o.file),
+            "unit" => text(&o.unit),
+            // Empty text is written as a blank cell.
+            "kind" => o.kind.as_deref().map_or(Data::Empty, text),
+            "status" => text(o.status.label()),
+            "income_total" => Data::Float(84_281_400.25),
+            "expenditure_total" => Data::Empty,
+            "errors" => Data::Float(2.0),
+            "warnings" => Data::Float(13.0),
+            "first_error" => text("表2 合计不等于各行之和"),
+            "output" => text("units/某某局机关.xlsx"),
+            other => panic!("the template names field {other}, which the test does not know"),
+        }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(0, 0)?;
-    sheet.set_print_area(0, 0, last_row, COLUMNS.len() as u16 - 1)?;
-    sheet.set_footer("&C第 &P 页 共 &N 页");
-    wb.save_to_buffer()
+
+    #[test]
+    fn summary_xlsx_has_the_templates_header_and_one_row_per_outcome_by_field() {
+        let layout = write::layout::summary().unwrap();
+        let unit = outcome("a/甲.xlsx", UnitStatus::Findings);
+        let mut department = outcome("某某局.xlsx", UnitStatus::Ok);
+        department.kind = None;
+        let report = BatchReport {
+            units: vec![unit.clone()],
+            department: department.clone(),
+            ignored: Vec::new(),
+        };
+        let bytes = xlsx(&report).unwrap();
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(wb.sheet_names(), std::slice::from_ref(&layout.sheet));
+        let range = wb.worksheet_range(&layout.sheet).unwrap();
+        assert_eq!(range.get_size(), (3, layout.columns.len()));
+        let cell = |r: usize, c: usize| range.get((r, c)).cloned().unwrap_or(Data::Empty);
+        for (c, column) in layout.columns.iter().enumerate() {
+            assert_eq!(
+                cell(0, c),
+                Data::String(column.header.clone()),
+                "header {c}"
+            );
+            assert_eq!(
+                cell(1, c),
+                expected(&unit, &column.field),
+                "{}",
+                column.field
+            );
+            assert_eq!(
+                cell(2, c),
+                expected(&department, &column.field),
+                "{}",
+                column.field
+            );
+        }
+        assert_eq!(cell(2, 2), Data::Empty, "the department has no kind");
+        // Every field the batch supplies is shown, once.
+        let mut shown: Vec<&str> = layout.columns.iter().map(|c| c.field.as_str()).collect();
+        shown.sort_unstable();
+        let mut fields = FIELDS.to_vec();
+        fields.sort_unstable();
+        assert_eq!(shown, fields);
+    }
 }

@@ -1,5 +1,6 @@
 //! Table layouts as strict data: the files in `templates/` (one per official table, plus the
-//! 校验结果 sheet), embedded in the binary, parsed and validated once per process.
+//! 校验结果 sheet, plus the batch's summary list), embedded in the binary, parsed and validated
+//! once per process.
 //!
 //! A layout says what a sheet looks like (title pattern, sheet name, merged header rows,
 //! column widths, orientation, unit label, empty-table note) and binds every body column to a
@@ -8,6 +9,10 @@
 //! layout for a budget's level. It knows nothing of formats or of the model's values: `rows` turns
 //! the model into rows, `sheet` renders rows through a layout. Not for cover or 目录 sheets,
 //! which are not tables.
+//!
+//! A [`ListLayout`] (`templates/summary.toml`, [`summary`]) is the simpler shape of a plain
+//! list: sheet name, document title, orientation, and one header text, fixed width and field
+//! name per column; `list` renders the caller's rows through it.
 
 use crate::model::{Level, MoneyUnit, TableId};
 use serde::Deserialize;
@@ -34,6 +39,12 @@ const SOURCES: [(&str, &str); 11] = [
         include_str!("../../templates/t1_unit.toml"),
     ),
 ];
+
+/// The embedded list template of summary.xlsx (the batch summary).
+const SUMMARY_SOURCE: (&str, &str) = (
+    "templates/summary.toml",
+    include_str!("../../templates/summary.toml"),
+);
 
 /// The level a layout is restricted to, as written in a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -341,12 +352,7 @@ pub fn parse(file: &'static str, text: &str) -> Result<Layout, String> {
         Some(n) => Some(TableId::from_number(n).ok_or_else(|| fail(format!("表号 {n} 无效")))?),
         None => None,
     };
-    if raw.sheet.is_empty() || raw.sheet.chars().count() > 31 {
-        return Err(fail(format!("工作表名“{}”应为 1 到 31 个字符", raw.sheet)));
-    }
-    if raw.sheet.contains(['[', ']', ':', '*', '?', '/', '\\']) {
-        return Err(fail(format!("工作表名“{}”含有不允许的字符", raw.sheet)));
-    }
+    check_sheet_name(&raw.sheet).map_err(fail)?;
     check_source(raw.rows, table).map_err(fail)?;
     let columns = raw
         .columns
@@ -393,6 +399,17 @@ pub fn parse(file: &'static str, text: &str) -> Result<Layout, String> {
         header_rows,
         columns,
     })
+}
+
+/// A worksheet name Excel accepts: 1 to 31 characters, none of `[ ] : * ? / \`.
+fn check_sheet_name(sheet: &str) -> Result<(), String> {
+    if sheet.is_empty() || sheet.chars().count() > 31 {
+        return Err(format!("工作表名“{sheet}”应为 1 到 31 个字符"));
+    }
+    if sheet.contains(['[', ']', ':', '*', '?', '/', '\\']) {
+        return Err(format!("工作表名“{sheet}”含有不允许的字符"));
+    }
+    Ok(())
 }
 
 /// The source must fit the table: classified sources need a classified table, and so on.
@@ -555,6 +572,97 @@ fn check_placeholders(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// One column of a list sheet: the caller's field it shows, its header text and fixed width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListColumn {
+    /// The field of the caller's rows this column shows (`list::ListRows::fields`).
+    pub field: String,
+    /// The header text.
+    pub header: String,
+    /// The width, in Excel character units.
+    pub width: f64,
+}
+
+/// A validated list layout: one header row, then one row per record, columns of fixed width.
+#[derive(Debug, Clone)]
+pub struct ListLayout {
+    /// The template file it came from.
+    pub file: &'static str,
+    /// The sheet name.
+    pub sheet: String,
+    /// The workbook's document title (the sheet itself has no title row).
+    pub title: String,
+    /// Page orientation.
+    pub orientation: Orientation,
+    /// Columns, left to right.
+    pub columns: Vec<ListColumn>,
+}
+
+/// The strict file format of a list template.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawListLayout {
+    sheet: String,
+    title: String,
+    orientation: Orientation,
+    columns: Vec<RawListColumn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawListColumn {
+    field: String,
+    header: String,
+    width: f64,
+}
+
+/// The layout of summary.xlsx (`templates/summary.toml`), parsed once per process.
+pub fn summary() -> Result<&'static ListLayout, String> {
+    static SUMMARY: OnceLock<Result<ListLayout, String>> = OnceLock::new();
+    SUMMARY
+        .get_or_init(|| parse_list(SUMMARY_SOURCE.0, SUMMARY_SOURCE.1))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Parses and validates one list template; the error names the file and what is wrong, in
+/// Chinese. Field names are checked against the caller's rows when the list is rendered.
+pub fn parse_list(file: &'static str, text: &str) -> Result<ListLayout, String> {
+    let raw: RawListLayout =
+        toml::from_str(text).map_err(|e| format!("模板 {file} 格式错误：{e}"))?;
+    let fail = |what: String| format!("模板 {file}：{what}");
+    check_sheet_name(&raw.sheet).map_err(fail)?;
+    if raw.columns.is_empty() {
+        return Err(fail("没有列".into()));
+    }
+    for (i, c) in raw.columns.iter().enumerate() {
+        if c.field.is_empty() {
+            return Err(fail(format!("第 {} 列没有字段名", i + 1)));
+        }
+        if raw.columns[..i].iter().any(|d| d.field == c.field) {
+            return Err(fail(format!("字段“{}”重复", c.field)));
+        }
+        if !(c.width > 0.0 && c.width <= 255.0) {
+            return Err(fail(format!("字段“{}”的列宽 {} 无效", c.field, c.width)));
+        }
+    }
+    Ok(ListLayout {
+        file,
+        sheet: raw.sheet,
+        title: raw.title,
+        orientation: raw.orientation,
+        columns: raw
+            .columns
+            .into_iter()
+            .map(|c| ListColumn {
+                field: c.field,
+                header: c.header,
+                width: c.width,
+            })
+            .collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,12 +751,13 @@ mod tests {
             .map(|n| format!("templates/{n}"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = SOURCES.iter().map(|(f, _)| f.to_string()).collect();
+        let all = SOURCES.iter().chain([&SUMMARY_SOURCE]);
+        let mut embedded: Vec<String> = all.clone().map(|(f, _)| f.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
-        for (file, text) in SOURCES {
+        for (file, text) in all {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-            assert_eq!(std::fs::read_to_string(path).unwrap(), text, "{file}");
+            assert_eq!(std::fs::read_to_string(path).unwrap(), *text, "{file}");
         }
     }
 
@@ -782,5 +891,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_summary_template_loads_and_is_strict() {
+        let summary = summary().unwrap();
+        assert_eq!(summary.file, "templates/summary.toml");
+        assert_eq!(summary.sheet, "汇总");
+        assert_eq!(summary.title, "预算批量处理结果汇总");
+        assert_eq!(summary.orientation, Orientation::Landscape);
+        let columns: Vec<(&str, &str, f64)> = summary
+            .columns
+            .iter()
+            .map(|c| (c.field.as_str(), c.header.as_str(), c.width))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("file", "文件", 22.0),
+                ("unit", "单位名称", 30.0),
+                ("kind", "单位类型", 8.0),
+                ("status", "状态", 8.0),
+                ("income_total", "收入总计（元）", 15.0),
+                ("expenditure_total", "支出总计（元）", 15.0),
+                ("errors", "错误数", 7.0),
+                ("warnings", "警告数", 7.0),
+                ("first_error", "首个错误", 40.0),
+                ("output", "输出文件", 30.0),
+            ]
+        );
+
+        let text = SUMMARY_SOURCE.1;
+        let extra = format!("colour = \"red\"\n{text}");
+        let err = parse_list("x.toml", &extra).unwrap_err();
+        assert!(
+            err.contains("unknown field") && err.contains("colour"),
+            "{err}"
+        );
+        let bad_column = text.replacen("width = 22", "width = 22\nformat = \"0\"", 1);
+        assert!(
+            parse_list("x.toml", &bad_column)
+                .unwrap_err()
+                .contains("format")
+        );
+        let twice = text.replace("field = \"unit\"", "field = \"file\"");
+        assert_eq!(
+            parse_list("x.toml", &twice).unwrap_err(),
+            "模板 x.toml：字段“file”重复"
+        );
+        let wide = text.replace("width = 40", "width = 256");
+        assert_eq!(
+            parse_list("x.toml", &wide).unwrap_err(),
+            "模板 x.toml：字段“first_error”的列宽 256 无效"
+        );
+        let bad_sheet = text.replace("sheet = \"汇总\"", "sheet = \"汇/总\"");
+        assert!(
+            parse_list("x.toml", &bad_sheet)
+                .unwrap_err()
+                .contains("不允许的字符")
+        );
     }
 }

@@ -8,10 +8,14 @@
 //! with every format from one style module (`style`), through one renderer (`sheet`); optional
 //! 封面 and 目录 sheets come first (`cover`), a 校验结果 sheet last when there are findings.
 //! Values, never formulas.
+//!
+//! [`summary`] renders the batch's summary.xlsx through `templates/summary.toml` (`list`): the
+//! caller supplies rows of values ([`ListRows`]), the template and `style` everything else.
 
 mod cells;
 mod cover;
 pub mod layout;
+mod list;
 mod rows;
 mod sheet;
 mod style;
@@ -22,6 +26,7 @@ use layout::{Context, Money, Source};
 use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
 use std::path::Path;
 
+pub use list::{ListCell, ListRows};
 pub use rows::chinese_number;
 pub use sheet::printed;
 
@@ -95,6 +100,12 @@ pub fn workbook(
         .map_err(at(&layout.sheet))?;
     }
     book.save_to_buffer().map_err(at("工作簿"))
+}
+
+/// Renders summary.xlsx: `rows` through the layout of `templates/summary.toml`.
+pub fn summary(rows: &ListRows<'_>) -> Result<Vec<u8>, WriteError> {
+    let layout = layout::summary().map_err(WriteError::Template)?;
+    list::workbook(layout, rows)
 }
 
 /// Document properties: title, company (the entity), the year as keyword and custom property

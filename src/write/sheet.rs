@@ -34,9 +34,9 @@ const TITLE_HEIGHT: f64 = 36.0;
 /// Height of the 编制部门 row in points.
 const ENTITY_HEIGHT: f64 = 20.0;
 /// The footer: page n of N.
-const FOOTER: &str = "&C第 &P 页 共 &N 页";
+pub(super) const FOOTER: &str = "&C第 &P 页 共 &N 页";
 /// A4 in Excel's paper-size numbering.
-const PAPER_A4: u8 = 9;
+pub(super) const PAPER_A4: u8 = 9;
 
 /// Rendering settings that come from the caller.
 #[derive(Debug, Clone, Copy)]

@@ -56,6 +56,14 @@ pub struct Styles {
     pub toc_heading: Format,
     /// 目录: one entry.
     pub toc_item: Format,
+    /// List sheets (summary.xlsx): the header row, bold and centred.
+    pub list_header: Format,
+    /// List sheets: text and blank cells, wrapped.
+    pub list_text: Format,
+    /// List sheets: numbers, with thousands separators and 2 decimals.
+    pub list_number: Format,
+    /// List sheets: counts, whole.
+    pub list_count: Format,
 }
 
 fn body() -> Format {
@@ -68,6 +76,17 @@ fn body() -> Format {
 
 fn cell() -> Format {
     body().set_border(FormatBorder::Thin)
+}
+
+/// A list sheet's cell: bordered, wrapped, the body font without a charset (summary.xlsx has
+/// always been written so).
+fn list_cell() -> Format {
+    Format::new()
+        .set_font_name(BODY_FONT)
+        .set_font_size(BODY_SIZE)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
 }
 
 fn heading(size: f64) -> Format {
@@ -112,6 +131,10 @@ impl Styles {
                 .set_font_size(12.0)
                 .set_align(FormatAlign::Left)
                 .set_indent(4),
+            list_header: list_cell().set_bold().set_align(FormatAlign::Center),
+            list_text: list_cell(),
+            list_number: list_cell().set_num_format(CENTS),
+            list_count: list_cell().set_num_format("0"),
         }
     }
 }
