@@ -9,6 +9,7 @@
 use super::fxhash::FxHashMap;
 use crate::model::{Amounts, Classification, Classified, Code, Line};
 use crate::money::fullwidth_to_ascii;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const FUNCTION_TSV: &str = include_str!("codes/function_codes.tsv");
@@ -67,9 +68,9 @@ pub fn obsolete(code: &str, name: &str) -> Option<&'static str> {
         .filter(|(c, _, _)| *c == code)
         .peekable();
     candidates.peek()?;
-    let name = normalize_name(name);
+    let name = normalized(name);
     candidates
-        .find(|(_, old, _)| normalize_name(old) == name)
+        .find(|(_, old, _)| normalized(old) == name)
         .map(|(_, _, current)| *current)
 }
 
@@ -86,6 +87,19 @@ pub fn normalize_name(name: &str) -> String {
     // The numbering is a prefix: keep the rest in place.
     folded.drain(..folded.len() - kept);
     folded
+}
+
+/// [`normalize_name`], borrowing the name (or the part after its numbering) when only the
+/// numbering would change: names without full-width ASCII or spaces (most) need no copy.
+pub fn normalized(name: &str) -> Cow<'_, str> {
+    let plain = name
+        .chars()
+        .all(|c| !c.is_whitespace() && fullwidth_to_ascii(c) == c);
+    if plain {
+        Cow::Borrowed(strip_numbering(name))
+    } else {
+        Cow::Owned(normalize_name(name))
+    }
 }
 
 /// A character that may number a list item: a Chinese numeral up to 十 or an ASCII digit.
@@ -123,14 +137,14 @@ fn strip_numbering(s: &str) -> &str {
 /// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
 pub(crate) struct PrintedLei<'a> {
     printed: &'a str,
-    wanted: String,
+    wanted: Cow<'a, str>,
 }
 
 impl<'a> PrintedLei<'a> {
     pub(crate) fn new(printed: &'a str) -> Self {
         PrintedLei {
             printed,
-            wanted: normalize_name(printed),
+            wanted: normalized(printed),
         }
     }
 
@@ -145,8 +159,8 @@ impl<'a> PrintedLei<'a> {
             if n == self.printed {
                 return true;
             }
-            let n = normalize_name(n);
-            let wanted = self.wanted.as_str();
+            let n = normalized(n);
+            let wanted = self.wanted.as_ref();
             n == wanted || n[..short(&n)] == wanted[..short(wanted)]
         };
         same(name)

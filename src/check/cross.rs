@@ -5,9 +5,9 @@
 //! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
-use super::codes::{PrintedLei, normalize_name};
+use super::codes::{PrintedLei, normalize_name, normalized};
 use super::describe::{self, Label, finding_at};
-use super::equation::{Identity, Ledger, Prose, Slot, Term};
+use super::equation::{Explain, Identity, Ledger, Prose, Slot, Term};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
@@ -84,7 +84,7 @@ fn cell(key: crate::model::CellKey) -> Slot {
 /// Which of the canonical 表1 income items (`derive::OVERVIEW_INCOME_LABELS`) a printed label
 /// is, tolerating numbering and wording variants (e.g. 2026's `一、一般公共预算`).
 pub fn overview_income_index(label: &str) -> Option<usize> {
-    let s = normalize_name(label);
+    let s = normalized(label);
     [
         (0, "财政拨款"),
         (1, "一般公共预算"),
@@ -114,7 +114,7 @@ impl Context<'_> {
 
     /// The term of a slot (one of its own when the budget lacks the amount).
     fn term(&mut self, slot: &Slot) -> Term {
-        self.ledger.term(slot.clone())
+        self.ledger.term(slot)
     }
 
     /// The identity "`at` = Σ `rhs`" (or ≥, ≤ when so marked).
@@ -123,7 +123,7 @@ impl Context<'_> {
         rule: &'static str,
         at: Slot,
         rhs: Vec<Term>,
-        words: impl Into<std::borrow::Cow<'static, str>>,
+        words: impl Into<Explain>,
     ) -> Identity {
         let at_term = self.term(&at);
         Identity::new(rule, at, at_term, rhs, words)
@@ -355,7 +355,7 @@ impl Context<'_> {
             let s3 = cell(keys::coded(TableId::T3, code, 0));
             match (listed(&codes2, code), listed(&codes3, code)) {
                 (true, true) => {
-                    let words = format!("表3 {code} 合计");
+                    let words = Explain::RowTotal(TableId::T3, code.clone());
                     let rhs = vec![self.term(&s3)];
                     let identity = self.identity("t2-t3", s2, rhs, words);
                     self.push(identity);
@@ -435,7 +435,7 @@ impl Context<'_> {
                 }
             };
             let rhs = self.split_total(fund, 0);
-            let identity = self.identity("t4-income", slot, rhs, format!("{fund} 合计"));
+            let identity = self.identity("t4-income", slot, rhs, Explain::Total(fund));
             self.push(identity);
         }
         if stated.income_total.is_some() {
@@ -477,7 +477,7 @@ impl Context<'_> {
                     .coded_term(table, &code, 0)
                     .into_iter()
                     .collect();
-                let words = format!("{table} {code} 合计");
+                let words = Explain::RowTotal(table, code.clone());
                 let identity = self.identity("t4-expenditure", slot, rhs, words);
                 self.push(identity);
             }
@@ -531,7 +531,7 @@ impl Context<'_> {
         }
         for (column, table) in FISCAL_FUNDS {
             let rhs = self.split_total(table, 0);
-            let words = format!("{table} 合计");
+            let words = Explain::Total(table);
             let identity = self.identity("t4-expenditure", total(column), rhs, words);
             self.push(identity);
         }

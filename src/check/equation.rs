@@ -16,6 +16,7 @@ use crate::model::{
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry as MapEntry;
+use std::fmt;
 
 /// A figure of the 编制说明 prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,11 +187,11 @@ impl Ledger {
     }
 
     /// The term of `slot`, giving it one when the budget lacks the amount (it counts as zero).
-    pub fn term(&mut self, slot: Slot) -> Term {
-        if let Some(term) = self.find(&slot) {
+    pub fn term(&mut self, slot: &Slot) -> Term {
+        if let Some(term) = self.find(slot) {
             return term;
         }
-        self.push_other(slot, None)
+        self.push_other(slot.clone(), None)
     }
 
     /// The slot of a term (None for a term of another ledger).
@@ -272,9 +273,11 @@ impl Ledger {
 
     /// Adds a labelled amount (表1/4/9); a repeated key keeps its first value.
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
-        let slot = Slot::Cell(key);
-        if !self.others.contains_key(&slot) {
-            self.push_other(slot, Some(Entry::entered(value, unit)));
+        let term = Term(self.next_term());
+        if let MapEntry::Vacant(v) = self.others.entry(Slot::Cell(key)) {
+            self.slots.push(v.key().clone());
+            self.entries.push(Some(Entry::entered(value, unit)));
+            v.insert(term);
         }
     }
 
@@ -475,11 +478,109 @@ pub struct Identity {
     /// print, then the checked side holds its 类 rows instead).
     pub at: Slot,
     /// The checked side's terms, then the other side's.
-    terms: Vec<Term>,
+    terms: Terms,
     /// How many of `terms` are the checked side.
     lhs_len: usize,
-    /// The rhs in words, e.g. "基本支出 + 项目支出" (borrowed when the words are fixed).
-    pub explain: Cow<'static, str>,
+    /// The rhs in words, e.g. "基本支出 + 项目支出".
+    pub explain: Explain,
+}
+
+/// The other side of an identity in words, spelled out only when a failure is reported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Explain {
+    /// Words, e.g. "基本支出 + 项目支出" (borrowed when fixed).
+    Words(Cow<'static, str>),
+    /// A table's 合计 row: "表5 合计".
+    Total(TableId),
+    /// A coded row's 合计 in a table: "表3 2010301 合计".
+    RowTotal(TableId, Code),
+}
+
+impl fmt::Display for Explain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Explain::Words(w) => f.write_str(w),
+            Explain::Total(table) => write!(f, "{table} 合计"),
+            Explain::RowTotal(table, code) => write!(f, "{table} {code} 合计"),
+        }
+    }
+}
+
+impl From<&'static str> for Explain {
+    fn from(words: &'static str) -> Self {
+        Explain::Words(Cow::Borrowed(words))
+    }
+}
+
+impl From<String> for Explain {
+    fn from(words: String) -> Self {
+        Explain::Words(Cow::Owned(words))
+    }
+}
+
+/// How many terms an identity keeps without allocating: a row sum or a 表2/表3 pairing has a
+/// handful; only roll-ups over many rows and column sums go beyond.
+const INLINE_TERMS: usize = 7;
+
+/// An identity's terms, inline when few, so that building thousands of identities per budget
+/// allocates for almost none of them.
+#[derive(Debug, Clone)]
+enum Terms {
+    /// Up to [`INLINE_TERMS`] terms: `len` of `terms` are used.
+    Inline {
+        len: u8,
+        terms: [Term; INLINE_TERMS],
+    },
+    /// More terms.
+    Heap(Vec<Term>),
+}
+
+impl Terms {
+    fn new() -> Terms {
+        Terms::Inline {
+            len: 0,
+            terms: [Term(0); INLINE_TERMS],
+        }
+    }
+
+    fn push(&mut self, term: Term) {
+        match self {
+            Terms::Inline { len, terms } => match terms.get_mut(usize::from(*len)) {
+                Some(free) => {
+                    *free = term;
+                    *len += 1;
+                }
+                None => {
+                    let mut all = Vec::with_capacity(2 * INLINE_TERMS);
+                    all.extend_from_slice(terms);
+                    all.push(term);
+                    *self = Terms::Heap(all);
+                }
+            },
+            Terms::Heap(all) => all.push(term),
+        }
+    }
+
+    fn as_slice(&self) -> &[Term] {
+        match self {
+            Terms::Inline { len, terms } => terms.get(..usize::from(*len)).unwrap_or_default(),
+            Terms::Heap(all) => all,
+        }
+    }
+}
+
+impl Extend<Term> for Terms {
+    fn extend<I: IntoIterator<Item = Term>>(&mut self, terms: I) {
+        for term in terms {
+            self.push(term);
+        }
+    }
+}
+
+impl PartialEq for Terms {
+    fn eq(&self, other: &Terms) -> bool {
+        self.as_slice() == other.as_slice()
+    }
 }
 
 impl Identity {
@@ -490,11 +591,9 @@ impl Identity {
         at: Slot,
         at_term: Term,
         rhs: impl IntoIterator<Item = Term>,
-        explain: impl Into<Cow<'static, str>>,
+        explain: impl Into<Explain>,
     ) -> Self {
-        let rhs = rhs.into_iter();
-        let (fewest, most) = rhs.size_hint();
-        let mut terms = Vec::with_capacity(1 + most.unwrap_or(fewest));
+        let mut terms = Terms::new();
         terms.push(at_term);
         terms.extend(rhs);
         Identity {
@@ -528,9 +627,10 @@ impl Identity {
 
     /// Replaces the checked side (for a 合计 that must be summed from its 类 rows).
     pub fn with_lhs(mut self, lhs: impl IntoIterator<Item = Term>) -> Self {
-        let mut terms: Vec<Term> = lhs.into_iter().collect();
-        let lhs_len = terms.len();
-        terms.extend_from_slice(self.rhs());
+        let mut terms = Terms::new();
+        terms.extend(lhs);
+        let lhs_len = terms.as_slice().len();
+        terms.extend(self.rhs().iter().copied());
         self.terms = terms;
         self.lhs_len = lhs_len;
         self
@@ -538,17 +638,17 @@ impl Identity {
 
     /// The checked side: `at` alone unless replaced by [`Identity::with_lhs`].
     pub fn lhs(&self) -> &[Term] {
-        self.terms.get(..self.lhs_len).unwrap_or_default()
+        self.terms().get(..self.lhs_len).unwrap_or_default()
     }
 
     /// The side the checked side must equal (or be at least, or at most).
     pub fn rhs(&self) -> &[Term] {
-        self.terms.get(self.lhs_len..).unwrap_or_default()
+        self.terms().get(self.lhs_len..).unwrap_or_default()
     }
 
     /// Every term the identity mentions (the checked side first).
     pub fn terms(&self) -> &[Term] {
-        &self.terms
+        self.terms.as_slice()
     }
 
     /// How often `term` counts on the lhs minus on the rhs (its coefficient).
@@ -605,7 +705,7 @@ impl Identity {
     /// The rounding the identity's present terms may carry together, in 元 (an overridden
     /// term keeps its entry's tolerance; an absent one has none).
     pub fn allowed(&self, ledger: &Ledger) -> Decimal {
-        self.terms
+        self.terms()
             .iter()
             .filter_map(|t| ledger.entry_of(*t))
             .map(|e| e.tolerance)

@@ -42,10 +42,10 @@ fn labelled(
     words: &'static str,
 ) -> Identity {
     let at = Slot::Cell(at);
-    let at_term = ledger.term(at.clone());
+    let at_term = ledger.term(&at);
     let rhs: Vec<_> = parts
         .into_iter()
-        .map(|k| ledger.term(Slot::Cell(k)))
+        .map(|k| ledger.term(&Slot::Cell(k)))
         .collect();
     Identity::new(RULE, at, at_term, rhs, words)
 }

@@ -13,7 +13,7 @@
 
 use super::codes::PrintedLei;
 use super::cross::has;
-use super::equation::{Identity, Ledger, Slot, Term};
+use super::equation::{Explain, Identity, Ledger, Slot, Term};
 use super::keys;
 use super::row_sums;
 use crate::model::{
@@ -61,7 +61,7 @@ fn slot(name: &str, column: usize) -> Slot {
 
 /// The term of a 表1 本年支出 cell (see [`slot`]).
 fn term(ledger: &mut Ledger, name: &str, column: usize) -> Term {
-    ledger.term(slot(name, column))
+    ledger.term(&slot(name, column))
 }
 
 /// The identity "`at` = Σ `rhs`" with `at` a 表1 本年支出 cell.
@@ -70,10 +70,10 @@ fn identity(
     rule: &'static str,
     at: (&str, usize),
     rhs: Vec<Term>,
-    words: impl Into<std::borrow::Cow<'static, str>>,
+    words: impl Into<Explain>,
 ) -> Identity {
     let at_slot = slot(at.0, at.1);
-    let at_term = ledger.term(at_slot.clone());
+    let at_term = ledger.term(&at_slot);
     Identity::new(rule, at_slot, at_term, rhs, words)
 }
 
@@ -88,7 +88,7 @@ fn stated_pair(name: &str, split: &OverviewSplit) -> Vec<Slot> {
 
 /// The terms of slots.
 fn terms(ledger: &mut Ledger, slots: &[Slot]) -> Vec<Term> {
-    slots.iter().map(|s| ledger.term(s.clone())).collect()
+    slots.iter().map(|s| ledger.term(s)).collect()
 }
 
 fn row_identities(name: &str, split: &OverviewSplit, ledger: &mut Ledger, out: &mut Vec<Identity>) {
@@ -160,7 +160,7 @@ fn against_t3(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
             };
             if let Some(at) = basic_side.first().cloned() {
                 let words = format!("{what} 基本支出");
-                let at_term = ledger.term(at.clone());
+                let at_term = ledger.term(&at);
                 let lhs = terms(ledger, &basic_side);
                 let identity = Identity::new("t1-expenditure", at, at_term, basic_rhs, words);
                 out.push(identity.with_lhs(lhs));
@@ -174,7 +174,7 @@ fn against_t3(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
     for (name, split) in &o.expenditure_split {
         if let Some(l) = PrintedLei::new(name).find_in(t3) {
             let code = &l.code;
-            let rhs = [1, 2].map(|c| ledger.term(Slot::Cell(keys::coded(TableId::T3, code, c))));
+            let rhs = [1, 2].map(|c| ledger.term(&Slot::Cell(keys::coded(TableId::T3, code, c))));
             let words = format!("表3 {} {}", l.code, l.name);
             push(ledger, name, split, rhs.map(|t| vec![t]), words);
         }
@@ -199,7 +199,7 @@ fn against_t8(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
         |ledger: &Ledger, column: usize| ledger.total_terms(TableId::T8, &budget.economic, column);
     // 表3 合计行 基本支出 = 表8 合计: all basic money is 一般公共预算, so 表8 covers all of it.
     let t8_total = Slot::Cell(keys::total(TableId::T8, 0));
-    let t8_total_term = ledger.term(t8_total.clone());
+    let t8_total_term = ledger.term(&t8_total);
     let all_basic_is_general = Identity::new("t1-t8", t8_total, t8_total_term, t8(ledger, 0), "")
         .with_lhs(ledger.total_terms(TableId::T3, &budget.expenditure, 1))
         .evaluate_with(ledger, None)
