@@ -39,21 +39,24 @@ pub struct Culprit {
     pub repairs: usize,
 }
 
-/// Finds the culprits given every identity and its outcome (same order).
-pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) -> Vec<Culprit> {
+/// Finds the culprits given every identity and its outcome (same order; None for an identity
+/// that holds).
+pub fn culprits(
+    ledger: &Ledger,
+    identities: &[Identity],
+    outcomes: &[Option<Outcome>],
+) -> Vec<Culprit> {
+    let holds = |i: usize| outcomes.get(i).is_none_or(|o| o.is_none_or(|o| o.holds));
     let errors: Vec<usize> = (0..identities.len())
         .filter(|i| identities[*i].severity == Severity::Error)
         .collect();
-    if errors
-        .iter()
-        .all(|i| outcomes.get(*i).is_none_or(|o| o.holds))
-    {
+    if errors.iter().all(|i| holds(*i)) {
         return Vec::new();
     }
     let failing: Vec<usize> = errors
         .iter()
         .copied()
-        .filter(|i| outcomes.get(*i).is_some_and(|o| !o.holds))
+        .filter(|i| outcomes.get(*i).is_some_and(|_| !holds(*i)))
         .collect();
     components(identities, &failing)
         .into_iter()
@@ -98,7 +101,7 @@ fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
 fn culprit_of(
     ledger: &Ledger,
     identities: &[Identity],
-    outcomes: &[Outcome],
+    outcomes: &[Option<Outcome>],
     errors: &[usize],
     set: &[usize],
 ) -> Option<Culprit> {
@@ -121,7 +124,7 @@ fn culprit_of(
         .copied()
         .find(|i| identities[*i].relation == Relation::Equal)
         .unwrap_or(first);
-    let gap = outcomes.get(pivot)?.gap;
+    let gap = outcomes.get(pivot)?.as_ref()?.gap;
     let mut candidates = Vec::new();
     for (slot, term) in common {
         let Some(entry) = ledger.entry_of(term) else {
@@ -137,7 +140,7 @@ fn culprit_of(
             .iter()
             .map(|i| &identities[*i])
             .filter(|id| id.terms().contains(&term))
-            .all(|id| id.evaluate_with(ledger, Some((term, expected))).holds);
+            .all(|id| id.holds(ledger, Some((term, expected))));
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
                 key: key.clone(),

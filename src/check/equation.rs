@@ -93,6 +93,48 @@ impl Entry {
     }
 }
 
+/// An amount in whole 分 with its tolerance, for deciding in integers whether an identity
+/// holds; `Inexact` for an amount (or tolerance) with digits finer than 分, whose identities
+/// are evaluated in `Decimal` instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fen {
+    /// The budget lacks the amount: zero, no tolerance.
+    Absent,
+    /// Value and tolerance in 分.
+    Exact { value: i64, tolerance: i64 },
+    /// Finer than 分, or beyond `i64` 分.
+    Inexact,
+}
+
+impl Fen {
+    fn of(entry: Option<&Entry>) -> Fen {
+        let Some(e) = entry else {
+            return Fen::Absent;
+        };
+        match (to_fen(e.value), to_fen(e.tolerance)) {
+            (Some(value), Some(tolerance)) => Fen::Exact { value, tolerance },
+            _ => Fen::Inexact,
+        }
+    }
+}
+
+/// An amount in 元 as whole 分, when it has no finer digits.
+fn to_fen(amount: Decimal) -> Option<i64> {
+    let amount = if amount.scale() > 2 {
+        amount.normalize()
+    } else {
+        amount
+    };
+    let factor = match amount.scale() {
+        0 => 100,
+        1 => 10,
+        2 => 1,
+        _ => return None,
+    };
+    let fen = amount.mantissa().checked_mul(factor)?;
+    i64::try_from(fen).ok()
+}
+
 /// An amount's position in the [`Ledger`]: identities refer to amounts by term, so that
 /// evaluating one reads a few array entries instead of looking cells up by key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -139,6 +181,8 @@ pub struct Ledger {
     slots: Vec<Slot>,
     /// The entry of each term (None for a slot the budget lacks).
     entries: Vec<Option<Entry>>,
+    /// The entry of each term in 分.
+    fen: Vec<Fen>,
     /// The six coded tables (表2/3/5/6/7/8), found by code without hashing whole cell keys.
     coded: Vec<CodedTable>,
     /// The terms of every other slot (表1/4/9 labels, prose, slots the budget lacks).
@@ -153,8 +197,9 @@ impl Ledger {
         let mut ledger = Ledger {
             slots: Vec::with_capacity(cells),
             entries: Vec::with_capacity(cells),
+            fen: Vec::with_capacity(cells),
             coded: Vec::with_capacity(6),
-            others: FxHashMap::default(),
+            others: FxHashMap::with_capacity_and_hasher(labelled_cells(budget), Default::default()),
         };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
@@ -202,6 +247,10 @@ impl Ledger {
     /// The entry of a term (None for an amount the budget lacks, or a term of another ledger).
     pub fn entry_of(&self, term: Term) -> Option<&Entry> {
         self.entries.get(term.index()).and_then(Option::as_ref)
+    }
+
+    fn fen_of(&self, term: Term) -> Fen {
+        self.fen.get(term.index()).copied().unwrap_or(Fen::Absent)
     }
 
     /// The entry of a slot, if the budget has that amount.
@@ -267,8 +316,13 @@ impl Ledger {
         let term = Term(self.next_term());
         self.others.insert(slot.clone(), term);
         self.slots.push(slot);
-        self.entries.push(entry);
+        self.push_entry(entry);
         term
+    }
+
+    fn push_entry(&mut self, entry: Option<Entry>) {
+        self.fen.push(Fen::of(entry.as_ref()));
+        self.entries.push(entry);
     }
 
     /// Adds a labelled amount (表1/4/9); a repeated key keeps its first value.
@@ -276,8 +330,8 @@ impl Ledger {
         let term = Term(self.next_term());
         if let MapEntry::Vacant(v) = self.others.entry(Slot::Cell(key)) {
             self.slots.push(v.key().clone());
-            self.entries.push(Some(Entry::entered(value, unit)));
             v.insert(term);
+            self.push_entry(Some(Entry::entered(value, unit)));
         }
     }
 
@@ -320,8 +374,7 @@ impl Ledger {
                 column,
             };
             self.slots.push(Slot::Cell(key));
-            self.entries
-                .push(Some(Entry::entered(amounts.get(column), unit)));
+            self.push_entry(Some(Entry::entered(amounts.get(column), unit)));
         }
     }
 
@@ -443,6 +496,12 @@ pub(super) fn coded_cells(budget: &Budget) -> usize {
 /// About how many cells a budget has (an upper bound for the coded tables, which hold most of
 /// them), so that the ledger is allocated once.
 fn cell_count(budget: &Budget) -> usize {
+    coded_cells(budget) + labelled_cells(budget)
+}
+
+/// About how many labelled cells (表1/4/9, prose) a budget has, and slots it lacks that the
+/// identities mention.
+fn labelled_cells(budget: &Budget) -> usize {
     let overview = budget
         .stated_overview
         .as_ref()
@@ -451,7 +510,7 @@ fn cell_count(budget: &Budget) -> usize {
         .stated_fiscal
         .as_ref()
         .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
-    coded_cells(budget) + overview + fiscal + 12
+    overview + fiscal + 32
 }
 
 /// How the two sides of an identity must compare.
@@ -664,6 +723,49 @@ impl Identity {
         self.evaluate_with(ledger, over)
     }
 
+    /// Whether the identity holds against the ledger, with `over` replacing one term's value:
+    /// decided in whole 分 when every amount is in whole 分 (exact, as
+    /// [`Identity::evaluate_with`] is), without computing the sums' `Decimal`s.
+    pub fn holds(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> bool {
+        self.holds_in_fen(ledger, over)
+            .unwrap_or_else(|| self.evaluate_with(ledger, over).holds)
+    }
+
+    /// [`Identity::holds`] in 分, or None when an amount is finer than 分.
+    fn holds_in_fen(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> Option<bool> {
+        let over = match over {
+            Some((term, value)) => Some((term, to_fen(value)?)),
+            None => None,
+        };
+        let mut gap: i128 = 0;
+        let mut allowed: i128 = 0;
+        for (i, term) in self.terms().iter().enumerate() {
+            let (value, tolerance) = match ledger.fen_of(*term) {
+                Fen::Absent => (0, 0),
+                Fen::Exact { value, tolerance } => (value, tolerance),
+                Fen::Inexact => return None,
+            };
+            let value = match over {
+                Some((o, v)) if o == *term => v,
+                _ => value,
+            };
+            allowed += i128::from(tolerance);
+            if i < self.lhs_len {
+                gap += i128::from(value);
+            } else {
+                gap -= i128::from(value);
+            }
+        }
+        Some(
+            gap == 0
+                || match self.relation {
+                    Relation::Equal => gap.abs() <= allowed,
+                    Relation::AtLeast => gap >= -allowed,
+                    Relation::AtMost => gap <= allowed,
+                },
+        )
+    }
+
     /// Evaluates against the ledger, with `over` replacing one term's value.
     pub fn evaluate_with(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> Outcome {
         // An absent amount is zero (scale 0), and adding that changes neither the value nor
@@ -716,10 +818,12 @@ impl Identity {
 
 /// Adds without panicking on absurd input amounts (beyond `Decimal`'s range).
 pub fn saturating_add(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
-        Decimal::MIN
-    } else {
-        Decimal::MAX
+    a.checked_add(b).unwrap_or_else(|| {
+        if b.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        }
     })
 }
 

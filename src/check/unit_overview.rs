@@ -202,8 +202,7 @@ fn against_t8(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
     let t8_total_term = ledger.term(&t8_total);
     let all_basic_is_general = Identity::new("t1-t8", t8_total, t8_total_term, t8(ledger, 0), "")
         .with_lhs(ledger.total_terms(TableId::T3, &budget.expenditure, 1))
-        .evaluate_with(ledger, None)
-        .holds;
+        .holds(ledger, None);
     let total = o.expenditure_total_split.as_ref();
     let complete = o.expenditure_split.iter().all(|(_, s)| {
         s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
