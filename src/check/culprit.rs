@@ -107,7 +107,7 @@ fn culprit_of(
 ) -> Option<Culprit> {
     let (&first, rest) = set.split_first()?;
     // The cells every identity of the set mentions, each once, in key order.
-    let mut common: Vec<(&Slot, Term)> = identities[first]
+    let mut common: Vec<(Slot, Term)> = identities[first]
         .terms()
         .iter()
         .filter_map(|t| ledger.slot(*t).map(|s| (s, *t)))
@@ -143,7 +143,7 @@ fn culprit_of(
             .all(|id| id.holds(ledger, Some((term, expected))));
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
-                key: key.clone(),
+                key,
                 expected,
                 actual,
             });

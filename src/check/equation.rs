@@ -108,10 +108,15 @@ enum Fen {
 
 impl Fen {
     fn of(entry: Option<&Entry>) -> Fen {
-        let Some(e) = entry else {
-            return Fen::Absent;
-        };
-        match (to_fen(e.value), to_fen(e.tolerance)) {
+        match entry {
+            Some(e) => Fen::exact(e.value, to_fen(e.tolerance)),
+            None => Fen::Absent,
+        }
+    }
+
+    /// A value with its tolerance already in 分 (when it is whole 分).
+    fn exact(value: Decimal, tolerance: Option<i64>) -> Fen {
+        match (to_fen(value), tolerance) {
             (Some(value), Some(tolerance)) => Fen::Exact { value, tolerance },
             _ => Fen::Inexact,
         }
@@ -131,8 +136,7 @@ fn to_fen(amount: Decimal) -> Option<i64> {
         2 => 1,
         _ => return None,
     };
-    let fen = amount.mantissa().checked_mul(factor)?;
-    i64::try_from(fen).ok()
+    i64::try_from(amount.mantissa()).ok()?.checked_mul(factor)
 }
 
 /// An amount's position in the [`Ledger`]: identities refer to amounts by term, so that
@@ -168,6 +172,22 @@ impl CodedTable {
         Term(self.start + row * self.columns + column as u32)
     }
 
+    /// The cell of a term, when it lies in this table.
+    fn key(&self, term: Term) -> Option<CellKey> {
+        let offset = term.0.checked_sub(self.start)?;
+        let (row, column) = (offset / self.columns.max(1), offset % self.columns.max(1));
+        let row = match self.codes.get(row as usize) {
+            Some(code) => RowKey::Code(code.clone()),
+            None if self.total.is_some() && row as usize == self.codes.len() => RowKey::Total,
+            None => return None,
+        };
+        Some(CellKey {
+            table: self.table,
+            row,
+            column: column as usize,
+        })
+    }
+
     fn column(&self, column: usize) -> Option<u32> {
         u32::try_from(column).ok().filter(|c| *c < self.columns)
     }
@@ -177,8 +197,6 @@ impl CodedTable {
 /// budget lacks get a term too (see [`Ledger::term`]), with no entry: they count as zero.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// The slot of each term.
-    slots: Vec<Slot>,
     /// The entry of each term (None for a slot the budget lacks).
     entries: Vec<Option<Entry>>,
     /// The entry of each term in 分.
@@ -195,7 +213,6 @@ impl Ledger {
     pub fn new(budget: &Budget) -> Ledger {
         let cells = cell_count(budget);
         let mut ledger = Ledger {
-            slots: Vec::with_capacity(cells),
             entries: Vec::with_capacity(cells),
             fen: Vec::with_capacity(cells),
             coded: Vec::with_capacity(6),
@@ -239,9 +256,16 @@ impl Ledger {
         self.push_other(slot.clone(), None)
     }
 
-    /// The slot of a term (None for a term of another ledger).
-    pub fn slot(&self, term: Term) -> Option<&Slot> {
-        self.slots.get(term.index())
+    /// The slot of a term (None for a term of another ledger). Rebuilt from the layout, or
+    /// searched for among the labelled slots: for wording findings, not for evaluating.
+    pub fn slot(&self, term: Term) -> Option<Slot> {
+        if let Some(key) = self.coded.iter().find_map(|t| t.key(term)) {
+            return Some(Slot::Cell(key));
+        }
+        self.others
+            .iter()
+            .find(|(_, t)| **t == term)
+            .map(|(s, _)| s.clone())
     }
 
     /// The entry of a term (None for an amount the budget lacks, or a term of another ledger).
@@ -269,11 +293,12 @@ impl Ledger {
     }
 
     /// All slots with their entries (the amounts the budget has).
-    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
-        self.slots
-            .iter()
-            .zip(&self.entries)
-            .filter_map(|(s, e)| e.as_ref().map(|e| (s, e)))
+    pub fn iter(&self) -> impl Iterator<Item = (Slot, &Entry)> {
+        (0..self.next_term()).filter_map(|i| {
+            let term = Term(i);
+            let entry = self.entry_of(term)?;
+            self.slot(term).map(|s| (s, entry))
+        })
     }
 
     /// The codes of a coded table's rows in line order, each code once (its first row).
@@ -309,13 +334,12 @@ impl Ledger {
     }
 
     fn next_term(&self) -> u32 {
-        u32::try_from(self.slots.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
     }
 
     fn push_other(&mut self, slot: Slot, entry: Option<Entry>) -> Term {
         let term = Term(self.next_term());
-        self.others.insert(slot.clone(), term);
-        self.slots.push(slot);
+        self.others.insert(slot, term);
         self.push_entry(entry);
         term
     }
@@ -329,7 +353,6 @@ impl Ledger {
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
         let term = Term(self.next_term());
         if let MapEntry::Vacant(v) = self.others.entry(Slot::Cell(key)) {
-            self.slots.push(v.key().clone());
             v.insert(term);
             self.push_entry(Some(Entry::entered(value, unit)));
         }
@@ -352,29 +375,27 @@ impl Ledger {
                 MapEntry::Vacant(v) => v.insert(row),
             };
             coded.codes.push(line.code.clone());
-            self.push_row(
-                table,
-                RowKey::Code(line.code.clone()),
-                &line.amounts,
-                t.unit,
-            );
+            self.push_row(&line.amounts, t.unit);
         }
         if let Some(total) = &t.total {
             coded.total = Some(self.next_term());
-            self.push_row(table, RowKey::Total, total, t.unit);
+            self.push_row(total, t.unit);
         }
         self.coded.push(coded);
     }
 
-    fn push_row<A: Amounts>(&mut self, table: TableId, row: RowKey, amounts: &A, unit: MoneyUnit) {
+    /// Adds a coded row's amounts, all entered in `unit`.
+    fn push_row<A: Amounts>(&mut self, amounts: &A, unit: MoneyUnit) {
+        let tolerance = tolerance::per_term(unit);
+        let tolerance_fen = to_fen(tolerance);
         for column in 0..A::COLUMNS.len() {
-            let key = CellKey {
-                table,
-                row: row.clone(),
-                column,
-            };
-            self.slots.push(Slot::Cell(key));
-            self.push_entry(Some(Entry::entered(amounts.get(column), unit)));
+            let value = amounts.get(column);
+            self.fen.push(Fen::exact(value, tolerance_fen));
+            self.entries.push(Some(Entry {
+                value,
+                tolerance,
+                shown: Shown::Unit(unit),
+            }));
         }
     }
 

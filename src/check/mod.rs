@@ -90,10 +90,11 @@ fn check_with(
     let mut checked = Checked::new(budget, sources);
     let mut findings = std::mem::take(&mut checked.findings);
     let touches_unreadable = |identity: &Identity| {
+        let at = describe::location(sources, &identity.at);
         let terms = identity.terms().iter();
-        std::iter::once(&identity.at)
-            .chain(terms.filter_map(|t| checked.ledger.slot(*t)))
-            .filter_map(|slot| describe::location(sources, slot))
+        let slots = terms.filter_map(|t| checked.ledger.slot(*t));
+        at.into_iter()
+            .chain(slots.filter_map(|slot| describe::location(sources, &slot)))
             .any(|l| unreadable.contains(&l))
     };
     let outcomes = checked.identities.iter().zip(&checked.outcomes);
