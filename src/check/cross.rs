@@ -320,7 +320,7 @@ impl Context<'_> {
             }
         }
         for (name, amount) in &derived.expenditure {
-            if !matched.contains(&normalize_name(name)) && !amount.is_zero() {
+            if !matched.contains(normalized(name).as_ref()) && !amount.is_zero() {
                 let slot = cell(keys::t1_expenditure(name));
                 self.finding(
                     &slot,

@@ -93,36 +93,6 @@ impl Entry {
     }
 }
 
-/// An amount in whole 分 with its tolerance, for deciding in integers whether an identity
-/// holds; `Inexact` for an amount (or tolerance) with digits finer than 分, whose identities
-/// are evaluated in `Decimal` instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fen {
-    /// The budget lacks the amount: zero, no tolerance.
-    Absent,
-    /// Value and tolerance in 分.
-    Exact { value: i64, tolerance: i64 },
-    /// Finer than 分, or beyond `i64` 分.
-    Inexact,
-}
-
-impl Fen {
-    fn of(entry: Option<&Entry>) -> Fen {
-        match entry {
-            Some(e) => Fen::exact(e.value, to_fen(e.tolerance)),
-            None => Fen::Absent,
-        }
-    }
-
-    /// A value with its tolerance already in 分 (when it is whole 分).
-    fn exact(value: Decimal, tolerance: Option<i64>) -> Fen {
-        match (to_fen(value), tolerance) {
-            (Some(value), Some(tolerance)) => Fen::Exact { value, tolerance },
-            _ => Fen::Inexact,
-        }
-    }
-}
-
 /// An amount in 元 as whole 分, when it has no finer digits.
 fn to_fen(amount: Decimal) -> Option<i64> {
     let amount = if amount.scale() > 2 {
@@ -199,8 +169,12 @@ impl CodedTable {
 pub struct Ledger {
     /// The entry of each term (None for a slot the budget lacks).
     entries: Vec<Option<Entry>>,
-    /// The entry of each term in 分.
-    fen: Vec<Fen>,
+    /// The value and tolerance of each term in whole 分 ((0, 0) for an absent amount), for
+    /// deciding in integers whether an identity holds.
+    fen: Vec<(i64, i64)>,
+    /// Whether every amount and tolerance is whole 分 (else identities are evaluated in
+    /// `Decimal`).
+    all_fen: bool,
     /// The six coded tables (表2/3/5/6/7/8), found by code without hashing whole cell keys.
     coded: Vec<CodedTable>,
     /// The terms of every other slot (表1/4/9 labels, prose, slots the budget lacks).
@@ -215,6 +189,7 @@ impl Ledger {
         let mut ledger = Ledger {
             entries: Vec::with_capacity(cells),
             fen: Vec::with_capacity(cells),
+            all_fen: true,
             coded: Vec::with_capacity(6),
             others: FxHashMap::with_capacity_and_hasher(labelled_cells(budget), Default::default()),
         };
@@ -273,8 +248,19 @@ impl Ledger {
         self.entries.get(term.index()).and_then(Option::as_ref)
     }
 
-    fn fen_of(&self, term: Term) -> Fen {
-        self.fen.get(term.index()).copied().unwrap_or(Fen::Absent)
+    fn fen_of(&self, term: Term) -> (i64, i64) {
+        self.fen.get(term.index()).copied().unwrap_or_default()
+    }
+
+    /// Records an amount's value and tolerance in 分 (None: not whole 分).
+    fn push_fen(&mut self, value: Option<i64>, tolerance: Option<i64>) {
+        match (value, tolerance) {
+            (Some(v), Some(t)) => self.fen.push((v, t)),
+            _ => {
+                self.all_fen = false;
+                self.fen.push((0, 0));
+            }
+        }
     }
 
     /// The entry of a slot, if the budget has that amount.
@@ -345,7 +331,10 @@ impl Ledger {
     }
 
     fn push_entry(&mut self, entry: Option<Entry>) {
-        self.fen.push(Fen::of(entry.as_ref()));
+        match &entry {
+            Some(e) => self.push_fen(to_fen(e.value), to_fen(e.tolerance)),
+            None => self.fen.push((0, 0)),
+        }
         self.entries.push(entry);
     }
 
@@ -390,7 +379,7 @@ impl Ledger {
         let tolerance_fen = to_fen(tolerance);
         for column in 0..A::COLUMNS.len() {
             let value = amounts.get(column);
-            self.fen.push(Fen::exact(value, tolerance_fen));
+            self.push_fen(to_fen(value), tolerance_fen);
             self.entries.push(Some(Entry {
                 value,
                 tolerance,
@@ -754,29 +743,28 @@ impl Identity {
 
     /// [`Identity::holds`] in 分, or None when an amount is finer than 分.
     fn holds_in_fen(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> Option<bool> {
+        if !ledger.all_fen {
+            return None;
+        }
         let over = match over {
             Some((term, value)) => Some((term, to_fen(value)?)),
             None => None,
         };
-        let mut gap: i128 = 0;
         let mut allowed: i128 = 0;
-        for (i, term) in self.terms().iter().enumerate() {
-            let (value, tolerance) = match ledger.fen_of(*term) {
-                Fen::Absent => (0, 0),
-                Fen::Exact { value, tolerance } => (value, tolerance),
-                Fen::Inexact => return None,
-            };
-            let value = match over {
-                Some((o, v)) if o == *term => v,
-                _ => value,
-            };
-            allowed += i128::from(tolerance);
-            if i < self.lhs_len {
-                gap += i128::from(value);
-            } else {
-                gap -= i128::from(value);
+        let mut sum = |side: &[Term]| {
+            let mut total: i128 = 0;
+            for term in side {
+                let (value, tolerance) = ledger.fen_of(*term);
+                let value = match over {
+                    Some((o, v)) if o == *term => v,
+                    _ => value,
+                };
+                total += i128::from(value);
+                allowed += i128::from(tolerance);
             }
-        }
+            total
+        };
+        let gap = sum(self.lhs()) - sum(self.rhs());
         Some(
             gap == 0
                 || match self.relation {

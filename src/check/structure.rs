@@ -266,7 +266,7 @@ fn reference<A>(
     };
     // Equal text normalises equally: only differing names need normalising.
     if line.name != reference.name
-        && codes::normalize_name(&line.name) != codes::normalize_name(reference.name)
+        && codes::normalized(&line.name) != codes::normalized(reference.name)
     {
         let doubt = if reference.observed {
             ""
