@@ -548,13 +548,19 @@ impl Context<'_> {
         let codes = sorted_codes(lines.iter().flat_map(|l| l.iter()).map(|l| &l.code));
         let words = "表5、表6、表7 同一科目之和";
         for code in codes {
+            // Each table's row of the code, found once for the three columns.
+            let rows = funds.map(|t| (t, self.ledger.coded_row(t, code)));
+            let t3_row = self.ledger.coded_row(TableId::T3, code);
             for c in 0..3 {
-                let rhs = funds
-                    .iter()
-                    .filter_map(|t| self.ledger.coded_term(*t, code, c))
-                    .collect();
                 let at = cell(keys::coded(TableId::T3, code, c));
-                let identity = self.identity("fiscal-within-total", at, rhs, words);
+                let at_term = match t3_row.and_then(|r| self.ledger.row_term(TableId::T3, r, c)) {
+                    Some(term) => term,
+                    None => self.term(&at),
+                };
+                let rhs = rows
+                    .iter()
+                    .filter_map(|(t, row)| row.and_then(|r| self.ledger.row_term(*t, r, c)));
+                let identity = Identity::new("fiscal-within-total", at, at_term, rhs, words);
                 self.push(identity.at_least());
             }
         }

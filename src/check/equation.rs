@@ -301,6 +301,13 @@ impl Ledger {
         t.column(column).map(|_| t.term(row, column))
     }
 
+    /// The row (an index into [`Ledger::codes`]) of a code in a coded table, when the table has
+    /// that code.
+    pub fn coded_row(&self, table: TableId, code: &Code) -> Option<usize> {
+        let t = self.coded_table(table)?;
+        t.rows.get(code).map(|r| *r as usize)
+    }
+
     /// The term of a coded table's cell, when the table has that code.
     pub fn coded_term(&self, table: TableId, code: &Code, column: usize) -> Option<Term> {
         let t = self.coded_table(table)?;
