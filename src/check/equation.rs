@@ -1,10 +1,13 @@
 //! Identities as linear relations over the model's amounts.
 //!
 //! The [`Ledger`] flattens a [`Budget`] into one value per cell ([`Slot`]), each with the unit
-//! it was entered in and the rounding tolerance that unit implies. An [`Identity`] says
-//! "Σ lhs = Σ rhs" (or ≤, ≥) over slots; evaluating it against the ledger (optionally with one
-//! slot's value overridden, which is how `culprit` tries a correction) gives its residual.
-//! Not for wording findings (see `describe`) nor for deciding which identities exist.
+//! it was entered in and the rounding tolerance that unit implies, and numbers them: a
+//! [`Term`] is an amount's position in the ledger, laid out table by table and row by row, so
+//! that the rule modules name the amounts of a coded row without looking its cell key up.
+//! An [`Identity`] says "Σ lhs = Σ rhs" (or ≤, ≥) over terms; whether it holds is decided in
+//! whole 分 (exact integer sums), and evaluating it in `Decimal` (optionally with one term's
+//! value overridden, which is how `culprit` tries a correction) gives its residual for a
+//! finding. Not for wording findings (see `describe`) nor for deciding which identities exist.
 
 use super::fxhash::FxHashMap;
 use super::keys;
