@@ -5,7 +5,7 @@
 //! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
-use super::codes::{PrintedLei, normalize_name, normalized};
+use super::codes::{LeiRows, PrintedLei, normalize_name, normalized};
 use super::describe::{self, Label, finding_at};
 use super::equation::{Explain, Identity, Ledger, Prose, Slot, Term};
 use super::keys::{self, t9};
@@ -57,6 +57,7 @@ pub fn push_identities(
         sources,
         identities,
         findings: Vec::new(),
+        fiscal_leis: None,
     };
     cx.overview();
     cx.income_expenditure_rows();
@@ -72,6 +73,16 @@ pub fn push_identities(
 /// True when the table was in the input (or has any amount).
 pub(super) fn has<A>(t: &Classified<A>) -> bool {
     t.present || !t.lines.is_empty() || t.total.is_some()
+}
+
+/// 表5, 表6, 表7 for those ids, 表3 for any other.
+fn split_of(budget: &Budget, table: TableId) -> &Classified<SplitAmounts> {
+    match table {
+        TableId::T5 => &budget.general,
+        TableId::T6 => &budget.fund,
+        TableId::T7 => &budget.capital,
+        _ => &budget.expenditure,
+    }
 }
 
 /// 表4's fund columns (一般公共预算, 政府性基金, 国有资本经营) and the table each comes from.
@@ -105,6 +116,9 @@ struct Context<'a> {
     sources: &'a SourceMap,
     identities: &'a mut Vec<Identity>,
     findings: Vec<Finding>,
+    /// The 类 rows of 表5, 表6, 表7 and 表3 (in that order), for finding 表4's rows by name;
+    /// made when first needed.
+    fiscal_leis: Option<[LeiRows<'a, SplitAmounts>; 4]>,
 }
 
 impl Context<'_> {
@@ -165,12 +179,7 @@ impl Context<'_> {
     }
 
     fn split(&self, table: TableId) -> &Classified<SplitAmounts> {
-        match table {
-            TableId::T5 => &self.budget.general,
-            TableId::T6 => &self.budget.fund,
-            TableId::T7 => &self.budget.capital,
-            _ => &self.budget.expenditure,
-        }
+        split_of(self.budget, table)
     }
 
     /// The slots the canonical 表1 income item `index` must equal, or None when the table they
@@ -292,10 +301,11 @@ impl Context<'_> {
         let t3 = &self.budget.expenditure;
         let mut matched: BTreeSet<String> = BTreeSet::new();
         let mut items = Vec::new();
+        let leis = LeiRows::new(t3);
         for (name, amount) in &stated.expenditure {
             let slot = cell(keys::t1_expenditure(name));
             items.push(self.term(&slot));
-            let lei = PrintedLei::new(name).find_in(t3);
+            let lei = leis.find(&PrintedLei::new(name));
             match lei {
                 Some(l) => {
                     matched.insert(normalize_name(&l.name));
@@ -394,11 +404,15 @@ impl Context<'_> {
     }
 
     /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).
-    fn lei_by_name(&self, name: &str) -> Option<Code> {
+    fn lei_by_name(&mut self, name: &str) -> Option<Code> {
+        let budget = self.budget;
+        let leis = self.fiscal_leis.get_or_insert_with(|| {
+            [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
+                .map(|t| LeiRows::new(split_of(budget, t)))
+        });
         let printed = PrintedLei::new(name);
-        [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
-            .into_iter()
-            .find_map(|t| printed.find_in(self.split(t)))
+        leis.iter()
+            .find_map(|rows| rows.find(&printed))
             .map(|l| l.code.clone())
     }
 

@@ -11,7 +11,7 @@
 //! (表3 合计行 基本支出 = 表8 合计), else at least 表8's (表8 covers 一般公共预算 only).
 //! Not for the 合计 column alone, which `cross` compares for every 表1.
 
-use super::codes::PrintedLei;
+use super::codes::{LeiRows, PrintedLei};
 use super::cross::has;
 use super::equation::{Explain, Identity, Ledger, Slot, Term};
 use super::keys;
@@ -171,8 +171,9 @@ fn against_t3(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
                 out.push(identity(ledger, "t1-expenditure", at, project_rhs, words));
             }
         };
+    let leis = LeiRows::new(t3);
     for (name, split) in &o.expenditure_split {
-        if let Some(l) = PrintedLei::new(name).find_in(t3) {
+        if let Some(l) = leis.find(&PrintedLei::new(name)) {
             let code = &l.code;
             let rhs = [1, 2].map(|c| ledger.term(&Slot::Cell(keys::coded(TableId::T3, code, c))));
             let words = format!("表3 {} {}", l.code, l.name);
