@@ -9,6 +9,7 @@
 use super::fxhash::FxHashMap;
 use crate::model::{Amounts, Classification, Classified, Code, Line};
 use crate::money::fullwidth_to_ascii;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const FUNCTION_TSV: &str = include_str!("codes/function_codes.tsv");
@@ -67,9 +68,9 @@ pub fn obsolete(code: &str, name: &str) -> Option<&'static str> {
         .filter(|(c, _, _)| *c == code)
         .peekable();
     candidates.peek()?;
-    let name = normalize_name(name);
+    let name = normalized(name);
     candidates
-        .find(|(_, old, _)| normalize_name(old) == name)
+        .find(|(_, old, _)| normalized(old) == name)
         .map(|(_, _, current)| *current)
 }
 
@@ -86,6 +87,19 @@ pub fn normalize_name(name: &str) -> String {
     // The numbering is a prefix: keep the rest in place.
     folded.drain(..folded.len() - kept);
     folded
+}
+
+/// [`normalize_name`], borrowing the name (or the part after its numbering) when only the
+/// numbering would change: names without full-width ASCII or spaces (most) need no copy.
+pub fn normalized(name: &str) -> Cow<'_, str> {
+    let plain = name
+        .chars()
+        .all(|c| !c.is_whitespace() && fullwidth_to_ascii(c) == c);
+    if plain {
+        Cow::Borrowed(strip_numbering(name))
+    } else {
+        Cow::Owned(normalize_name(name))
+    }
 }
 
 /// A character that may number a list item: a Chinese numeral up to 十 or an ASCII digit.
@@ -123,14 +137,14 @@ fn strip_numbering(s: &str) -> &str {
 /// A 类 name as printed in 表1/表4, normalised once to be compared with many 类 rows.
 pub(crate) struct PrintedLei<'a> {
     printed: &'a str,
-    wanted: String,
+    wanted: Cow<'a, str>,
 }
 
 impl<'a> PrintedLei<'a> {
     pub(crate) fn new(printed: &'a str) -> Self {
         PrintedLei {
             printed,
-            wanted: normalize_name(printed),
+            wanted: normalized(printed),
         }
     }
 
@@ -138,25 +152,66 @@ impl<'a> PrintedLei<'a> {
     /// name up to numbering, punctuation width and spacing, or the code's reference name, or an
     /// obsolete official name of that code.
     pub(crate) fn names(&self, code: &Code, name: &str) -> bool {
-        // `一、一般公共服务` for 一般公共服务支出: the 类 name without its 支出 still names it.
-        let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
-        let same = |n: &str| {
-            // Equal text normalises equally.
-            if n == self.printed {
-                return true;
-            }
-            let n = normalize_name(n);
-            let wanted = self.wanted.as_str();
-            n == wanted || n[..short(&n)] == wanted[..short(wanted)]
-        };
+        // Equal text normalises equally: only differing text is normalised.
+        let same = |n: &str| n == self.printed || self.same_normalized(&normalized(n));
         same(name)
             || lookup(Classification::Function, code.as_str()).is_some_and(|r| same(r.name))
             || obsolete(code.as_str(), self.printed).is_some()
     }
 
-    /// The first 类 row of `t` the printed name stands for.
-    pub(crate) fn find_in<A: Amounts>(&self, t: &'a Classified<A>) -> Option<&'a Line<A>> {
-        t.lei_lines().find(|l| self.names(&l.code, &l.name))
+    /// [`PrintedLei::names`] for a row whose names are normalised already.
+    fn names_row<A>(&self, row: &LeiRow<'_, A>) -> bool {
+        let same = |raw: &str, normal: &str| raw == self.printed || self.same_normalized(normal);
+        same(&row.line.name, &row.name)
+            || row.reference.as_ref().is_some_and(|(raw, n)| same(raw, n))
+            || obsolete(row.line.code.as_str(), self.printed).is_some()
+    }
+
+    /// Whether a normalised name is the printed one, also when one of them leaves out the
+    /// 支出 (`一、一般公共服务` for 一般公共服务支出: the 类 name without it still names it).
+    fn same_normalized(&self, n: &str) -> bool {
+        let short = |n: &str| n.strip_suffix("支出").unwrap_or(n).len();
+        let wanted = self.wanted.as_ref();
+        n == wanted || n[..short(n)] == wanted[..short(wanted)]
+    }
+}
+
+/// The 类 rows of a coded table with their names (and their codes' reference names)
+/// normalised once, to be matched with many printed names.
+pub(crate) struct LeiRows<'a, A> {
+    rows: Vec<LeiRow<'a, A>>,
+}
+
+/// One 类 row of [`LeiRows`].
+struct LeiRow<'a, A> {
+    line: &'a Line<A>,
+    /// The row's name, normalised.
+    name: Cow<'a, str>,
+    /// The code's reference name as listed and normalised, when the list has the code.
+    reference: Option<(&'static str, Cow<'static, str>)>,
+}
+
+impl<'a, A: Amounts> LeiRows<'a, A> {
+    /// The 类 rows of `t`, in line order.
+    pub(crate) fn new(t: &'a Classified<A>) -> Self {
+        let rows = t
+            .lei_lines()
+            .map(|line| LeiRow {
+                line,
+                name: normalized(&line.name),
+                reference: lookup(Classification::Function, line.code.as_str())
+                    .map(|r| (r.name, normalized(r.name))),
+            })
+            .collect();
+        LeiRows { rows }
+    }
+
+    /// The first 类 row (in line order) the printed name stands for.
+    pub(crate) fn find(&self, printed: &PrintedLei<'_>) -> Option<&'a Line<A>> {
+        self.rows
+            .iter()
+            .find(|row| printed.names_row(row))
+            .map(|row| row.line)
     }
 }
 

@@ -5,9 +5,9 @@
 //! prose against 表1. Rows that cannot be paired at all (a 表1 类 name 表3 does not have, a code
 //! only one of 表2/表3 lists) become findings directly. Not for sums within one table.
 
-use super::codes::{PrintedLei, normalize_name};
+use super::codes::{LeiRows, PrintedLei, normalize_name, normalized};
 use super::describe::{self, Label, finding_at};
-use super::equation::{Identity, Ledger, Prose, Slot};
+use super::equation::{Explain, Identity, Ledger, Prose, Slot, Term};
 use super::keys::{self, t9};
 use crate::derive;
 use crate::finding::{Finding, Severity};
@@ -33,8 +33,8 @@ pub struct Cross {
     pub findings: Vec<Finding>,
 }
 
-/// Builds every cross-table identity of the budget.
-pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
+/// Builds every cross-table identity of the budget (its terms those of `ledger`).
+pub fn check(budget: &Budget, ledger: &mut Ledger, sources: &SourceMap) -> Cross {
     let mut identities = Vec::new();
     let findings = push_identities(budget, ledger, sources, &mut identities);
     Cross {
@@ -47,7 +47,7 @@ pub fn check(budget: &Budget, ledger: &Ledger, sources: &SourceMap) -> Cross {
 /// unpairable rows.
 pub fn push_identities(
     budget: &Budget,
-    ledger: &Ledger,
+    ledger: &mut Ledger,
     sources: &SourceMap,
     identities: &mut Vec<Identity>,
 ) -> Vec<Finding> {
@@ -57,6 +57,7 @@ pub fn push_identities(
         sources,
         identities,
         findings: Vec::new(),
+        fiscal_leis: None,
     };
     cx.overview();
     cx.income_expenditure_rows();
@@ -74,6 +75,16 @@ pub(super) fn has<A>(t: &Classified<A>) -> bool {
     t.present || !t.lines.is_empty() || t.total.is_some()
 }
 
+/// 表5, 表6, 表7 for those ids, 表3 for any other.
+fn split_of(budget: &Budget, table: TableId) -> &Classified<SplitAmounts> {
+    match table {
+        TableId::T5 => &budget.general,
+        TableId::T6 => &budget.fund,
+        TableId::T7 => &budget.capital,
+        _ => &budget.expenditure,
+    }
+}
+
 /// 表4's fund columns (一般公共预算, 政府性基金, 国有资本经营) and the table each comes from.
 const FISCAL_FUNDS: [(usize, TableId); 3] = [(2, TableId::T5), (3, TableId::T6), (4, TableId::T7)];
 
@@ -84,7 +95,7 @@ fn cell(key: crate::model::CellKey) -> Slot {
 /// Which of the canonical 表1 income items (`derive::OVERVIEW_INCOME_LABELS`) a printed label
 /// is, tolerating numbering and wording variants (e.g. 2026's `一、一般公共预算`).
 pub fn overview_income_index(label: &str) -> Option<usize> {
-    let s = normalize_name(label);
+    let s = normalized(label);
     [
         (0, "财政拨款"),
         (1, "一般公共预算"),
@@ -101,10 +112,13 @@ pub fn overview_income_index(label: &str) -> Option<usize> {
 
 struct Context<'a> {
     budget: &'a Budget,
-    ledger: &'a Ledger,
+    ledger: &'a mut Ledger,
     sources: &'a SourceMap,
     identities: &'a mut Vec<Identity>,
     findings: Vec<Finding>,
+    /// The 类 rows of 表5, 表6, 表7 and 表3 (in that order), for finding 表4's rows by name;
+    /// made when first needed.
+    fiscal_leis: Option<[LeiRows<'a, SplitAmounts>; 4]>,
 }
 
 impl Context<'_> {
@@ -112,14 +126,36 @@ impl Context<'_> {
         self.identities.push(identity);
     }
 
+    /// The term of a slot (one of its own when the budget lacks the amount).
+    fn term(&mut self, slot: &Slot) -> Term {
+        self.ledger.term(slot)
+    }
+
+    /// The identity "`at` = Σ `rhs`" (or ≥, ≤ when so marked).
+    fn identity(
+        &mut self,
+        rule: &'static str,
+        at: Slot,
+        rhs: Vec<Term>,
+        words: impl Into<Explain>,
+    ) -> Identity {
+        let at_term = self.term(&at);
+        Identity::new(rule, at, at_term, rhs, words)
+    }
+
+    /// The terms of slots.
+    fn terms(&mut self, slots: &[Slot]) -> Vec<Term> {
+        slots.iter().map(|s| self.term(s)).collect()
+    }
+
     fn finding(&mut self, slot: &Slot, severity: Severity, rule: &str, message: String) {
         let f = finding_at(self.sources, slot, severity, rule, message);
         self.findings.push(f);
     }
 
-    fn t2_total(&self, column: usize) -> Vec<Slot> {
+    fn t2_total(&self, column: usize) -> Vec<Term> {
         self.ledger
-            .total_slots(TableId::T2, &self.budget.income, column)
+            .total_terms(TableId::T2, &self.budget.income, column)
     }
 
     /// `total` equals 表2's 合计 in `column`, when 表2 was submitted at all.
@@ -132,27 +168,23 @@ impl Context<'_> {
     ) {
         if has(&self.budget.income) {
             let rhs = self.t2_total(column);
-            self.push(Identity::new(rule, total.clone(), rhs, words));
+            let identity = self.identity(rule, total.clone(), rhs, words);
+            self.push(identity);
         }
     }
 
-    fn split_total(&self, table: TableId, column: usize) -> Vec<Slot> {
+    fn split_total(&self, table: TableId, column: usize) -> Vec<Term> {
         let t = self.split(table);
-        self.ledger.total_slots(table, t, column)
+        self.ledger.total_terms(table, t, column)
     }
 
     fn split(&self, table: TableId) -> &Classified<SplitAmounts> {
-        match table {
-            TableId::T5 => &self.budget.general,
-            TableId::T6 => &self.budget.fund,
-            TableId::T7 => &self.budget.capital,
-            _ => &self.budget.expenditure,
-        }
+        split_of(self.budget, table)
     }
 
     /// The slots the canonical 表1 income item `index` must equal, or None when the table they
     /// come from (表2, 表5) is missing altogether (a missing 表6/7 means zero).
-    fn overview_income_target(&self, index: usize) -> Option<(Vec<Slot>, String)> {
+    fn overview_income_target(&self, index: usize) -> Option<(Vec<Term>, String)> {
         let t2 = has(&self.budget.income);
         let t5 = has(&self.budget.general);
         Some(match index {
@@ -196,7 +228,8 @@ impl Context<'_> {
                 continue;
             };
             if let Some((rhs, words)) = self.overview_income_target(i) {
-                self.push(Identity::new("t1-income", slot.clone(), rhs, words));
+                let identity = self.identity("t1-income", slot.clone(), rhs, words);
+                self.push(identity);
             }
             if let Some(entry) = by_index.get_mut(i) {
                 entry.get_or_insert(slot);
@@ -232,18 +265,15 @@ impl Context<'_> {
                 .collect()
         };
         if let Some(fiscal) = by_index[0].clone() {
-            let parts = pick(&[1, 2, 3]);
-            self.push(Identity::new("t1-sum", fiscal, parts, "1、2、3 项之和"));
+            let parts = self.terms(&pick(&[1, 2, 3]));
+            let identity = self.identity("t1-sum", fiscal, parts, "1、2、3 项之和");
+            self.push(identity);
         }
         if stated.income_total.is_some() {
             let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
-            let parts = pick(&[0, 4, 5, 6]);
-            self.push(Identity::new(
-                "t1-sum",
-                income_total.clone(),
-                parts,
-                "一至四项收入之和",
-            ));
+            let parts = self.terms(&pick(&[0, 4, 5, 6]));
+            let identity = self.identity("t1-sum", income_total.clone(), parts, "一至四项收入之和");
+            self.push(identity);
             self.against_t2_total("t1-income", &income_total, 0, "表2 合计");
         }
     }
@@ -256,21 +286,14 @@ impl Context<'_> {
         let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
         let spend_total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
         if stated.income_total.is_some() {
-            self.push(Identity::new(
-                "t1-balance",
-                income_total,
-                vec![spend_total.clone()],
-                "支出总计",
-            ));
+            let rhs = vec![self.term(&spend_total)];
+            let identity = self.identity("t1-balance", income_total, rhs, "支出总计");
+            self.push(identity);
         }
         if has(&self.budget.expenditure) {
             let rhs = self.split_total(TableId::T3, 0);
-            self.push(Identity::new(
-                "t1-expenditure",
-                spend_total,
-                rhs,
-                "表3 合计",
-            ));
+            let identity = self.identity("t1-expenditure", spend_total, rhs, "表3 合计");
+            self.push(identity);
         }
     }
 
@@ -278,16 +301,18 @@ impl Context<'_> {
         let t3 = &self.budget.expenditure;
         let mut matched: BTreeSet<String> = BTreeSet::new();
         let mut items = Vec::new();
+        let leis = LeiRows::new(t3);
         for (name, amount) in &stated.expenditure {
             let slot = cell(keys::t1_expenditure(name));
-            items.push(slot.clone());
-            let lei = PrintedLei::new(name).find_in(t3);
+            items.push(self.term(&slot));
+            let lei = leis.find(&PrintedLei::new(name));
             match lei {
                 Some(l) => {
                     matched.insert(normalize_name(&l.name));
-                    let rhs = vec![cell(keys::coded(TableId::T3, &l.code, 0))];
+                    let rhs = vec![self.term(&cell(keys::coded(TableId::T3, &l.code, 0)))];
                     let words = format!("表3 {} {} 合计", l.code, l.name);
-                    self.push(Identity::new("t1-expenditure", slot, rhs, words));
+                    let identity = self.identity("t1-expenditure", slot, rhs, words);
+                    self.push(identity);
                 }
                 None if has(t3) => self.finding(
                     &slot,
@@ -305,7 +330,7 @@ impl Context<'_> {
             }
         }
         for (name, amount) in &derived.expenditure {
-            if !matched.contains(&normalize_name(name)) && !amount.is_zero() {
+            if !matched.contains(normalized(name).as_ref()) && !amount.is_zero() {
                 let slot = cell(keys::t1_expenditure(name));
                 self.finding(
                     &slot,
@@ -320,7 +345,8 @@ impl Context<'_> {
         }
         if stated.expenditure_total.is_some() {
             let total = cell(keys::t1_expenditure(keys::EXPENDITURE_TOTAL));
-            self.push(Identity::new("t1-sum", total, items, "本年支出各项之和"));
+            let identity = self.identity("t1-sum", total, items, "本年支出各项之和");
+            self.push(identity);
         }
     }
 
@@ -339,8 +365,10 @@ impl Context<'_> {
             let s3 = cell(keys::coded(TableId::T3, code, 0));
             match (listed(&codes2, code), listed(&codes3, code)) {
                 (true, true) => {
-                    let words = format!("表3 {code} 合计");
-                    self.push(Identity::new("t2-t3", s2, vec![s3], words));
+                    let words = Explain::RowTotal(TableId::T3, code.clone());
+                    let rhs = vec![self.term(&s3)];
+                    let identity = self.identity("t2-t3", s2, rhs, words);
+                    self.push(identity);
                 }
                 (true, false) => self.unpaired(code, &s2, TableId::T2, TableId::T3),
                 _ => self.unpaired(code, &s3, TableId::T3, TableId::T2),
@@ -348,10 +376,9 @@ impl Context<'_> {
         }
         let lhs = self.t2_total(0);
         let rhs = self.split_total(TableId::T3, 0);
-        self.push(
-            Identity::new("t2-t3", cell(keys::total(TableId::T2, 0)), rhs, "表3 合计")
-                .with_lhs(lhs),
-        );
+        let at = cell(keys::total(TableId::T2, 0));
+        let identity = self.identity("t2-t3", at, rhs, "表3 合计").with_lhs(lhs);
+        self.push(identity);
     }
 
     /// Reports a code one of 表2/表3 lists and the other does not: an error when the row has
@@ -377,11 +404,15 @@ impl Context<'_> {
     }
 
     /// The 类 code a printed 表4 expenditure name stands for (looked up in 表5/6/7, then 表3).
-    fn lei_by_name(&self, name: &str) -> Option<Code> {
+    fn lei_by_name(&mut self, name: &str) -> Option<Code> {
+        let budget = self.budget;
+        let leis = self.fiscal_leis.get_or_insert_with(|| {
+            [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
+                .map(|t| LeiRows::new(split_of(budget, t)))
+        });
         let printed = PrintedLei::new(name);
-        [TableId::T5, TableId::T6, TableId::T7, TableId::T3]
-            .into_iter()
-            .find_map(|t| printed.find_in(self.split(t)))
+        leis.iter()
+            .find_map(|rows| rows.find(&printed))
             .map(|l| l.code.clone())
     }
 
@@ -402,7 +433,7 @@ impl Context<'_> {
         let mut income_items = Vec::new();
         for (label, _) in &stated.income {
             let slot = cell(keys::t4_income(label));
-            income_items.push(slot.clone());
+            income_items.push(self.term(&slot));
             let fund = match overview_income_index(label) {
                 Some(1) => TableId::T5,
                 Some(2) => TableId::T6,
@@ -418,21 +449,14 @@ impl Context<'_> {
                 }
             };
             let rhs = self.split_total(fund, 0);
-            self.push(Identity::new(
-                "t4-income",
-                slot,
-                rhs,
-                format!("{fund} 合计"),
-            ));
+            let identity = self.identity("t4-income", slot, rhs, Explain::Total(fund));
+            self.push(identity);
         }
         if stated.income_total.is_some() {
             let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
-            self.push(Identity::new(
-                "t4-sum",
-                income_total.clone(),
-                income_items,
-                "各项收入之和",
-            ));
+            let identity =
+                self.identity("t4-sum", income_total.clone(), income_items, "各项收入之和");
+            self.push(identity);
             self.against_t2_total(
                 "t4-income",
                 &income_total,
@@ -462,14 +486,14 @@ impl Context<'_> {
             };
             for (column, table) in FISCAL_FUNDS {
                 let slot = cell(keys::t4_expenditure(&row.name, column));
-                let source = cell(keys::coded(table, &code, 0));
-                let rhs = if self.ledger.has(&source) {
-                    vec![source]
-                } else {
-                    Vec::new()
-                };
-                let words = format!("{table} {code} 合计");
-                self.push(Identity::new("t4-expenditure", slot, rhs, words));
+                let rhs = self
+                    .ledger
+                    .coded_term(table, &code, 0)
+                    .into_iter()
+                    .collect();
+                let words = Explain::RowTotal(table, code.clone());
+                let identity = self.identity("t4-expenditure", slot, rhs, words);
+                self.push(identity);
             }
             stated_codes.insert(code);
         }
@@ -509,27 +533,21 @@ impl Context<'_> {
             let rows = stated
                 .expenditure
                 .iter()
-                .map(|r| cell(keys::t4_expenditure(&r.name, c)))
+                .map(|r| self.term(&cell(keys::t4_expenditure(&r.name, c))))
                 .collect();
-            self.push(Identity::new("t4-sum", total(c), rows, "各类之和"));
+            let identity = self.identity("t4-sum", total(c), rows, "各类之和");
+            self.push(identity);
         }
         if stated.income_total.is_some() {
-            let income_total = cell(keys::t4_income(keys::INCOME_TOTAL));
-            self.push(Identity::new(
-                "t4-balance",
-                total(1),
-                vec![income_total],
-                "收入总计",
-            ));
+            let income_total = vec![self.term(&cell(keys::t4_income(keys::INCOME_TOTAL)))];
+            let identity = self.identity("t4-balance", total(1), income_total, "收入总计");
+            self.push(identity);
         }
         for (column, table) in FISCAL_FUNDS {
             let rhs = self.split_total(table, 0);
-            self.push(Identity::new(
-                "t4-expenditure",
-                total(column),
-                rhs,
-                format!("{table} 合计"),
-            ));
+            let words = Explain::Total(table);
+            let identity = self.identity("t4-expenditure", total(column), rhs, words);
+            self.push(identity);
         }
     }
 
@@ -544,14 +562,20 @@ impl Context<'_> {
         let codes = sorted_codes(lines.iter().flat_map(|l| l.iter()).map(|l| &l.code));
         let words = "表5、表6、表7 同一科目之和";
         for code in codes {
+            // Each table's row of the code, found once for the three columns.
+            let rows = funds.map(|t| (t, self.ledger.coded_row(t, code)));
+            let t3_row = self.ledger.coded_row(TableId::T3, code);
             for c in 0..3 {
-                let rhs = funds
-                    .iter()
-                    .map(|t| cell(keys::coded(*t, code, c)))
-                    .filter(|s| self.ledger.has(s))
-                    .collect();
                 let at = cell(keys::coded(TableId::T3, code, c));
-                self.push(Identity::new("fiscal-within-total", at, rhs, words).at_least());
+                let at_term = match t3_row.and_then(|r| self.ledger.row_term(TableId::T3, r, c)) {
+                    Some(term) => term,
+                    None => self.term(&at),
+                };
+                let rhs = rows
+                    .iter()
+                    .filter_map(|(t, row)| row.and_then(|r| self.ledger.row_term(*t, r, c)));
+                let identity = Identity::new("fiscal-within-total", at, at_term, rhs, words);
+                self.push(identity.at_least());
             }
         }
         if funds.iter().any(|t| has(self.split(*t))) {
@@ -559,11 +583,9 @@ impl Context<'_> {
                 let rhs = funds.iter().flat_map(|t| self.split_total(*t, c)).collect();
                 let lhs = self.split_total(TableId::T3, c);
                 let at = cell(keys::total(TableId::T3, c));
-                self.push(
-                    Identity::new("fiscal-within-total", at, rhs, "表5、表6、表7 合计之和")
-                        .with_lhs(lhs)
-                        .at_least(),
-                );
+                let identity =
+                    self.identity("fiscal-within-total", at, rhs, "表5、表6、表7 合计之和");
+                self.push(identity.with_lhs(lhs).at_least());
             }
         }
     }
@@ -575,17 +597,11 @@ impl Context<'_> {
         }
         let lhs = self
             .ledger
-            .total_slots(TableId::T8, &self.budget.economic, 0);
+            .total_terms(TableId::T8, &self.budget.economic, 0);
         let rhs = self.split_total(TableId::T5, 1);
-        self.push(
-            Identity::new(
-                "t5-t8",
-                cell(keys::total(TableId::T8, 0)),
-                rhs,
-                "表5 合计行 基本支出",
-            )
-            .with_lhs(lhs),
-        );
+        let at = cell(keys::total(TableId::T8, 0));
+        let identity = self.identity("t5-t8", at, rhs, "表5 合计行 基本支出");
+        self.push(identity.with_lhs(lhs));
     }
 
     /// 表9 机关运行经费 against 表8 公用经费, as far as the unit kind allows.
@@ -595,25 +611,26 @@ impl Context<'_> {
             let at = cell(keys::t9(t9::ADMIN_RUNNING));
             let public = self
                 .ledger
-                .total_slots(TableId::T8, &self.budget.economic, 2);
+                .total_terms(TableId::T8, &self.budget.economic, 2);
             let id = match self.budget.meta.unit_kind {
-                Some(kind) if kind.has_admin_running_cost() => Identity::new(
+                Some(kind) if kind.has_admin_running_cost() => self.identity(
                     "t9-admin",
                     at,
                     public,
                     "表8 合计行 公用经费（行政、参公单位）",
                 ),
                 Some(_) => {
-                    Identity::new("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
+                    self.identity("t9-admin", at, Vec::new(), "0（事业单位没有机关运行经费）")
                 }
                 // Unknown kind: the 公用经费 of some units at most, never more than all of it.
-                None if has(&self.budget.economic) => Identity::new(
-                    "t9-admin",
-                    at,
-                    public,
-                    "表8 合计行 公用经费（单位类型未知，不应超过）",
-                )
-                .at_most(),
+                None if has(&self.budget.economic) => self
+                    .identity(
+                        "t9-admin",
+                        at,
+                        public,
+                        "表8 合计行 公用经费（单位类型未知，不应超过）",
+                    )
+                    .at_most(),
                 None => return,
             };
             self.push(id);
@@ -639,8 +656,9 @@ impl Context<'_> {
                 continue;
             };
             let words = format!("表8 {code} {} 合计（基本支出部分）", line.name);
-            let rhs = vec![cell(keys::coded(TableId::T8, &code, 0))];
-            let id = Identity::new("t9-three-public", cell(keys::t9(column)), rhs, words)
+            let rhs = vec![self.term(&cell(keys::coded(TableId::T8, &code, 0)))];
+            let id = self
+                .identity("t9-three-public", cell(keys::t9(column)), rhs, words)
                 .at_least()
                 .warning();
             self.push(id);
@@ -657,14 +675,15 @@ impl Context<'_> {
                 continue;
             }
             if let Some((rhs, words)) = self.prose_target(prose) {
-                self.push(Identity::new("narrative", Slot::Prose(prose), rhs, words));
+                let identity = self.identity("narrative", Slot::Prose(prose), rhs, words);
+                self.push(identity);
             }
         }
     }
 
     /// What a prose figure is compared with: the stated 表1 cell, else the base table's 合计
     /// (None when that table is missing as well).
-    fn prose_target(&self, prose: Prose) -> Option<(Vec<Slot>, &'static str)> {
+    fn prose_target(&mut self, prose: Prose) -> Option<(Vec<Term>, &'static str)> {
         let t1 = self.budget.stated_overview.as_ref();
         let stated_item = |index: usize| {
             t1.and_then(|o| {
@@ -689,7 +708,7 @@ impl Context<'_> {
             Prose::Other => (stated_item(6), "表1 四、其他收入"),
         };
         if let Some(key) = stated {
-            return Some((vec![cell(key)], words));
+            return Some((vec![self.term(&cell(key))], words));
         }
         let income = has(&self.budget.income);
         let (present, slots, words) = match prose {

@@ -10,12 +10,11 @@
 //! at its own submitted cell that names the others. Not for other wording (see `describe`).
 
 use super::describe;
-use super::equation::{Identity, Ledger, Outcome, Relation, Slot, saturating_add};
+use super::equation::{Identity, Ledger, Outcome, Relation, Slot, Term, saturating_add};
 use super::fxhash::FxHashMap;
 use crate::finding::{Finding, Severity};
 use crate::model::{Budget, CellKey, SourceMap};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
 
 /// The stable rule id of culprit findings.
 pub const RULE: &str = "culprit";
@@ -40,21 +39,24 @@ pub struct Culprit {
     pub repairs: usize,
 }
 
-/// Finds the culprits given every identity and its outcome (same order).
-pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) -> Vec<Culprit> {
+/// Finds the culprits given every identity and its outcome (same order; None for an identity
+/// that holds).
+pub fn culprits(
+    ledger: &Ledger,
+    identities: &[Identity],
+    outcomes: &[Option<Outcome>],
+) -> Vec<Culprit> {
+    let holds = |i: usize| outcomes.get(i).is_none_or(|o| o.is_none_or(|o| o.holds));
     let errors: Vec<usize> = (0..identities.len())
         .filter(|i| identities[*i].severity == Severity::Error)
         .collect();
-    if errors
-        .iter()
-        .all(|i| outcomes.get(*i).is_none_or(|o| o.holds))
-    {
+    if errors.iter().all(|i| holds(*i)) {
         return Vec::new();
     }
     let failing: Vec<usize> = errors
         .iter()
         .copied()
-        .filter(|i| outcomes.get(*i).is_some_and(|o| !o.holds))
+        .filter(|i| outcomes.get(*i).is_some_and(|_| !holds(*i)))
         .collect();
     components(identities, &failing)
         .into_iter()
@@ -62,7 +64,7 @@ pub fn culprits(ledger: &Ledger, identities: &[Identity], outcomes: &[Outcome]) 
         .collect()
 }
 
-/// Groups failing identities that share a slot (union-find over their slots).
+/// Groups failing identities that share an amount (union-find over their terms).
 fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..failing.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -72,16 +74,16 @@ fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
         }
         i
     }
-    let mut owner: FxHashMap<&Slot, usize> = FxHashMap::default();
+    let mut owner: FxHashMap<Term, usize> = FxHashMap::default();
     for (pos, &i) in failing.iter().enumerate() {
-        for s in identities[i].slots() {
-            match owner.get(s) {
+        for t in identities[i].terms() {
+            match owner.get(t) {
                 Some(&other) => {
                     let (a, b) = (root(&mut parent, pos), root(&mut parent, other));
                     parent[a] = b;
                 }
                 None => {
-                    owner.insert(s, pos);
+                    owner.insert(*t, pos);
                 }
             }
         }
@@ -99,44 +101,49 @@ fn components(identities: &[Identity], failing: &[usize]) -> Vec<Vec<usize>> {
 fn culprit_of(
     ledger: &Ledger,
     identities: &[Identity],
-    outcomes: &[Outcome],
+    outcomes: &[Option<Outcome>],
     errors: &[usize],
     set: &[usize],
 ) -> Option<Culprit> {
     let (&first, rest) = set.split_first()?;
-    let mut common: BTreeSet<&Slot> = identities[first]
-        .slots()
-        .filter(|s| matches!(s, Slot::Cell(_)))
+    // The cells every identity of the set mentions, each once, in key order.
+    let mut common: Vec<(Slot, Term)> = identities[first]
+        .terms()
+        .iter()
+        .filter_map(|t| ledger.slot(*t).map(|s| (s, *t)))
+        .filter(|(s, _)| matches!(s, Slot::Cell(_)))
         .collect();
+    common.sort();
+    common.dedup();
     for &i in rest {
-        let mentioned: BTreeSet<&Slot> = identities[i].slots().collect();
-        common.retain(|s| mentioned.contains(s));
+        let mentioned = identities[i].terms();
+        common.retain(|(_, t)| mentioned.contains(t));
     }
     let pivot = set
         .iter()
         .copied()
         .find(|i| identities[*i].relation == Relation::Equal)
         .unwrap_or(first);
-    let gap = outcomes.get(pivot)?.gap;
+    let gap = outcomes.get(pivot)?.as_ref()?.gap;
     let mut candidates = Vec::new();
-    for slot in common {
-        if !ledger.has(slot) {
+    for (slot, term) in common {
+        let Some(entry) = ledger.entry_of(term) else {
+            continue;
+        };
+        let coefficient = identities[pivot].coefficient(term);
+        if coefficient == 0 || set.iter().any(|i| identities[*i].coefficient(term) == 0) {
             continue;
         }
-        let coefficient = identities[pivot].coefficient(slot);
-        if coefficient == 0 || set.iter().any(|i| identities[*i].coefficient(slot) == 0) {
-            continue;
-        }
-        let actual = ledger.value(slot);
+        let actual = entry.value;
         let expected = saturating_add(actual, -(gap / Decimal::from(coefficient)));
         let all_hold = errors
             .iter()
             .map(|i| &identities[*i])
-            .filter(|id| id.slots().any(|s| s == slot))
-            .all(|id| id.evaluate(ledger, Some((slot, expected))).holds);
+            .filter(|id| id.terms().contains(&term))
+            .all(|id| id.holds(ledger, Some((term, expected))));
         if let (true, Slot::Cell(key)) = (all_hold, slot) {
             candidates.push(Candidate {
-                key: key.clone(),
+                key,
                 expected,
                 actual,
             });

@@ -203,8 +203,9 @@ pub fn identity_failure(
     let place = place(ledger, budget, &identity.at);
     let gap = format_amount(outcome.gap.abs());
     let allowed = identity
-        .slots()
-        .map(|s| ledger.entry(s).map(|e| e.tolerance).unwrap_or_default())
+        .terms()
+        .iter()
+        .map(|t| ledger.entry_of(*t).map(|e| e.tolerance).unwrap_or_default())
         .fold(Decimal::ZERO, saturating_add);
     let allowance = if allowed.is_zero() {
         String::new()

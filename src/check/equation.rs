@@ -1,18 +1,25 @@
 //! Identities as linear relations over the model's amounts.
 //!
 //! The [`Ledger`] flattens a [`Budget`] into one value per cell ([`Slot`]), each with the unit
-//! it was entered in and the rounding tolerance that unit implies. An [`Identity`] says
-//! "Σ lhs = Σ rhs" (or ≤, ≥) over slots; evaluating it against the ledger (optionally with one
-//! slot's value overridden, which is how `culprit` tries a correction) gives its residual.
-//! Not for wording findings (see `describe`) nor for deciding which identities exist.
+//! it was entered in and the rounding tolerance that unit implies, and numbers them: a
+//! [`Term`] is an amount's position in the ledger, laid out table by table and row by row, so
+//! that the rule modules name the amounts of a coded row without looking its cell key up.
+//! An [`Identity`] says "Σ lhs = Σ rhs" (or ≤, ≥) over terms; whether it holds is decided in
+//! whole 分 (exact integer sums), and evaluating it in `Decimal` (optionally with one term's
+//! value overridden, which is how `culprit` tries a correction) gives its residual for a
+//! finding. Not for wording findings (see `describe`) nor for deciding which identities exist.
 
-use super::fxhash::{FxHashMap, FxHashSet};
+use super::fxhash::FxHashMap;
 use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
-use crate::model::{Amounts, Budget, CellKey, Classified, Line, MoneyUnit, Narrative, TableId};
+use crate::model::{
+    Amounts, Budget, CellKey, Classified, Code, MoneyUnit, Narrative, RowKey, TableId,
+};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry as MapEntry;
+use std::fmt;
 
 /// A figure of the 编制说明 prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,18 +85,116 @@ pub struct Entry {
     pub shown: Shown,
 }
 
-/// Every amount of a budget, by slot.
+impl Entry {
+    /// An amount entered in `unit`.
+    fn entered(value: Decimal, unit: MoneyUnit) -> Entry {
+        Entry {
+            value,
+            tolerance: tolerance::per_term(unit),
+            shown: Shown::Unit(unit),
+        }
+    }
+}
+
+/// An amount in 元 as whole 分, when it has no finer digits.
+fn to_fen(amount: Decimal) -> Option<i64> {
+    let amount = if amount.scale() > 2 {
+        amount.normalize()
+    } else {
+        amount
+    };
+    let factor = match amount.scale() {
+        0 => 100,
+        1 => 10,
+        2 => 1,
+        _ => return None,
+    };
+    i64::try_from(amount.mantissa()).ok()?.checked_mul(factor)
+}
+
+/// An amount's position in the [`Ledger`]: identities refer to amounts by term, so that
+/// evaluating one reads a few array entries instead of looking cells up by key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Term(u32);
+
+impl Term {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where one coded table's cells lie in the ledger: row by row (each code's first row only),
+/// every amount column, then the 合计 row when the table has one.
+#[derive(Debug, Clone)]
+struct CodedTable {
+    table: TableId,
+    /// The term of the first row's first cell.
+    start: u32,
+    /// Amount columns per row.
+    columns: u32,
+    /// The codes of the rows, in line order, each once.
+    codes: Vec<Code>,
+    /// The row of each code.
+    rows: FxHashMap<Code, u32>,
+    /// The term of the 合计 row's first cell, when the table printed one.
+    total: Option<u32>,
+}
+
+impl CodedTable {
+    fn term(&self, row: u32, column: usize) -> Term {
+        Term(self.start + row * self.columns + column as u32)
+    }
+
+    /// The cell of a term, when it lies in this table.
+    fn key(&self, term: Term) -> Option<CellKey> {
+        let offset = term.0.checked_sub(self.start)?;
+        let (row, column) = (offset / self.columns.max(1), offset % self.columns.max(1));
+        let row = match self.codes.get(row as usize) {
+            Some(code) => RowKey::Code(code.clone()),
+            None if self.total.is_some() && row as usize == self.codes.len() => RowKey::Total,
+            None => return None,
+        };
+        Some(CellKey {
+            table: self.table,
+            row,
+            column: column as usize,
+        })
+    }
+
+    fn column(&self, column: usize) -> Option<u32> {
+        u32::try_from(column).ok().filter(|c| *c < self.columns)
+    }
+}
+
+/// Every amount of a budget, each with its [`Term`]; slots an identity mentions that the
+/// budget lacks get a term too (see [`Ledger::term`]), with no entry: they count as zero.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    entries: FxHashMap<Slot, Entry>,
+    /// The entry of each term (None for a slot the budget lacks).
+    entries: Vec<Option<Entry>>,
+    /// The value and tolerance of each term in whole 分 ((0, 0) for an absent amount), for
+    /// deciding in integers whether an identity holds.
+    fen: Vec<(i64, i64)>,
+    /// Whether every amount and tolerance is whole 分 (else identities are evaluated in
+    /// `Decimal`).
+    all_fen: bool,
+    /// The six coded tables (表2/3/5/6/7/8), found by code without hashing whole cell keys.
+    coded: Vec<CodedTable>,
+    /// The terms of every other slot (表1/4/9 labels, prose, slots the budget lacks).
+    others: FxHashMap<Slot, Term>,
 }
 
 impl Ledger {
     /// Flattens a budget. Only the first row of a duplicated code is kept (duplicates are a
     /// structure finding).
     pub fn new(budget: &Budget) -> Ledger {
+        let cells = cell_count(budget);
         let mut ledger = Ledger {
-            entries: FxHashMap::with_capacity_and_hasher(cell_count(budget), Default::default()),
+            entries: Vec::with_capacity(cells),
+            fen: Vec::with_capacity(cells),
+            all_fen: true,
+            coded: Vec::with_capacity(6),
+            others: FxHashMap::with_capacity_and_hasher(labelled_cells(budget), Default::default()),
         };
         ledger.add_classified(TableId::T2, &budget.income);
         ledger.add_classified(TableId::T3, &budget.expenditure);
@@ -104,46 +209,192 @@ impl Ledger {
         ledger
     }
 
+    /// The term of a slot the ledger knows (the budget's amounts, and slots given a term).
+    pub fn find(&self, slot: &Slot) -> Option<Term> {
+        if let Slot::Cell(k) = slot
+            && let Some(t) = self.coded_table(k.table)
+        {
+            let found = match &k.row {
+                RowKey::Code(code) => t.rows.get(code).map(|r| t.start + r * t.columns),
+                RowKey::Total => t.total,
+                RowKey::Label(_) => None,
+            };
+            if let (Some(first), Some(column)) = (found, t.column(k.column)) {
+                return Some(Term(first + column));
+            }
+        }
+        self.others.get(slot).copied()
+    }
+
+    /// The term of `slot`, giving it one when the budget lacks the amount (it counts as zero).
+    pub fn term(&mut self, slot: &Slot) -> Term {
+        if let Some(term) = self.find(slot) {
+            return term;
+        }
+        self.push_other(slot.clone(), None)
+    }
+
+    /// The slot of a term (None for a term of another ledger). Rebuilt from the layout, or
+    /// searched for among the labelled slots: for wording findings, not for evaluating.
+    pub fn slot(&self, term: Term) -> Option<Slot> {
+        if let Some(key) = self.coded.iter().find_map(|t| t.key(term)) {
+            return Some(Slot::Cell(key));
+        }
+        self.others
+            .iter()
+            .find(|(_, t)| **t == term)
+            .map(|(s, _)| s.clone())
+    }
+
+    /// The entry of a term (None for an amount the budget lacks, or a term of another ledger).
+    pub fn entry_of(&self, term: Term) -> Option<&Entry> {
+        self.entries.get(term.index()).and_then(Option::as_ref)
+    }
+
+    fn fen_of(&self, term: Term) -> (i64, i64) {
+        self.fen.get(term.index()).copied().unwrap_or_default()
+    }
+
+    /// Records an amount's value and tolerance in 分 (None: not whole 分).
+    fn push_fen(&mut self, value: Option<i64>, tolerance: Option<i64>) {
+        match (value, tolerance) {
+            (Some(v), Some(t)) => self.fen.push((v, t)),
+            _ => {
+                self.all_fen = false;
+                self.fen.push((0, 0));
+            }
+        }
+    }
+
     /// The entry of a slot, if the budget has that amount.
     pub fn entry(&self, slot: &Slot) -> Option<&Entry> {
-        self.entries.get(slot)
+        self.find(slot).and_then(|t| self.entry_of(t))
     }
 
     /// The value of a slot in 元 (zero when absent: a blank amount is zero).
     pub fn value(&self, slot: &Slot) -> Decimal {
-        self.entries.get(slot).map(|e| e.value).unwrap_or_default()
+        self.entry(slot).map(|e| e.value).unwrap_or_default()
     }
 
     /// True when the budget has this amount.
     pub fn has(&self, slot: &Slot) -> bool {
-        self.entries.contains_key(slot)
+        self.entry(slot).is_some()
     }
 
-    /// All slots with their entries.
-    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Entry)> {
-        self.entries.iter()
+    /// All slots with their entries (the amounts the budget has).
+    pub fn iter(&self) -> impl Iterator<Item = (Slot, &Entry)> {
+        (0..self.next_term()).filter_map(|i| {
+            let term = Term(i);
+            let entry = self.entry_of(term)?;
+            self.slot(term).map(|s| (s, entry))
+        })
     }
 
+    /// The codes of a coded table's rows in line order, each code once (its first row).
+    pub fn codes(&self, table: TableId) -> &[Code] {
+        self.coded_table(table).map_or(&[], |t| t.codes.as_slice())
+    }
+
+    /// The term of row `row` (an index into [`Ledger::codes`]) of a coded table in `column`.
+    pub fn row_term(&self, table: TableId, row: usize, column: usize) -> Option<Term> {
+        let t = self.coded_table(table)?;
+        let row = u32::try_from(row)
+            .ok()
+            .filter(|r| (*r as usize) < t.codes.len())?;
+        t.column(column).map(|_| t.term(row, column))
+    }
+
+    /// The row (an index into [`Ledger::codes`]) of a code in a coded table, when the table has
+    /// that code.
+    pub fn coded_row(&self, table: TableId, code: &Code) -> Option<usize> {
+        let t = self.coded_table(table)?;
+        t.rows.get(code).map(|r| *r as usize)
+    }
+
+    /// The term of a coded table's cell, when the table has that code.
+    pub fn coded_term(&self, table: TableId, code: &Code, column: usize) -> Option<Term> {
+        let t = self.coded_table(table)?;
+        let row = *t.rows.get(code)?;
+        t.column(column).map(|_| t.term(row, column))
+    }
+
+    /// The term of a coded table's 合计 row cell, when the table printed that row.
+    pub fn total_term(&self, table: TableId, column: usize) -> Option<Term> {
+        let t = self.coded_table(table)?;
+        let column = t.column(column)?;
+        t.total.map(|first| Term(first + column))
+    }
+
+    fn coded_table(&self, table: TableId) -> Option<&CodedTable> {
+        self.coded.iter().find(|t| t.table == table)
+    }
+
+    fn next_term(&self) -> u32 {
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
+    }
+
+    fn push_other(&mut self, slot: Slot, entry: Option<Entry>) -> Term {
+        let term = Term(self.next_term());
+        self.others.insert(slot, term);
+        self.push_entry(entry);
+        term
+    }
+
+    fn push_entry(&mut self, entry: Option<Entry>) {
+        match &entry {
+            Some(e) => self.push_fen(to_fen(e.value), to_fen(e.tolerance)),
+            None => self.fen.push((0, 0)),
+        }
+        self.entries.push(entry);
+    }
+
+    /// Adds a labelled amount (表1/4/9); a repeated key keeps its first value.
     fn put(&mut self, key: CellKey, value: Decimal, unit: MoneyUnit) {
-        self.entries.entry(Slot::Cell(key)).or_insert(Entry {
-            value,
-            tolerance: tolerance::per_term(unit),
-            shown: Shown::Unit(unit),
-        });
+        let term = Term(self.next_term());
+        if let MapEntry::Vacant(v) = self.others.entry(Slot::Cell(key)) {
+            v.insert(term);
+            self.push_entry(Some(Entry::entered(value, unit)));
+        }
     }
 
     fn add_classified<A: Amounts>(&mut self, table: TableId, t: &Classified<A>) {
         let columns = A::COLUMNS.len();
+        let mut coded = CodedTable {
+            table,
+            start: self.next_term(),
+            columns: columns as u32,
+            codes: Vec::with_capacity(t.lines.len()),
+            rows: FxHashMap::with_capacity_and_hasher(t.lines.len(), Default::default()),
+            total: None,
+        };
         for line in &t.lines {
-            for c in 0..columns {
-                let key = keys::coded(table, &line.code, c);
-                self.put(key, line.amounts.get(c), t.unit);
-            }
+            let row = coded.codes.len() as u32;
+            match coded.rows.entry(line.code.clone()) {
+                MapEntry::Occupied(_) => continue,
+                MapEntry::Vacant(v) => v.insert(row),
+            };
+            coded.codes.push(line.code.clone());
+            self.push_row(&line.amounts, t.unit);
         }
         if let Some(total) = &t.total {
-            for c in 0..columns {
-                self.put(keys::total(table, c), total.get(c), t.unit);
-            }
+            coded.total = Some(self.next_term());
+            self.push_row(total, t.unit);
+        }
+        self.coded.push(coded);
+    }
+
+    /// Adds a coded row's amounts, all entered in `unit`.
+    fn push_row<A: Amounts>(&mut self, amounts: &A, unit: MoneyUnit) {
+        let tolerance = tolerance::per_term(unit);
+        let tolerance_fen = to_fen(tolerance);
+        for column in 0..A::COLUMNS.len() {
+            let value = amounts.get(column);
+            self.push_fen(to_fen(value), tolerance_fen);
+            self.entries.push(Some(Entry {
+                value,
+                tolerance,
+                shown: Shown::Unit(unit),
+            }));
         }
     }
 
@@ -219,32 +470,31 @@ impl Ledger {
         };
         for (p, v) in Prose::figures(n) {
             if let Some(value) = v {
-                self.entries.insert(
-                    Slot::Prose(p),
-                    Entry {
-                        value,
-                        tolerance: tolerance::prose(n.precision),
-                        shown: Shown::Prose(n.precision),
-                    },
-                );
+                let entry = Entry {
+                    value,
+                    tolerance: tolerance::prose(n.precision),
+                    shown: Shown::Prose(n.precision),
+                };
+                self.push_other(Slot::Prose(p), Some(entry));
             }
         }
     }
 
-    /// The slots that make up a classified table's 合计 in `column`: the stated 合计 cell, or
-    /// its 类 rows when the table printed no 合计 row, or nothing for an absent table.
-    pub fn total_slots<A: Amounts>(
+    /// The terms that make up a classified table's 合计 in `column`: the stated 合计 cell, or
+    /// its 类 rows when the table printed no 合计 row (a repeated 类 counts each time), or
+    /// nothing for an absent table.
+    pub fn total_terms<A: Amounts>(
         &self,
         table: TableId,
         t: &Classified<A>,
         column: usize,
-    ) -> Vec<Slot> {
-        if t.total.is_some() {
-            vec![Slot::Cell(keys::total(table, column))]
-        } else {
-            t.lei_lines()
-                .map(|l| Slot::Cell(keys::coded(table, &l.code, column)))
-                .collect()
+    ) -> Vec<Term> {
+        match self.total_term(table, column) {
+            Some(total) => vec![total],
+            None => t
+                .lei_lines()
+                .filter_map(|l| self.coded_term(table, &l.code, column))
+                .collect(),
         }
     }
 }
@@ -266,6 +516,12 @@ pub(super) fn coded_cells(budget: &Budget) -> usize {
 /// About how many cells a budget has (an upper bound for the coded tables, which hold most of
 /// them), so that the ledger is allocated once.
 fn cell_count(budget: &Budget) -> usize {
+    coded_cells(budget) + labelled_cells(budget)
+}
+
+/// About how many labelled cells (表1/4/9, prose) a budget has, and slots it lacks that the
+/// identities mention.
+fn labelled_cells(budget: &Budget) -> usize {
     let overview = budget
         .stated_overview
         .as_ref()
@@ -274,7 +530,7 @@ fn cell_count(budget: &Budget) -> usize {
         .stated_fiscal
         .as_ref()
         .map_or(0, |f| f.income.len() + f.expenditure.len() * 4 + 6);
-    coded_cells(budget) + overview + fiscal + 12
+    overview + fiscal + 32
 }
 
 /// How the two sides of an identity must compare.
@@ -298,32 +554,134 @@ pub struct Identity {
     /// =, ≥ or ≤.
     pub relation: Relation,
     /// The cell the finding is reported at (the checked cell; may be a 合计 the table did not
-    /// print, then `lhs` holds its 类 rows instead).
+    /// print, then the checked side holds its 类 rows instead).
     pub at: Slot,
-    /// The checked side when it is not `at` alone (see [`Identity::lhs`]); most identities
-    /// check one cell and so need no list of their own.
-    lhs: Option<Vec<Slot>>,
-    /// The side it must equal (or be at least).
-    pub rhs: Vec<Slot>,
-    /// The rhs in words, e.g. "基本支出 + 项目支出" (borrowed when the words are fixed).
-    pub explain: Cow<'static, str>,
+    /// The checked side's terms, then the other side's.
+    terms: Terms,
+    /// How many of `terms` are the checked side.
+    lhs_len: usize,
+    /// The rhs in words, e.g. "基本支出 + 项目支出".
+    pub explain: Explain,
+}
+
+/// The other side of an identity in words, spelled out only when a failure is reported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Explain {
+    /// Words, e.g. "基本支出 + 项目支出" (borrowed when fixed).
+    Words(Cow<'static, str>),
+    /// A table's 合计 row: "表5 合计".
+    Total(TableId),
+    /// A coded row's 合计 in a table: "表3 2010301 合计".
+    RowTotal(TableId, Code),
+}
+
+impl fmt::Display for Explain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Explain::Words(w) => f.write_str(w),
+            Explain::Total(table) => write!(f, "{table} 合计"),
+            Explain::RowTotal(table, code) => write!(f, "{table} {code} 合计"),
+        }
+    }
+}
+
+impl From<&'static str> for Explain {
+    fn from(words: &'static str) -> Self {
+        Explain::Words(Cow::Borrowed(words))
+    }
+}
+
+impl From<String> for Explain {
+    fn from(words: String) -> Self {
+        Explain::Words(Cow::Owned(words))
+    }
+}
+
+/// How many terms an identity keeps without allocating: a row sum or a 表2/表3 pairing has a
+/// handful; only roll-ups over many rows and column sums go beyond.
+const INLINE_TERMS: usize = 7;
+
+/// An identity's terms, inline when few, so that building thousands of identities per budget
+/// allocates for almost none of them.
+#[derive(Debug, Clone)]
+enum Terms {
+    /// Up to [`INLINE_TERMS`] terms: `len` of `terms` are used.
+    Inline {
+        len: u8,
+        terms: [Term; INLINE_TERMS],
+    },
+    /// More terms.
+    Heap(Vec<Term>),
+}
+
+impl Terms {
+    fn new() -> Terms {
+        Terms::Inline {
+            len: 0,
+            terms: [Term(0); INLINE_TERMS],
+        }
+    }
+
+    fn push(&mut self, term: Term) {
+        match self {
+            Terms::Inline { len, terms } => match terms.get_mut(usize::from(*len)) {
+                Some(free) => {
+                    *free = term;
+                    *len += 1;
+                }
+                None => {
+                    let mut all = Vec::with_capacity(2 * INLINE_TERMS);
+                    all.extend_from_slice(terms);
+                    all.push(term);
+                    *self = Terms::Heap(all);
+                }
+            },
+            Terms::Heap(all) => all.push(term),
+        }
+    }
+
+    fn as_slice(&self) -> &[Term] {
+        match self {
+            Terms::Inline { len, terms } => terms.get(..usize::from(*len)).unwrap_or_default(),
+            Terms::Heap(all) => all,
+        }
+    }
+}
+
+impl Extend<Term> for Terms {
+    fn extend<I: IntoIterator<Item = Term>>(&mut self, terms: I) {
+        for term in terms {
+            self.push(term);
+        }
+    }
+}
+
+impl PartialEq for Terms {
+    fn eq(&self, other: &Terms) -> bool {
+        self.as_slice() == other.as_slice()
+    }
 }
 
 impl Identity {
-    /// An identity whose checked side is the single slot `at`.
+    /// An identity whose checked side is the single amount `at` (reported at its slot,
+    /// evaluated by its term `at_term` of the ledger).
     pub fn new(
         rule: &'static str,
         at: Slot,
-        rhs: Vec<Slot>,
-        explain: impl Into<Cow<'static, str>>,
+        at_term: Term,
+        rhs: impl IntoIterator<Item = Term>,
+        explain: impl Into<Explain>,
     ) -> Self {
+        let mut terms = Terms::new();
+        terms.push(at_term);
+        terms.extend(rhs);
         Identity {
             rule,
             severity: Severity::Error,
             relation: Relation::Equal,
-            lhs: None,
             at,
-            rhs,
+            terms,
+            lhs_len: 1,
             explain: explain.into(),
         }
     }
@@ -347,41 +705,96 @@ impl Identity {
     }
 
     /// Replaces the checked side (for a 合计 that must be summed from its 类 rows).
-    pub fn with_lhs(mut self, lhs: Vec<Slot>) -> Self {
-        let only_at = matches!(lhs.as_slice(), [s] if *s == self.at);
-        self.lhs = (!only_at).then_some(lhs);
+    pub fn with_lhs(mut self, lhs: impl IntoIterator<Item = Term>) -> Self {
+        let mut terms = Terms::new();
+        terms.extend(lhs);
+        let lhs_len = terms.as_slice().len();
+        terms.extend(self.rhs().iter().copied());
+        self.terms = terms;
+        self.lhs_len = lhs_len;
         self
     }
 
     /// The checked side: `at` alone unless replaced by [`Identity::with_lhs`].
-    pub fn lhs(&self) -> &[Slot] {
-        match &self.lhs {
-            Some(lhs) => lhs,
-            None => std::slice::from_ref(&self.at),
-        }
+    pub fn lhs(&self) -> &[Term] {
+        self.terms().get(..self.lhs_len).unwrap_or_default()
     }
 
-    /// Every slot the identity mentions.
-    pub fn slots(&self) -> impl Iterator<Item = &Slot> {
-        self.lhs().iter().chain(self.rhs.iter())
+    /// The side the checked side must equal (or be at least, or at most).
+    pub fn rhs(&self) -> &[Term] {
+        self.terms().get(self.lhs_len..).unwrap_or_default()
     }
 
-    /// How often `slot` counts on the lhs minus on the rhs (its coefficient).
-    pub fn coefficient(&self, slot: &Slot) -> i64 {
-        let count = |side: &[Slot]| side.iter().filter(|s| *s == slot).count() as i64;
-        count(self.lhs()) - count(&self.rhs)
+    /// Every term the identity mentions (the checked side first).
+    pub fn terms(&self) -> &[Term] {
+        self.terms.as_slice()
     }
 
-    /// Evaluates against the ledger, with `over` replacing one slot's value.
+    /// How often `term` counts on the lhs minus on the rhs (its coefficient).
+    pub fn coefficient(&self, term: Term) -> i64 {
+        let count = |side: &[Term]| side.iter().filter(|t| **t == term).count() as i64;
+        count(self.lhs()) - count(self.rhs())
+    }
+
+    /// Evaluates against the ledger, with `over` replacing the value of one slot the ledger
+    /// knows.
     pub fn evaluate(&self, ledger: &Ledger, over: Option<(&Slot, Decimal)>) -> Outcome {
-        // An absent slot is zero (scale 0), and adding that changes neither the value nor its
-        // scale: only present amounts and the override are added.
-        let sum = |side: &[Slot]| {
-            let mut total = Decimal::ZERO;
-            for s in side {
+        let over = over.and_then(|(slot, value)| ledger.find(slot).map(|t| (t, value)));
+        self.evaluate_with(ledger, over)
+    }
+
+    /// Whether the identity holds against the ledger, with `over` replacing one term's value:
+    /// decided in whole 分 when every amount is in whole 分 (exact, as
+    /// [`Identity::evaluate_with`] is), without computing the sums' `Decimal`s.
+    pub fn holds(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> bool {
+        self.holds_in_fen(ledger, over)
+            .unwrap_or_else(|| self.evaluate_with(ledger, over).holds)
+    }
+
+    /// [`Identity::holds`] in 分, or None when an amount is finer than 分.
+    fn holds_in_fen(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> Option<bool> {
+        if !ledger.all_fen {
+            return None;
+        }
+        let over = match over {
+            Some((term, value)) => Some((term, to_fen(value)?)),
+            None => None,
+        };
+        let mut allowed: i128 = 0;
+        let mut sum = |side: &[Term]| {
+            let mut total: i128 = 0;
+            for term in side {
+                let (value, tolerance) = ledger.fen_of(*term);
                 let value = match over {
-                    Some((o, v)) if o == s => Some(v),
-                    _ => ledger.entry(s).map(|e| e.value),
+                    Some((o, v)) if o == *term => v,
+                    _ => value,
+                };
+                total += i128::from(value);
+                allowed += i128::from(tolerance);
+            }
+            total
+        };
+        let gap = sum(self.lhs()) - sum(self.rhs());
+        Some(
+            gap == 0
+                || match self.relation {
+                    Relation::Equal => gap.abs() <= allowed,
+                    Relation::AtLeast => gap >= -allowed,
+                    Relation::AtMost => gap <= allowed,
+                },
+        )
+    }
+
+    /// Evaluates against the ledger, with `over` replacing one term's value.
+    pub fn evaluate_with(&self, ledger: &Ledger, over: Option<(Term, Decimal)>) -> Outcome {
+        // An absent amount is zero (scale 0), and adding that changes neither the value nor
+        // its scale: only present amounts and the override are added.
+        let sum = |side: &[Term]| {
+            let mut total = Decimal::ZERO;
+            for t in side {
+                let value = match over {
+                    Some((o, v)) if o == *t => Some(v),
+                    _ => ledger.entry_of(*t).map(|e| e.value),
                 };
                 if let Some(v) = value {
                     total = saturating_add(total, v);
@@ -390,7 +803,7 @@ impl Identity {
             total
         };
         let lhs = sum(self.lhs());
-        let rhs = sum(&self.rhs);
+        let rhs = sum(self.rhs());
         let gap = saturating_add(lhs, -rhs);
         // Tolerances are never negative, so a zero gap holds whatever the rounding allowed
         // (most identities): the tolerances are only added up when there is a gap.
@@ -411,10 +824,11 @@ impl Identity {
     }
 
     /// The rounding the identity's present terms may carry together, in 元 (an overridden
-    /// slot keeps its entry's tolerance; an absent one has none).
-    fn allowed(&self, ledger: &Ledger) -> Decimal {
-        self.slots()
-            .filter_map(|s| ledger.entry(s))
+    /// term keeps its entry's tolerance; an absent one has none).
+    pub fn allowed(&self, ledger: &Ledger) -> Decimal {
+        self.terms()
+            .iter()
+            .filter_map(|t| ledger.entry_of(*t))
             .map(|e| e.tolerance)
             .filter(|t| !t.is_zero())
             .fold(Decimal::ZERO, saturating_add)
@@ -423,10 +837,12 @@ impl Identity {
 
 /// Adds without panicking on absurd input amounts (beyond `Decimal`'s range).
 pub fn saturating_add(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
-        Decimal::MIN
-    } else {
-        Decimal::MAX
+    a.checked_add(b).unwrap_or_else(|| {
+        if b.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        }
     })
 }
 
@@ -443,17 +859,10 @@ pub struct Outcome {
     pub holds: bool,
 }
 
-/// The rows of a table with each code's first occurrence only (duplicates are reported by
-/// `structure`).
-pub fn unique_lines<A>(t: &Classified<A>) -> impl Iterator<Item = &Line<A>> {
-    let mut seen = FxHashSet::default();
-    t.lines.iter().filter(move |l| seen.insert(&l.code))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Code, SplitAmounts};
+    use crate::model::{Line, SplitAmounts};
 
     fn budget_with_wan_line(total: i64, basic: i64) -> Budget {
         let mut b = Budget::default();
@@ -474,13 +883,15 @@ mod tests {
     fn wan_identity_allows_fifty_yuan_per_term_and_no_more() {
         let code = Code::new("201").unwrap();
         let slot = |c| Slot::Cell(keys::coded(TableId::T3, &code, c));
+        let ok = Ledger::new(&budget_with_wan_line(10_150, 10_000));
+        let term = |c| ok.coded_term(TableId::T3, &code, c).unwrap();
         let id = Identity::new(
             "row-sum",
             slot(0),
-            vec![slot(1), slot(2)],
+            term(0),
+            [term(1), term(2)],
             "基本支出 + 项目支出",
         );
-        let ok = Ledger::new(&budget_with_wan_line(10_150, 10_000));
         assert!(id.evaluate(&ok, None).holds);
         let bad = Ledger::new(&budget_with_wan_line(10_151, 10_000));
         let out = id.evaluate(&bad, None);

@@ -87,16 +87,18 @@ fn check_with(
     sources: &SourceMap,
     unreadable: &HashSet<&Location>,
 ) -> Vec<Finding> {
-    let checked = Checked::new(budget, sources);
-    let mut findings = checked.findings;
+    let mut checked = Checked::new(budget, sources);
+    let mut findings = std::mem::take(&mut checked.findings);
     let touches_unreadable = |identity: &Identity| {
-        std::iter::once(&identity.at)
-            .chain(identity.lhs())
-            .chain(&identity.rhs)
-            .filter_map(|slot| describe::location(sources, slot))
+        let at = describe::location(sources, &identity.at);
+        let terms = identity.terms().iter();
+        let slots = terms.filter_map(|t| checked.ledger.slot(*t));
+        at.into_iter()
+            .chain(slots.filter_map(|slot| describe::location(sources, &slot)))
             .any(|l| unreadable.contains(&l))
     };
-    for (identity, outcome) in checked.identities.iter().zip(&checked.outcomes) {
+    let outcomes = checked.identities.iter().zip(&checked.outcomes);
+    for (identity, outcome) in outcomes.filter_map(|(i, o)| o.as_ref().map(|o| (i, o))) {
         if !outcome.holds && !touches_unreadable(identity) {
             findings.push(describe::identity_failure(
                 &checked.ledger,
@@ -125,7 +127,8 @@ pub fn culprits(budget: &Budget) -> Vec<culprit::Culprit> {
     culprit::culprits(&checked.ledger, &checked.identities, &checked.outcomes)
 }
 
-/// Every identity the budget must satisfy (row sums, roll-ups, cross-table), in rule order.
+/// Every identity the budget must satisfy (row sums, roll-ups, cross-table), in rule order;
+/// their terms are those of `equation::Ledger::new(budget)`.
 pub fn identities(budget: &Budget) -> Vec<Identity> {
     Checked::new(budget, &SourceMap::new()).identities
 }
@@ -134,21 +137,22 @@ pub fn identities(budget: &Budget) -> Vec<Identity> {
 struct Checked {
     ledger: Ledger,
     identities: Vec<Identity>,
-    outcomes: Vec<Outcome>,
+    /// Each identity's outcome; None for one found to hold without its sums (most).
+    outcomes: Vec<Option<Outcome>>,
     findings: Vec<Finding>,
 }
 
 impl Checked {
     fn new(budget: &Budget, sources: &SourceMap) -> Checked {
-        let ledger = Ledger::new(budget);
+        let mut ledger = Ledger::new(budget);
         let mut identities = Vec::with_capacity(expected_identities(budget));
-        row_sums::push_identities(budget, &mut identities);
-        rollups::push_identities(budget, &mut identities);
-        unit_overview::push_identities(budget, &ledger, &mut identities);
-        let findings = cross::push_identities(budget, &ledger, sources, &mut identities);
+        row_sums::push_identities(budget, &mut ledger, &mut identities);
+        rollups::push_identities(budget, &ledger, &mut identities);
+        unit_overview::push_identities(budget, &mut ledger, &mut identities);
+        let findings = cross::push_identities(budget, &mut ledger, sources, &mut identities);
         let outcomes = identities
             .iter()
-            .map(|i| i.evaluate(&ledger, None))
+            .map(|i| (!i.holds(&ledger, None)).then(|| i.evaluate_with(&ledger, None)))
             .collect();
         Checked {
             ledger,

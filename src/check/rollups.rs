@@ -3,46 +3,46 @@
 //! states its amount directly and is not rolled up. Not for rows whose parent is missing (see
 //! `structure`).
 
-use super::equation::{Identity, Slot, unique_lines};
+use super::equation::{Identity, Ledger, Slot};
 use super::keys;
 use crate::model::{Amounts, Budget, Classified, Code, CodeLevel, TableId};
 
 /// The stable rule id of every roll-up identity.
 pub const RULE: &str = "rollup";
 
-/// Every roll-up identity of the budget.
-pub fn identities(budget: &Budget) -> Vec<Identity> {
+/// Every roll-up identity of the budget (its terms those of `ledger`).
+pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
     let mut out = Vec::new();
-    push_identities(budget, &mut out);
+    push_identities(budget, ledger, &mut out);
     out
 }
 
 /// Appends every roll-up identity of the budget to `out`.
-pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
-    table(TableId::T2, &budget.income, out);
-    table(TableId::T3, &budget.expenditure, out);
-    table(TableId::T5, &budget.general, out);
-    table(TableId::T6, &budget.fund, out);
-    table(TableId::T7, &budget.capital, out);
-    table(TableId::T8, &budget.economic, out);
+pub fn push_identities(budget: &Budget, ledger: &Ledger, out: &mut Vec<Identity>) {
+    table(TableId::T2, &budget.income, ledger, out);
+    table(TableId::T3, &budget.expenditure, ledger, out);
+    table(TableId::T5, &budget.general, ledger, out);
+    table(TableId::T6, &budget.fund, ledger, out);
+    table(TableId::T7, &budget.capital, ledger, out);
+    table(TableId::T8, &budget.economic, ledger, out);
 }
 
-fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
-    // (parent, child) in line order, then sorted by parent: stable, so each parent's
+fn table<A: Amounts>(id: TableId, t: &Classified<A>, ledger: &Ledger, out: &mut Vec<Identity>) {
+    // The ledger's rows are the table's codes, each once, in line order.
+    let codes = ledger.codes(id);
+    // (parent, child row) in line order, then sorted by parent: stable, so each parent's
     // children stay in line order, found as one run without a list per parent.
-    let mut children: Vec<(Code, &Code)> = Vec::with_capacity(t.lines.len());
-    let mut parents: Vec<&Code> = Vec::new();
-    let mut leis: Vec<&Code> = Vec::new();
-    for line in unique_lines(t) {
-        match line.code.parent() {
-            Some(parent) => children.push((parent, &line.code)),
-            None => leis.push(&line.code),
+    let mut children: Vec<(Code, usize)> = Vec::with_capacity(codes.len());
+    let mut leis: Vec<usize> = Vec::new();
+    for (row, code) in codes.iter().enumerate() {
+        match code.parent() {
+            Some(parent) => children.push((parent, row)),
+            None => leis.push(row),
         }
-        parents.push(&line.code);
     }
     children.sort_by(|a, b| a.0.cmp(&b.0));
     let columns = A::COLUMNS.len();
-    for parent in parents {
+    for (row, parent) in codes.iter().enumerate() {
         let first = children.partition_point(|(p, _)| p < parent);
         let rest = children.get(first..).unwrap_or_default();
         let count = rest.iter().take_while(|(p, _)| p == parent).count();
@@ -55,31 +55,25 @@ fn table<A: Amounts>(id: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
             _ => "其下各项之和",
         };
         for c in 0..columns {
+            let Some(at) = ledger.row_term(id, row, c) else {
+                continue;
+            };
             let rhs = kids
                 .iter()
-                .map(|(_, kid)| Slot::Cell(keys::coded(id, kid, c)))
-                .collect();
-            out.push(Identity::new(
-                RULE,
-                Slot::Cell(keys::coded(id, parent, c)),
-                rhs,
-                words,
-            ));
+                .filter_map(|(_, kid)| ledger.row_term(id, *kid, c));
+            let at_slot = Slot::Cell(keys::coded(id, parent, c));
+            out.push(Identity::new(RULE, at_slot, at, rhs, words));
         }
     }
     let only_orphans = leis.is_empty() && !t.lines.is_empty();
     if t.total.is_some() && !only_orphans {
         for c in 0..columns {
-            let rhs = leis
-                .iter()
-                .map(|k| Slot::Cell(keys::coded(id, k, c)))
-                .collect();
-            out.push(Identity::new(
-                RULE,
-                Slot::Cell(keys::total(id, c)),
-                rhs,
-                "各类之和",
-            ));
+            let Some(at) = ledger.total_term(id, c) else {
+                continue;
+            };
+            let rhs = leis.iter().filter_map(|row| ledger.row_term(id, *row, c));
+            let at_slot = Slot::Cell(keys::total(id, c));
+            out.push(Identity::new(RULE, at_slot, at, rhs, "各类之和"));
         }
     }
 }
@@ -111,10 +105,10 @@ mod tests {
     fn lei_rollup_holds(lei_total: i64) -> bool {
         let budget = lei_over_three_kuan(lei_total);
         let ledger = Ledger::new(&budget);
-        let ids = identities(&budget);
+        let ids = identities(&budget, &ledger);
         let at = Slot::Cell(keys::coded(TableId::T3, &Code::new("201").unwrap(), 0));
         let id = ids.iter().find(|i| i.at == at).expect("类 roll-up");
-        assert_eq!(id.rhs.len(), 3);
+        assert_eq!(id.rhs().len(), 3);
         id.evaluate(&ledger, None).holds
     }
 
@@ -139,7 +133,7 @@ mod tests {
             ..Budget::default()
         };
         let ledger = Ledger::new(&budget);
-        let failing: Vec<(TableId, usize)> = identities(&budget)
+        let failing: Vec<(TableId, usize)> = identities(&budget, &ledger)
             .iter()
             .filter(|i| !i.evaluate(&ledger, None).holds)
             .filter_map(|i| match &i.at {

@@ -3,35 +3,51 @@
 //! 人员经费 + 公用经费. Each stated 表4 支出 row: 合计 = the three fund columns. 表9: 合计 =
 //! 出国 + 接待 + 车小计, and 车小计 = 购置 + 运行. Not for sums down a column (see `rollups`).
 
-use super::equation::{Identity, Slot, unique_lines};
+use super::equation::{Identity, Ledger, Slot};
 use super::keys::{self, t9};
-use crate::model::{Amounts, Budget, CellKey, Classified, RowKey, TableId};
+use crate::model::{Budget, CellKey, TableId};
 use std::sync::OnceLock;
 
 /// The stable rule id of every row-sum identity.
 pub const RULE: &str = "row-sum";
 
-/// Every row-sum identity of the budget.
-pub fn identities(budget: &Budget) -> Vec<Identity> {
+/// Every row-sum identity of the budget (its terms those of `ledger`).
+pub fn identities(budget: &Budget, ledger: &mut Ledger) -> Vec<Identity> {
     let mut out = Vec::new();
-    push_identities(budget, &mut out);
+    push_identities(budget, ledger, &mut out);
     out
 }
 
 /// Appends every row-sum identity of the budget to `out`.
-pub fn push_identities(budget: &Budget, out: &mut Vec<Identity>) {
-    classified(TableId::T2, &budget.income, out);
-    classified(TableId::T3, &budget.expenditure, out);
-    classified(TableId::T5, &budget.general, out);
-    classified(TableId::T6, &budget.fund, out);
-    classified(TableId::T7, &budget.capital, out);
-    classified(TableId::T8, &budget.economic, out);
-    fiscal(budget, out);
-    table9(budget, out);
+pub fn push_identities(budget: &Budget, ledger: &mut Ledger, out: &mut Vec<Identity>) {
+    for table in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5,
+        TableId::T6,
+        TableId::T7,
+        TableId::T8,
+    ] {
+        classified(table, ledger, out);
+    }
+    fiscal(budget, ledger, out);
+    table9(budget, ledger, out);
 }
 
-fn sum_of(keys: impl Iterator<Item = CellKey>) -> Vec<Slot> {
-    keys.map(Slot::Cell).collect()
+/// The identity "`at` = Σ `parts`" over labelled cells (表4, 表9).
+fn labelled(
+    ledger: &mut Ledger,
+    at: CellKey,
+    parts: impl IntoIterator<Item = CellKey>,
+    words: &'static str,
+) -> Identity {
+    let at = Slot::Cell(at);
+    let at_term = ledger.term(&at);
+    let rhs: Vec<_> = parts
+        .into_iter()
+        .map(|k| ledger.term(&Slot::Cell(k)))
+        .collect();
+    Identity::new(RULE, at, at_term, rhs, words)
 }
 
 /// The columns a table's 合计 column is the sum of: 表4's three fund columns, every other
@@ -61,31 +77,28 @@ fn explain(table: TableId) -> &'static str {
     index.and_then(|i| words.get(i)).map_or("", String::as_str)
 }
 
-fn classified<A: Amounts>(table: TableId, t: &Classified<A>, out: &mut Vec<Identity>) {
+/// Each row of a coded table (each code's first row, then the 合计 row): 合计 = its parts.
+fn classified(table: TableId, ledger: &Ledger, out: &mut Vec<Identity>) {
     let parts = parts(table);
     let words = explain(table);
-    let mut rows: Vec<RowKey> = unique_lines(t)
-        .map(|l| RowKey::Code(l.code.clone()))
-        .collect();
-    if t.total.is_some() {
-        rows.push(RowKey::Total);
-    }
-    for row in rows {
-        let key = |column| CellKey {
-            table,
-            row: row.clone(),
-            column,
+    let codes = ledger.codes(table);
+    for (row, code) in codes.iter().enumerate() {
+        let term = |column| ledger.row_term(table, row, column);
+        let Some(at) = term(0) else {
+            continue;
         };
-        out.push(Identity::new(
-            RULE,
-            Slot::Cell(key(0)),
-            sum_of(parts.clone().map(key)),
-            words,
-        ));
+        let at_slot = Slot::Cell(keys::coded(table, code, 0));
+        let rhs = parts.clone().filter_map(term);
+        out.push(Identity::new(RULE, at_slot, at, rhs, words));
+    }
+    if let Some(at) = ledger.total_term(table, 0) {
+        let rhs = parts.clone().filter_map(|c| ledger.total_term(table, c));
+        let at_slot = Slot::Cell(keys::total(table, 0));
+        out.push(Identity::new(RULE, at_slot, at, rhs, words));
     }
 }
 
-fn fiscal(budget: &Budget, out: &mut Vec<Identity>) {
+fn fiscal(budget: &Budget, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let Some(f) = &budget.stated_fiscal else {
         return;
     };
@@ -96,37 +109,26 @@ fn fiscal(budget: &Budget, out: &mut Vec<Identity>) {
         .chain(f.expenditure_total.iter().map(|_| keys::EXPENDITURE_TOTAL));
     let words = explain(TableId::T4);
     for name in names {
-        out.push(Identity::new(
-            RULE,
-            Slot::Cell(keys::t4_expenditure(name, 1)),
-            sum_of(parts(TableId::T4).map(|c| keys::t4_expenditure(name, c))),
-            words,
-        ));
+        let at = keys::t4_expenditure(name, 1);
+        let parts = parts(TableId::T4).map(|c| keys::t4_expenditure(name, c));
+        out.push(labelled(ledger, at, parts, words));
     }
 }
 
-fn table9(budget: &Budget, out: &mut Vec<Identity>) {
+fn table9(budget: &Budget, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     if budget.table9.three_public.is_none() {
         return;
     }
-    out.push(Identity::new(
-        RULE,
-        Slot::Cell(keys::t9(t9::TOTAL)),
-        sum_of(
-            [t9::OVERSEAS, t9::RECEPTION, t9::VEHICLE_SUBTOTAL]
-                .map(keys::t9)
-                .into_iter(),
-        ),
+    out.push(labelled(
+        ledger,
+        keys::t9(t9::TOTAL),
+        [t9::OVERSEAS, t9::RECEPTION, t9::VEHICLE_SUBTOTAL].map(keys::t9),
         "因公出国(境)费 + 公务接待费 + 公务用车购置及运行费",
     ));
-    out.push(Identity::new(
-        RULE,
-        Slot::Cell(keys::t9(t9::VEHICLE_SUBTOTAL)),
-        sum_of(
-            [t9::VEHICLE_PURCHASE, t9::VEHICLE_RUNNING]
-                .map(keys::t9)
-                .into_iter(),
-        ),
+    out.push(labelled(
+        ledger,
+        keys::t9(t9::VEHICLE_SUBTOTAL),
+        [t9::VEHICLE_PURCHASE, t9::VEHICLE_RUNNING].map(keys::t9),
         "购置费 + 运行费",
     ));
 }

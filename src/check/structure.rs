@@ -151,10 +151,10 @@ impl<'a> Scan<'a, '_> {
         let Some(first) = same_code.next() else {
             return false;
         };
-        let name = codes::normalize_name(&line.name);
+        let name = codes::normalized(&line.name);
         std::iter::once(first)
             .chain(same_code)
-            .any(|(_, n)| *n == line.name || codes::normalize_name(n) == name)
+            .any(|(_, n)| *n == line.name || codes::normalized(n) == name)
     }
 
     /// A finding about the code or the name of `row`, located at that cell.
@@ -266,7 +266,7 @@ fn reference<A>(
     };
     // Equal text normalises equally: only differing names need normalising.
     if line.name != reference.name
-        && codes::normalize_name(&line.name) != codes::normalize_name(reference.name)
+        && codes::normalized(&line.name) != codes::normalized(reference.name)
     {
         let doubt = if reference.observed {
             ""

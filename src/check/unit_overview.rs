@@ -11,9 +11,9 @@
 //! (表3 合计行 基本支出 = 表8 合计), else at least 表8's (表8 covers 一般公共预算 only).
 //! Not for the 合计 column alone, which `cross` compares for every 表1.
 
-use super::codes::PrintedLei;
+use super::codes::{LeiRows, PrintedLei};
 use super::cross::has;
-use super::equation::{Identity, Ledger, Slot};
+use super::equation::{Explain, Identity, Ledger, Slot, Term};
 use super::keys;
 use super::row_sums;
 use crate::model::{
@@ -21,15 +21,16 @@ use crate::model::{
 };
 use rust_decimal::Decimal;
 
-/// Every identity of the stated unit-level 表1's split (none without one).
-pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
+/// Every identity of the stated unit-level 表1's split (none without one; its terms those of
+/// `ledger`).
+pub fn identities(budget: &Budget, ledger: &mut Ledger) -> Vec<Identity> {
     let mut out = Vec::new();
     push_identities(budget, ledger, &mut out);
     out
 }
 
 /// Appends every identity of the stated unit-level 表1's split to `out`.
-pub fn push_identities(budget: &Budget, ledger: &Ledger, out: &mut Vec<Identity>) {
+pub fn push_identities(budget: &Budget, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let Some(o) = &budget.stated_overview else {
         return;
     };
@@ -46,16 +47,34 @@ pub fn push_identities(budget: &Budget, ledger: &Ledger, out: &mut Vec<Identity>
                 .map(|s| (keys::EXPENDITURE_TOTAL, s)),
         );
     for (name, split) in rows {
-        row_identities(name, split, out);
+        row_identities(name, split, ledger, out);
     }
-    column_sums(o, out);
-    against_t3(budget, o, out);
+    column_sums(o, ledger, out);
+    against_t3(budget, o, ledger, out);
     against_t8(budget, o, ledger, out);
 }
 
 /// A 表1 本年支出 cell: `column` per `model::T1_COLUMNS` (1 = 合计).
 fn slot(name: &str, column: usize) -> Slot {
     Slot::Cell(keys::t1_expenditure_column(name, column))
+}
+
+/// The term of a 表1 本年支出 cell (see [`slot`]).
+fn term(ledger: &mut Ledger, name: &str, column: usize) -> Term {
+    ledger.term(&slot(name, column))
+}
+
+/// The identity "`at` = Σ `rhs`" with `at` a 表1 本年支出 cell.
+fn identity(
+    ledger: &mut Ledger,
+    rule: &'static str,
+    at: (&str, usize),
+    rhs: Vec<Term>,
+    words: impl Into<Explain>,
+) -> Identity {
+    let at_slot = slot(at.0, at.1);
+    let at_term = ledger.term(&at_slot);
+    Identity::new(rule, at_slot, at_term, rhs, words)
 }
 
 /// The stated 人员经费/公用经费 cells of a row.
@@ -67,37 +86,46 @@ fn stated_pair(name: &str, split: &OverviewSplit) -> Vec<Slot> {
         .collect()
 }
 
-fn row_identities(name: &str, split: &OverviewSplit, out: &mut Vec<Identity>) {
+/// The terms of slots.
+fn terms(ledger: &mut Ledger, slots: &[Slot]) -> Vec<Term> {
+    slots.iter().map(|s| ledger.term(s)).collect()
+}
+
+fn row_identities(name: &str, split: &OverviewSplit, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let pair = stated_pair(name, split);
     let basic = if split.basic.is_some() {
         if !pair.is_empty() {
-            let rhs = vec![slot(name, T1_PERSONNEL), slot(name, T1_PUBLIC)];
-            let at = slot(name, T1_BASIC);
-            out.push(Identity::new(
+            let rhs = vec![
+                term(ledger, name, T1_PERSONNEL),
+                term(ledger, name, T1_PUBLIC),
+            ];
+            let words = "人员经费 + 公用经费";
+            out.push(identity(
+                ledger,
                 row_sums::RULE,
-                at,
+                (name, T1_BASIC),
                 rhs,
-                "人员经费 + 公用经费",
+                words,
             ));
         }
-        vec![slot(name, T1_BASIC)]
+        vec![term(ledger, name, T1_BASIC)]
     } else {
-        pair
+        terms(ledger, &pair)
     };
     if split.project.is_some() && !basic.is_empty() {
         let mut rhs = basic;
-        rhs.push(slot(name, T1_PROJECT));
+        rhs.push(term(ledger, name, T1_PROJECT));
         let words = if split.basic.is_some() {
             "基本支出 + 项目支出"
         } else {
             "人员经费 + 公用经费 + 项目支出"
         };
-        out.push(Identity::new(row_sums::RULE, slot(name, 1), rhs, words));
+        out.push(identity(ledger, row_sums::RULE, (name, 1), rhs, words));
     }
 }
 
 /// 支出总计 = Σ 类 in every split column the total row states.
-fn column_sums(o: &Overview, out: &mut Vec<Identity>) {
+fn column_sums(o: &Overview, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let Some(total) = &o.expenditure_total_split else {
         return;
     };
@@ -108,68 +136,55 @@ fn column_sums(o: &Overview, out: &mut Vec<Identity>) {
         let items = o
             .expenditure_split
             .iter()
-            .map(|(name, _)| slot(name, column))
+            .map(|(name, _)| term(ledger, name, column))
             .collect();
-        out.push(Identity::new(
-            "t1-sum",
-            slot(keys::EXPENDITURE_TOTAL, column),
-            items,
-            "本年支出各项之和",
-        ));
+        let at = (keys::EXPENDITURE_TOTAL, column);
+        out.push(identity(ledger, "t1-sum", at, items, "本年支出各项之和"));
     }
 }
 
 /// 基本支出 and 项目支出 of each 类 (and of 支出总计) = 表3's (by 人员经费 + 公用经费 when the
 /// table prints no 基本支出 小计).
-fn against_t3(budget: &Budget, o: &Overview, out: &mut Vec<Identity>) {
+fn against_t3(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let t3 = &budget.expenditure;
     if !has(t3) {
         return;
     }
-    let ledger_total = |column: usize| -> Vec<Slot> {
-        if t3.total.is_some() {
-            vec![Slot::Cell(keys::total(TableId::T3, column))]
-        } else {
-            t3.lei_lines()
-                .map(|l| Slot::Cell(keys::coded(TableId::T3, &l.code, column)))
-                .collect()
-        }
-    };
-    let mut push = |name: &str, split: &OverviewSplit, rhs: &dyn Fn(usize) -> Vec<Slot>, what| {
-        let basic_side = if split.basic.is_some() {
-            vec![slot(name, T1_BASIC)]
-        } else {
-            stated_pair(name, split)
+    let mut push =
+        |ledger: &mut Ledger, name: &str, split: &OverviewSplit, rhs: [Vec<Term>; 2], what| {
+            let [basic_rhs, project_rhs] = rhs;
+            let basic_side = if split.basic.is_some() {
+                vec![slot(name, T1_BASIC)]
+            } else {
+                stated_pair(name, split)
+            };
+            if let Some(at) = basic_side.first().cloned() {
+                let words = format!("{what} 基本支出");
+                let at_term = ledger.term(&at);
+                let lhs = terms(ledger, &basic_side);
+                let identity = Identity::new("t1-expenditure", at, at_term, basic_rhs, words);
+                out.push(identity.with_lhs(lhs));
+            }
+            if split.project.is_some() {
+                let words = format!("{what} 项目支出");
+                let at = (name, T1_PROJECT);
+                out.push(identity(ledger, "t1-expenditure", at, project_rhs, words));
+            }
         };
-        if let Some(at) = basic_side.first().cloned() {
-            let words = format!("{what} 基本支出");
-            out.push(Identity::new("t1-expenditure", at, rhs(1), words).with_lhs(basic_side));
-        }
-        if split.project.is_some() {
-            let words = format!("{what} 项目支出");
-            out.push(Identity::new(
-                "t1-expenditure",
-                slot(name, T1_PROJECT),
-                rhs(2),
-                words,
-            ));
-        }
-    };
+    let leis = LeiRows::new(t3);
     for (name, split) in &o.expenditure_split {
-        if let Some(l) = PrintedLei::new(name).find_in(t3) {
+        if let Some(l) = leis.find(&PrintedLei::new(name)) {
             let code = &l.code;
-            let rhs = |c: usize| vec![Slot::Cell(keys::coded(TableId::T3, code, c))];
-            push(name, split, &rhs, format!("表3 {} {}", l.code, l.name));
+            let rhs = [1, 2].map(|c| ledger.term(&Slot::Cell(keys::coded(TableId::T3, code, c))));
+            let words = format!("表3 {} {}", l.code, l.name);
+            push(ledger, name, split, rhs.map(|t| vec![t]), words);
         }
         // A 类 表3 does not have is reported once, by `cross`, for the 合计 column.
     }
     if let Some(total) = &o.expenditure_total_split {
-        push(
-            keys::EXPENDITURE_TOTAL,
-            total,
-            &ledger_total,
-            "表3 合计行".to_string(),
-        );
+        let rhs = [1, 2].map(|c| ledger.total_terms(TableId::T3, t3, c));
+        let words = "表3 合计行".to_string();
+        push(ledger, keys::EXPENDITURE_TOTAL, total, rhs, words);
     }
 }
 
@@ -177,17 +192,18 @@ fn against_t3(budget: &Budget, o: &Overview, out: &mut Vec<Identity>) {
 type Part = fn(&OverviewSplit) -> Option<Decimal>;
 
 /// Σ 人员经费 and Σ 公用经费 over the 类 against 表8's 合计 row.
-fn against_t8(budget: &Budget, o: &Overview, ledger: &Ledger, out: &mut Vec<Identity>) {
+fn against_t8(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     if !o.states_personnel_public() || !has(&budget.economic) {
         return;
     }
-    let t8 = |column: usize| ledger.total_slots(TableId::T8, &budget.economic, column);
+    let t8 =
+        |ledger: &Ledger, column: usize| ledger.total_terms(TableId::T8, &budget.economic, column);
     // 表3 合计行 基本支出 = 表8 合计: all basic money is 一般公共预算, so 表8 covers all of it.
     let t8_total = Slot::Cell(keys::total(TableId::T8, 0));
-    let all_basic_is_general = Identity::new("t1-t8", t8_total, t8(0), "")
-        .with_lhs(ledger.total_slots(TableId::T3, &budget.expenditure, 1))
-        .evaluate(ledger, None)
-        .holds;
+    let t8_total_term = ledger.term(&t8_total);
+    let all_basic_is_general = Identity::new("t1-t8", t8_total, t8_total_term, t8(ledger, 0), "")
+        .with_lhs(ledger.total_terms(TableId::T3, &budget.expenditure, 1))
+        .holds(ledger, None);
     let total = o.expenditure_total_split.as_ref();
     let complete = o.expenditure_split.iter().all(|(_, s)| {
         s.personnel.is_some() || s.public.is_some() || s.basic.is_none_or(|b| b.is_zero())
@@ -197,22 +213,23 @@ fn against_t8(budget: &Budget, o: &Overview, ledger: &Ledger, out: &mut Vec<Iden
         (T1_PUBLIC, 2, "公用经费", |s| s.public),
     ];
     for (column, t8_column, label, part) in parts {
-        let at = slot(keys::EXPENDITURE_TOTAL, column);
+        let at = (keys::EXPENDITURE_TOTAL, column);
         // The stated 支出总计 cell (itself Σ 类 by `t1-sum`), else Σ 类 directly when every 类
         // with 基本支出 states its split (a partly stated split says nothing about the total).
-        let lhs: Vec<Slot> = if total.and_then(part).is_some() {
-            vec![at.clone()]
+        let lhs: Vec<Term> = if total.and_then(part).is_some() {
+            vec![term(ledger, at.0, at.1)]
         } else if complete {
             o.expenditure_split
                 .iter()
                 .filter(|(_, s)| s.personnel.is_some() || s.public.is_some())
-                .map(|(name, _)| slot(name, column))
+                .map(|(name, _)| term(ledger, name, column))
                 .collect()
         } else {
             continue;
         };
         let words = format!("表8 合计行 {label}");
-        let identity = Identity::new("t1-t8", at, t8(t8_column), words).with_lhs(lhs);
+        let rhs = t8(ledger, t8_column);
+        let identity = identity(ledger, "t1-t8", at, rhs, words).with_lhs(lhs);
         out.push(if all_basic_is_general {
             identity
         } else {
@@ -369,8 +386,8 @@ mod tests {
         b.expenditure.lines[1].amounts.basic = d(320);
         b.expenditure.lines[1].amounts.total = d(320);
         b.expenditure.total = Some(SplitAmounts::from_values(&[d(1520), d(1320), d(200)]));
-        let ledger = Ledger::new(&b);
-        let relations: Vec<Relation> = super::identities(&b, &ledger)
+        let mut ledger = Ledger::new(&b);
+        let relations: Vec<Relation> = super::identities(&b, &mut ledger)
             .into_iter()
             .filter(|i| i.rule == "t1-t8")
             .map(|i| i.relation)
