@@ -175,7 +175,7 @@ pub fn findings(
         .map(|(i, d)| {
             let message = if described.len() == 1 {
                 format!(
-                    "疑似错误单元格 {}：应为 {}，实为 {}（改正后 {} 个不成立的等式全部成立）",
+                    "疑似错误单元格 {}：应为 {}，实为 {}（改正后 {} 处不成立的勾稽关系均成立）",
                     d.at, d.expected, d.actual, culprit.repairs
                 )
             } else {

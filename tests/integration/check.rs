@@ -279,7 +279,7 @@ fn culprit_message_names_the_submitted_cell() {
     let f = culprit[0];
     assert_eq!(
         f.message,
-        "疑似错误单元格 表3!F12（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 个不成立的等式全部成立）"
+        "疑似错误单元格 表3!F12（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 处不成立的勾稽关系均成立）"
     );
     assert_eq!(
         (f.table, f.row.as_deref(), f.column.as_deref()),
@@ -570,7 +570,7 @@ fn a_slip_in_the_sample_workbook_is_pinpointed_to_its_cell() {
     assert_eq!(
         culprits[0].message,
         format!(
-            "疑似错误单元格 {}!{}（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 个不成立的等式全部成立）",
+            "疑似错误单元格 {}!{}（表3 支出预算总表 2010301 行政运行 合计列）：应为 48,215,638，实为 48,215,683（改正后 3 处不成立的勾稽关系均成立）",
             at.sheet, at.cell
         )
     );
