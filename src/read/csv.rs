@@ -274,6 +274,52 @@ mod tests {
         assert_eq!(text(g.cell(2, 2)), "5");
     }
 
+    /// The rows the `csv` crate's reader gives (as `parse` used it before parsing with
+    /// `csv_core` directly), each field as `parse` keeps it and without trailing empty fields.
+    fn csv_crate_rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let rows = reader.records().map(|record| {
+            let mut row: Vec<String> = record
+                .unwrap()
+                .iter()
+                .map(|f| excel_text(f).into())
+                .collect();
+            while row.last().is_some_and(String::is_empty) {
+                row.pop();
+            }
+            row
+        });
+        rows.collect()
+    }
+
+    #[test]
+    fn parses_as_the_csv_crate_with_reused_parsers() {
+        let texts = [
+            "标题,,\n项目,\"1,234.00\",\n,,5\n",
+            // Ends inside a quoted field: leaves its parser mid-record.
+            "x,\"open",
+            "\u{feff}a,\"b,\"\"c\"\"\"\r\n\r\n=\"0201\",,\r3\t;\n",
+            "a\tb\n\"q\tq\"\t=\"x\"y\"\n\n\nlast",
+            "",
+            ",,,\n\"\"\n",
+        ];
+        for delimiter in [b',', b'\t', b';', b'|'] {
+            for input in texts.iter().chain(texts.iter()) {
+                let grid = parse("a.csv", "a", input, delimiter).unwrap();
+                let rows: Vec<Vec<String>> = grid
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| text(c).to_string()).collect())
+                    .collect();
+                assert_eq!(rows, csv_crate_rows(input, delimiter), "{input:?}");
+            }
+        }
+    }
+
     #[test]
     fn decodes_gbk_and_rejects_binary() {
         let (gbk, _, _) = encoding_rs::GBK.encode("项目,金额\n一般公共服务支出,100\n");

@@ -309,6 +309,48 @@ mod tests {
         assert!(!dimensions_fit(&biff8(50, 10, 0, 5)));
     }
 
+    /// A workbook archive holding only a shared string table claiming `claimed` strings, with
+    /// `padding` strings of ten bytes, written with `method`.
+    fn with_shared_strings(
+        claimed: u64,
+        padding: usize,
+        method: zip::CompressionMethod,
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let mut text = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{claimed}">"#
+        );
+        text.push_str(&"<si><t/></si>".repeat(padding));
+        text.push_str("</sst>");
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file("xl/SharedStrings.xml", options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn shared_string_claims_are_read_from_long_and_short_tables() {
+        for method in [
+            zip::CompressionMethod::Stored,
+            zip::CompressionMethod::Deflated,
+        ] {
+            // 200 strings: past the inflated head; 2: shorter than it (streamed instead).
+            for padding in [200, 2] {
+                let check = |claimed: u64| {
+                    let bytes = with_shared_strings(claimed, padding, method);
+                    xlsx_shared_strings("a.xlsx", &mut Parts::open(&bytes).unwrap())
+                };
+                assert!(check(padding as u64).is_ok());
+                assert!(matches!(
+                    check(4_000_000_000),
+                    Err(ReadError::Corrupt { detail, .. }) if detail.contains("4000000000")
+                ));
+            }
+        }
+    }
+
     #[test]
     fn area() {
         let mut a = Area::default();

@@ -207,7 +207,7 @@ pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
 
 /// The value of `ref="..."` (or single-quoted) inside a tag's text.
 fn ref_value(tag: &str) -> Option<&str> {
-    let at = tag.find("ref=")?;
+    let at = memmem::find(tag.as_bytes(), b"ref=")?;
     let rest = tag.get(at + 4..)?;
     let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
     let rest = &rest[1..];
