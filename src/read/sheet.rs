@@ -51,7 +51,11 @@ fn put(
         grid.rows.resize_with(row, Vec::new);
         grid.rows.push(Vec::with_capacity(width));
     }
-    grid.set(row, col, value);
+    match grid.rows.get_mut(row) {
+        // Cells mostly come left to right with none skipped: the common case appends.
+        Some(cells) if cells.len() == col => cells.push(value),
+        _ => grid.set(row, col, value),
+    }
     Ok(())
 }
 
