@@ -76,9 +76,8 @@ impl<'a> XlsxParts<'a> {
 
 /// Reads parts of an archive held in memory: stored parts are borrowed from its bytes,
 /// deflated ones inflated into one reused buffer by one reused decompressor. One per workbook,
-/// shared by the shared-string guard, the 单位类型 property and (for a sheet whose tail could
-/// not be read with its cells) the merge scan, so the zip directory is parsed once and one
-/// decompressor is set up.
+/// shared by the shared-string guard, the 单位类型 property and the merge scan, so the zip
+/// directory is parsed once and one decompressor is set up.
 pub struct Parts<'a> {
     archive: Archive<'a>,
     bytes: &'a [u8],
