@@ -7,7 +7,7 @@
 //! Not for validating content: only sizes that would exhaust memory.
 
 use super::ReadError;
-use super::merges::Archive;
+use super::merges::Parts;
 use super::sheet::MAX_CELLS;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -190,22 +190,21 @@ impl Area {
 /// Refuses an xlsx whose shared string table claims more entries than its size can hold
 /// (each `<si>` takes at least ten bytes). Every part named like a shared string table is
 /// checked, since calamine finds it relative to the workbook and ignoring case.
-pub fn xlsx_shared_strings(file: &str, archive: &Archive<'_>) -> Result<(), ReadError> {
-    // A cheap clone: the archive's directory is shared.
-    let mut archive = archive.clone();
+pub fn xlsx_shared_strings(file: &str, parts: &mut Parts<'_>) -> Result<(), ReadError> {
+    let archive = parts.archive();
     let tables: Vec<usize> = (0..archive.len())
         .filter(|&index| {
-            archive.name_for_index(index).is_some_and(|name| {
-                name.is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
-            })
+            archive
+                .name_for_index(index)
+                .is_some_and(|name| name.is_ok_and(|n| is_shared_strings(&n)))
         })
         .collect();
     for index in tables {
-        let Ok(entry) = archive.by_index(index) else {
+        let Some((size, claimed)) = declared_unique_count(parts, index) else {
             continue;
         };
-        let room = entry.size() / 10 + 16;
-        match declared_unique_count(entry) {
+        let room = size / 10 + 16;
+        match claimed {
             Some(n) if n > room => {
                 return Err(ReadError::Corrupt {
                     file: file.into(),
@@ -218,18 +217,53 @@ pub fn xlsx_shared_strings(file: &str, archive: &Archive<'_>) -> Result<(), Read
     Ok(())
 }
 
-/// The `uniqueCount` of the first `<sst>` element, read as far as that element only (through a
-/// small buffer, so only the part's first few hundred bytes are inflated).
-fn declared_unique_count(part: impl Read) -> Option<u64> {
-    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::with_capacity(512, part));
+/// Whether a part name ends with "sharedstrings.xml", ignoring ASCII case.
+fn is_shared_strings(name: &str) -> bool {
+    const SUFFIX: &[u8] = b"sharedstrings.xml";
+    name.len()
+        .checked_sub(SUFFIX.len())
+        .and_then(|at| name.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(SUFFIX))
+}
+
+/// How many leading bytes of a shared string table are inflated to find its `<sst>` element
+/// (the XML declaration and the element take under 200).
+const SST_HEAD_BYTES: usize = 512;
+
+/// The declared size of the part at `index` and the `uniqueCount` of its first element when
+/// that is `<sst>`; `None` when the part cannot be opened. Only the part's head is inflated
+/// (with the workbook's one decompressor) when the element lies within it; otherwise, and for
+/// parts shorter than the head, the zip reader streams the part as far as the element.
+fn declared_unique_count(parts: &mut Parts<'_>, index: usize) -> Option<(u64, Option<u64>)> {
+    if let Some((size, head)) = parts.head(index, SST_HEAD_BYTES)
+        && let Some(claimed) = first_element_count(&mut quick_xml::Reader::from_reader(head))
+    {
+        return Some((size, claimed));
+    }
+    // A cheap clone: the archive's directory is shared.
+    let mut archive = parts.archive().clone();
+    let entry = archive.by_index(index).ok()?;
+    let size = entry.size();
+    let reader = std::io::BufReader::with_capacity(512, entry);
+    let claimed = first_element_count(&mut quick_xml::Reader::from_reader(reader)).flatten();
+    Some((size, claimed))
+}
+
+/// What the first element says: `Some(count)` once it is read (the `uniqueCount` of an
+/// `<sst>`, `None` for another element or a missing or malformed count), `None` when the XML
+/// ends or fails before it.
+fn first_element_count<R: std::io::BufRead>(
+    reader: &mut quick_xml::Reader<R>,
+) -> Option<Option<u64>> {
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf).ok()? {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
                 if e.local_name().as_ref() != "sst" {
-                    return None;
+                    return Some(None);
                 }
-                return super::merges::attr(&e, "uniqueCount")?.trim().parse().ok();
+                let count = super::merges::attr(&e, "uniqueCount");
+                return Some(count.and_then(|n| n.trim().parse().ok()));
             }
             quick_xml::events::Event::Eof => return None,
             _ => {}
@@ -273,6 +307,48 @@ mod tests {
         assert!(!dimensions_fit(&biff8(0, 4_000_000_000, 0, 200)));
         // calamine would compute (rl - 1) - rf + 1 with rf > rl - 1: wraps.
         assert!(!dimensions_fit(&biff8(50, 10, 0, 5)));
+    }
+
+    /// A workbook archive holding only a shared string table claiming `claimed` strings, with
+    /// `padding` strings of ten bytes, written with `method`.
+    fn with_shared_strings(
+        claimed: u64,
+        padding: usize,
+        method: zip::CompressionMethod,
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let mut text = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{claimed}">"#
+        );
+        text.push_str(&"<si><t/></si>".repeat(padding));
+        text.push_str("</sst>");
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file("xl/SharedStrings.xml", options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn shared_string_claims_are_read_from_long_and_short_tables() {
+        for method in [
+            zip::CompressionMethod::Stored,
+            zip::CompressionMethod::Deflated,
+        ] {
+            // 200 strings: past the inflated head; 2: shorter than it (streamed instead).
+            for padding in [200, 2] {
+                let check = |claimed: u64| {
+                    let bytes = with_shared_strings(claimed, padding, method);
+                    xlsx_shared_strings("a.xlsx", &mut Parts::open(&bytes).unwrap())
+                };
+                assert!(check(padding as u64).is_ok());
+                assert!(matches!(
+                    check(4_000_000_000),
+                    Err(ReadError::Corrupt { detail, .. }) if detail.contains("4000000000")
+                ));
+            }
+        }
     }
 
     #[test]

@@ -33,8 +33,7 @@ pub struct XlsxParts<'a> {
 
 impl<'a> XlsxParts<'a> {
     /// Maps sheet names to parts from xl/workbook.xml and its relationships.
-    pub fn new(archive: Archive<'a>, bytes: &'a [u8]) -> Option<XlsxParts<'a>> {
-        let mut parts = Parts::new(archive, bytes);
+    pub fn new(mut parts: Parts<'a>) -> Option<XlsxParts<'a>> {
         let rels = targets(parts.get("xl/_rels/workbook.xml.rels")?)?;
         let mut paths = HashMap::new();
         let mut reader = quick_xml::Reader::from_reader(parts.get("xl/workbook.xml")?);
@@ -76,8 +75,10 @@ impl<'a> XlsxParts<'a> {
 }
 
 /// Reads parts of an archive held in memory: stored parts are borrowed from its bytes,
-/// deflated ones inflated into one reused buffer by one reused decompressor.
-struct Parts<'a> {
+/// deflated ones inflated into one reused buffer by one reused decompressor. One per workbook,
+/// shared by the shared-string guard, the 单位类型 property and the merge scan, so the zip
+/// directory is parsed once and one decompressor is set up.
+pub struct Parts<'a> {
     archive: Archive<'a>,
     bytes: &'a [u8],
     inflater: Decompress,
@@ -85,27 +86,25 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn new(archive: Archive<'a>, bytes: &'a [u8]) -> Parts<'a> {
-        Parts {
-            archive,
+    /// The archive in `bytes`; `None` when its directory cannot be read.
+    pub fn open(bytes: &'a [u8]) -> Option<Parts<'a>> {
+        Some(Parts {
+            archive: zip::ZipArchive::new(Cursor::new(bytes)).ok()?,
             bytes,
             inflater: Decompress::new(false),
             buffer: Vec::new(),
-        }
+        })
+    }
+
+    /// The archive (its directory is shared by clones).
+    pub fn archive(&self) -> &Archive<'a> {
+        &self.archive
     }
 
     /// A part's bytes (until the next call).
     fn get(&mut self, name: &str) -> Option<&[u8]> {
         let index = self.archive.index_for_name(name)?;
-        let entry = self.archive.by_index_raw(index).ok()?;
-        if entry.encrypted() || entry.size() > MAX_PART_BYTES {
-            return None;
-        }
-        let (method, size) = (entry.compression(), entry.size());
-        let start = usize::try_from(entry.data_start()?).ok()?;
-        let len = usize::try_from(entry.compressed_size()).ok()?;
-        drop(entry);
-        let raw = self.bytes.get(start..start.checked_add(len)?)?;
+        let (method, size, raw) = self.raw(index)?;
         match method {
             CompressionMethod::Stored => Some(raw),
             CompressionMethod::Deflated => {
@@ -121,6 +120,42 @@ impl<'a> Parts<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The declared size and first `len` bytes of the part at `index`, when it inflates to
+    /// more than that (`None` when it is shorter, unreadable, or neither stored nor deflated).
+    /// Only those bytes are inflated.
+    pub fn head(&mut self, index: usize, len: usize) -> Option<(u64, &[u8])> {
+        let (method, size, raw) = self.raw(index)?;
+        match method {
+            CompressionMethod::Stored => Some((size, raw.get(..len).filter(|_| raw.len() > len)?)),
+            CompressionMethod::Deflated => {
+                self.buffer.clear();
+                self.buffer.resize(len, 0);
+                self.inflater.reset(false);
+                let status = self
+                    .inflater
+                    .decompress(raw, &mut self.buffer, FlushDecompress::None)
+                    .ok()?;
+                let full = self.inflater.total_out() == len as u64;
+                (full && status != Status::StreamEnd).then_some((size, self.buffer.as_slice()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The compression method, declared size and raw (compressed) bytes of the part at `index`;
+    /// `None` when it is encrypted, declares more than [`MAX_PART_BYTES`] or lies outside the
+    /// archive's bytes.
+    fn raw(&mut self, index: usize) -> Option<(CompressionMethod, u64, &'a [u8])> {
+        let entry = self.archive.by_index_raw(index).ok()?;
+        if entry.encrypted() || entry.size() > MAX_PART_BYTES {
+            return None;
+        }
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let len = usize::try_from(entry.compressed_size()).ok()?;
+        let raw = self.bytes.get(start..start.checked_add(len)?)?;
+        Some((entry.compression(), entry.size(), raw))
     }
 }
 
@@ -158,7 +193,9 @@ fn targets(rels: &[u8]) -> Option<HashMap<String, String>> {
 
 /// An attribute's unescaped value, matched on its local name (so `r:id` matches `id`).
 pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+    // Unchecked: a duplicate key comes after the first, which `find` returns either way.
     e.attributes()
+        .with_checks(false)
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
         .and_then(|a| {
@@ -170,7 +207,7 @@ pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
 
 /// The value of `ref="..."` (or single-quoted) inside a tag's text.
 fn ref_value(tag: &str) -> Option<&str> {
-    let at = tag.find("ref=")?;
+    let at = memmem::find(tag.as_bytes(), b"ref=")?;
     let rest = tag.get(at + 4..)?;
     let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
     let rest = &rest[1..];
@@ -339,8 +376,7 @@ mod tests {
     fn merges_from_stored_and_deflated_parts() {
         for method in [CompressionMethod::Stored, CompressionMethod::Deflated] {
             let bytes = workbook(method);
-            let archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
-            let mut parts = XlsxParts::new(archive, &bytes).unwrap();
+            let mut parts = XlsxParts::new(Parts::open(&bytes).unwrap()).unwrap();
             let merges = parts.merges("表&2").unwrap();
             assert_eq!(
                 merges,

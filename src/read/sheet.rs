@@ -5,7 +5,7 @@
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
-use super::merges::{self, XlsxParts};
+use super::merges::{self, Parts, XlsxParts};
 use super::{Document, ReadError};
 use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
@@ -51,7 +51,11 @@ fn put(
         grid.rows.resize_with(row, Vec::new);
         grid.rows.push(Vec::with_capacity(width));
     }
-    grid.set(row, col, value);
+    match grid.rows.get_mut(row) {
+        // Cells mostly come left to right with none skipped: the common case appends.
+        Some(cells) if cells.len() == col => cells.push(value),
+        _ => grid.set(row, col, value),
+    }
     Ok(())
 }
 
@@ -59,16 +63,16 @@ fn put(
 /// from a scan of the sheet's tail (calamine's merge reader is the fallback); the 单位类型
 /// custom property from docProps/custom.xml when there is one.
 pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Document, ReadError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok();
-    if let Some(archive) = &archive {
-        guard::xlsx_shared_strings(file, archive)?;
+    let mut parts = Parts::open(bytes);
+    if let Some(parts) = parts.as_mut() {
+        guard::xlsx_shared_strings(file, parts)?;
     }
-    let unit_kind_property = archive.as_ref().and_then(props::unit_kind);
+    let unit_kind_property = parts.as_ref().and_then(|p| props::unit_kind(p.archive()));
     let mut book: Xlsx<Bytes> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| book_error(file, &e.to_string()))?;
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
-    let mut parts = archive.and_then(|archive| XlsxParts::new(archive, bytes));
+    let mut parts = parts.and_then(XlsxParts::new);
     let mut grids = Vec::with_capacity(sheets.len());
     for sheet in worksheets(&sheets) {
         let mut grid = blank_grid(file, sheet);
