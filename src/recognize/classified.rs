@@ -184,9 +184,8 @@ impl<A: Amounts> ClassifiedReader<A> {
                 row,
                 column: A::COLUMNS.get(m.index).copied().unwrap_or_default(),
             };
-            let (value, finding) = amounts::read(grid, r, m.col, self.table.unit, slot);
+            let value = amounts::read(grid, r, m.col, self.table.unit, slot, &mut self.findings);
             values.set(m.index, value);
-            self.findings.extend(finding);
             let key = CellKey {
                 table: self.id,
                 row: row.clone(),

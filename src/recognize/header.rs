@@ -3,10 +3,10 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_str, norm_into, year_in};
+use super::norm::{cell_str, norm_into, norm_tail_into, year_in};
 use super::tables::{
-    CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
-    is_total_label, spec,
+    CATALOGUE, HEADER_LABEL_MAX_CHARS, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape,
+    TableSpec, is_header_label, is_total_label, spec,
 };
 use crate::grid::{CellValue, Grid, Merge};
 use crate::model::TableId;
@@ -103,7 +103,9 @@ pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
     for value in cells {
         if let Some(text) = cell_str(value) {
             n.clear();
-            norm_into(&mut n, &text);
+            // A label is known by name (short) or by its end: one character more than the
+            // longest name tells a long text from every name, so the rest need not be read.
+            norm_tail_into(&mut n, &text, HEADER_LABEL_MAX_CHARS + 1);
             if is_header_label(&n) {
                 labels += 1;
                 lone_total = is_total_label(&n);

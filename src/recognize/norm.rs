@@ -16,18 +16,24 @@ pub(crate) fn norm(s: &str) -> String {
     out
 }
 
-/// True when `norm` leaves `s` as it is, judged from its bytes: no ASCII whitespace or quote,
-/// and no character of the few Unicode blocks holding the others (U+0080–U+00BF, which has
-/// U+0085 and U+00A0; U+1000–U+3FFF, which has the other spaces, the quotation marks and
-/// U+3000; U+F000–U+FFFF, which has the full-width forms). Most labels are plain CJK text
-/// that passes, and is then copied whole instead of character by character.
-fn unchanged_by_norm(s: &str) -> bool {
-    s.bytes().all(|b| match b {
-        b'\t'..=b'\r' | b' ' | b'"' | b'\'' => false,
-        // Lead bytes of U+0080–U+00BF, U+1000–U+3FFF and U+F000–U+FFFF.
-        0xC2 | 0xE1..=0xE3 | 0xEF => false,
-        _ => true,
-    })
+/// True for the bytes at which `norm` may change the text: ASCII whitespace and quotes, and
+/// the lead bytes of the few Unicode blocks holding the other characters it drops or maps
+/// (U+0080–U+00BF, which has U+0085 and U+00A0; U+1000–U+3FFF, which has the other spaces,
+/// the quotation marks and U+3000; U+F000–U+FFFF, which has the full-width forms). Never a
+/// UTF-8 continuation byte, so always at a character boundary. Plain CJK text has none, and is
+/// copied in runs instead of character by character.
+fn may_change(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'..=b'\r' | b' ' | b'"' | b'\'' | 0xC2 | 0xE1..=0xE3 | 0xEF
+    )
+}
+
+/// True for a character `norm` drops (whitespace, quotation marks, after mapping full-width
+/// forms).
+fn is_dropped(c: char) -> bool {
+    let c = fullwidth_to_ascii(c);
+    c.is_whitespace() || is_quote(c)
 }
 
 /// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
@@ -81,17 +87,62 @@ pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
     out
 }
 
-/// Appends `norm(s)` to `out` (a buffer reused across cells).
+/// Appends `norm(s)` to `out` (a buffer reused across cells): runs of characters `norm` keeps
+/// as they are are copied whole, only the characters at [`may_change`] bytes one by one.
 pub(crate) fn norm_into(out: &mut String, s: &str) {
-    if unchanged_by_norm(s) {
-        out.push_str(s);
-        return;
+    let mut rest = s;
+    while let Some(at) = rest.bytes().position(may_change) {
+        let Some((plain, tail)) = rest.split_at_checked(at) else {
+            break;
+        };
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            let c = fullwidth_to_ascii(c);
+            if !c.is_whitespace() && !is_quote(c) {
+                out.push(c);
+            }
+        }
+        rest = chars.as_str();
     }
-    out.extend(
-        s.chars()
-            .map(fullwidth_to_ascii)
-            .filter(|c| !c.is_whitespace() && !is_quote(*c)),
-    );
+    out.push_str(rest);
+}
+
+/// Appends the last `max_chars` characters of `norm(s)` to `out`, normalising nothing before
+/// them; true when that is all of `norm(s)`. Spares long prose cells the full normalising
+/// when only a short label or the end of one can matter.
+pub(crate) fn norm_tail_into(out: &mut String, s: &str, max_chars: usize) -> bool {
+    let mut kept = 0;
+    for (at, c) in s.char_indices().rev() {
+        if is_dropped(c) {
+            continue;
+        }
+        if kept == max_chars {
+            norm_into(out, s.get(at + c.len_utf8()..).unwrap_or(""));
+            return false;
+        }
+        kept += 1;
+    }
+    norm_into(out, s);
+    true
+}
+
+/// True when `norm` of the concatenated parts has more than `max_chars` characters, counted
+/// without building it (and only as far as needed).
+pub(crate) fn norm_longer_than<'a>(
+    parts: impl IntoIterator<Item = &'a str>,
+    max_chars: usize,
+) -> bool {
+    let mut kept = 0;
+    for c in parts.into_iter().flat_map(str::chars) {
+        if !is_dropped(c) {
+            kept += 1;
+            if kept > max_chars {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// `norm` of the concatenated parts, without building the concatenation.
@@ -270,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn text_passed_whole_is_text_norm_would_not_change() {
+    fn text_copied_in_runs_is_text_norm_would_not_change() {
         // Every character up to U+FFFF and a few beyond, alone and inside plain text.
         let slow = |s: &str| -> String {
             s.chars()
@@ -282,15 +333,43 @@ mod tests {
             .chain(0x1_0000..0x1_0100)
             .filter_map(char::from_u32)
         {
-            for s in [c.to_string(), format!("支出{c}合计")] {
+            for s in [
+                c.to_string(),
+                format!("支出{c}合计"),
+                format!("{c} “{c}”{c}"),
+            ] {
                 assert_eq!(norm(&s), slow(&s), "U+{:04X}", c as u32);
-                if unchanged_by_norm(&s) {
-                    assert_eq!(slow(&s), s, "U+{:04X}", c as u32);
-                }
+            }
+            let copied = !c.to_string().bytes().any(may_change);
+            if copied {
+                assert_eq!(slow(&c.to_string()), c.to_string(), "U+{:04X}", c as u32);
             }
         }
-        assert!(unchanged_by_norm("一般公共服务支出"));
-        assert!(!unchanged_by_norm("因公出国（境）费"));
+        assert!(!"一般公共服务支出".bytes().any(may_change));
+        assert!("因公出国（境）费".bytes().any(may_change));
+    }
+
+    #[test]
+    fn tails_and_lengths_of_the_normalised_text() {
+        for s in [
+            "",
+            " ",
+            "合计",
+            " “部门” 支出（单位：元） ",
+            "一般公共预算基本支出部门预算经济分类科目编码",
+            "\u{3000}a b\u{3000}c ",
+        ] {
+            let whole = norm(s);
+            let count = whole.chars().count();
+            for n in 0..30 {
+                let mut out = String::from("x");
+                let complete = norm_tail_into(&mut out, s, n);
+                let tail: String = whole.chars().skip(count.saturating_sub(n)).collect();
+                assert_eq!(out, format!("x{tail}"), "{s:?} {n}");
+                assert_eq!(complete, count <= n, "{s:?} {n}");
+                assert_eq!(norm_longer_than([s, s], n), 2 * count > n, "{s:?} {n}");
+            }
+        }
     }
 
     #[test]

@@ -217,7 +217,11 @@ fn unit_kinds(lines: &[(String, &Location)]) -> (Option<UnitKind>, Option<u32>) 
             *slot = Some(slot.map_or(n, |s| s.max(n)));
         }
     };
-    for (text, _) in lines {
+    // Every phrase looked for holds 单位 or 机关 (`家机关`): other lines need no search.
+    let relevant = lines
+        .iter()
+        .filter(|(text, _)| text.contains("单位") || text.contains("机关"));
+    for (text, _) in relevant {
         keep_max(&mut admin, count_after(text, "行政单位", &[]));
         keep_max(&mut admin, count_before(text, "家行政单位"));
         keep_max(&mut admin, count_before(text, "家机关"));

@@ -152,8 +152,7 @@ impl SidesReader {
             row: &key.row,
             column,
         };
-        let (value, finding) = amounts::read(grid, r, col, self.unit, slot);
-        self.findings.extend(finding);
+        let value = amounts::read(grid, r, col, self.unit, slot, &mut self.findings);
         self.sources.push((key, grid.location(r, col)));
         value
     }

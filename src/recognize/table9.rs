@@ -60,11 +60,10 @@ impl Table9Reader {
                 row: &RowKey::Total,
                 column,
             };
-            let (value, finding) = amounts::read(grid, r, m.col, self.unit, slot);
+            let value = amounts::read(grid, r, m.col, self.unit, slot, &mut self.findings);
             if let Some(v) = values.get_mut(m.index) {
                 *v = value;
             }
-            self.findings.extend(finding);
             let key = CellKey {
                 table: TableId::T9,
                 row: RowKey::Total,
