@@ -148,8 +148,10 @@ fn from_text_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
 /// as pandas writes CSV) is the whole number; any other text is returned as is.
 fn without_float_zeros(text: &str) -> &str {
     let trimmed = text.trim();
-    // Most texts (names) are no number at all.
-    if !trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+    // Most texts are names (no number at all) or plain digits.
+    if !trimmed.starts_with(|c: char| c.is_ascii_digit())
+        || trimmed.bytes().all(|b| b.is_ascii_digit())
+    {
         return text;
     }
     match trimmed.split_once('.') {
