@@ -94,11 +94,13 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
         CellValue::Text(t) => match plain_whole_text(t) {
             Some(whole) if yuan => return Ok(whole),
             Some(whole) => whole,
-            None => match parse_amount_text(t) {
-                Ok(Some(v)) => v,
-                Ok(None) => Decimal::ZERO,
-                Err(()) => return Err(format!("“{}”不是数字", t.trim())),
-            },
+            None => {
+                match plain_decimal_text(t).map_or_else(|| parse_amount_text(t), |v| Ok(Some(v))) {
+                    Ok(Some(v)) => v,
+                    Ok(None) => Decimal::ZERO,
+                    Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+                }
+            }
         },
         CellValue::Bool(b) => {
             return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" }));
@@ -129,6 +131,11 @@ fn whole_float(f: f64) -> Option<Decimal> {
 /// not at all (`48,215,638`, `48215638`): what `parse_amount_text` gives for it, without its
 /// copies. None for any other text (which goes the full way) and for more than 18 digits.
 fn plain_whole_text(t: &str) -> Option<Decimal> {
+    plain_whole_digits(t).map(|(value, _)| Decimal::from(value))
+}
+
+/// The value and digit count of a whole amount as `plain_whole_text` reads it.
+fn plain_whole_digits(t: &str) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     let mut digits = 0;
     // Digits since the last comma, or None before the first comma.
@@ -151,7 +158,26 @@ fn plain_whole_text(t: &str) -> Option<Decimal> {
         }
     }
     let complete = digits > 0 && group.is_none_or(|g| g == 3);
-    complete.then(|| Decimal::from(value))
+    complete.then_some((value, digits))
+}
+
+/// An amount with decimals typed plainly, a whole part as `plain_whole_text` reads it, a point
+/// and digits (`1,879.28`, `577.60`): the value `parse_amount_text` gives for it (the same
+/// number, which `scale` then normalises). None for any other text and for more than 18 digits.
+fn plain_decimal_text(t: &str) -> Option<Decimal> {
+    let (whole, fraction) = t.split_once('.')?;
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (whole, whole_digits) = plain_whole_digits(whole)?;
+    if whole_digits + fraction.len() > 18 {
+        return None;
+    }
+    let mantissa = fraction
+        .bytes()
+        .fold(whole, |v, b| v * 10 + u64::from(b - b'0'));
+    let scale = u32::try_from(fraction.len()).ok()?;
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()
 }
 
 /// Converts an amount entered in `unit` to 元, exactly, rounded to 分 and normalised.
@@ -253,6 +279,9 @@ mod tests {
             if let Some(fast) = plain_whole_text(&text) {
                 assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
             }
+            if let Some(fast) = plain_decimal_text(&text) {
+                assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
+            }
         }
         assert_eq!(plain_whole_text("48,215,638"), Some(d("48215638")));
         assert_eq!(plain_whole_text("48215638"), Some(d("48215638")));
@@ -260,6 +289,13 @@ mod tests {
             "", ",1", "1,", "1,23", "1234,567", "1,2345", "-5", "1.5", " 1",
         ] {
             assert_eq!(plain_whole_text(text), None, "{text}");
+        }
+        assert_eq!(plain_decimal_text("1,879.28"), Some(d("1879.28")));
+        assert_eq!(plain_decimal_text("577.60"), Some(d("577.60")));
+        for text in [
+            "1.", ".5", "1.2.3", "12,34.5", "1.5,0", "1,5.0", "-1.5", "1",
+        ] {
+            assert_eq!(plain_decimal_text(text), None, "{text}");
         }
     }
 

@@ -276,8 +276,12 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
 
     fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed {
         let labels = self.labels(grid, r);
-        // Every total label has 计 (which normalising keeps): most rows need no joining.
-        let may_be_total = labels.iter().any(|(_, t)| t.contains('计'));
+        // Every total label has 计 (which normalising keeps) and no digit: most rows (those
+        // with a code) need no joining.
+        let may_be_total = !labels
+            .iter()
+            .any(|(_, t)| t.bytes().any(|b| b.is_ascii_digit()))
+            && labels.iter().any(|(_, t)| t.contains('计'));
         if may_be_total && is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_ref()))) {
             let total = self.read_amounts((grid, r, sources), &RowKey::Total);
             self.table.total = Some(total);

@@ -174,8 +174,8 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
     // Per column: the cell whose text the leaf holds. A merged cell repeats its origin's text,
     // already normalised for the column above or to the left and already among the labels.
     let mut leaf_origins: Vec<Option<(usize, usize)>> = vec![None; width];
-    let mut printed_cells = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
+    let mut printed_cells = Vec::with_capacity(width * (last + 1 - r));
+    let mut labels: Vec<String> = Vec::with_capacity(width * (last + 1 - r));
     let mut n = String::new();
     for row in r..=last {
         for c in 0..width {

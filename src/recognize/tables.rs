@@ -6,6 +6,7 @@
 //! and colons. Nothing here reads a grid.
 
 use crate::model::TableId;
+use std::sync::LazyLock;
 
 /// How a table's rows are laid out, which decides the reader used for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,17 +319,32 @@ pub(crate) fn find_stem(text: &str, stem: &str) -> Option<usize> {
 
 /// True when the normalised text is a label some table prints in its header.
 pub(crate) fn is_header_label(label: &str) -> bool {
-    if STRUCTURAL.contains(&label)
-        || label.ends_with("科目编码")
+    label.ends_with("科目编码")
         || label.ends_with("科目名称")
         || label.ends_with("科目代码")
-    {
-        return true;
-    }
-    CATALOGUE
-        .iter()
-        .any(|s| s.groups.contains(&label) || s.columns.iter().any(|c| c.labels.contains(&label)))
+        || NAMED_LABELS
+            .get(label.len())
+            .is_some_and(|same_length| same_length.contains(&label))
 }
+
+/// The labels [`is_header_label`] knows by name (structural, group and column labels),
+/// indexed by their length in bytes: a text is compared only with the few of its length.
+static NAMED_LABELS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    let groups = CATALOGUE.iter().flat_map(|s| s.groups.iter());
+    let columns = CATALOGUE
+        .iter()
+        .flat_map(|s| s.columns.iter().flat_map(|c| c.labels.iter()));
+    let mut by_length: Vec<Vec<&'static str>> = Vec::new();
+    for &label in STRUCTURAL.iter().chain(groups).chain(columns) {
+        if by_length.len() <= label.len() {
+            by_length.resize_with(label.len() + 1, Vec::new);
+        }
+        if let Some(same_length) = by_length.get_mut(label.len()) {
+            same_length.push(label);
+        }
+    }
+    by_length
+});
 
 /// Header labels that name no column: label columns and group labels of the layouts.
 const STRUCTURAL: &[&str] = &[
