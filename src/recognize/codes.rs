@@ -12,7 +12,7 @@ use crate::money::fullwidth_to_ascii;
 /// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
 /// a code. The name is a slice of `text`, in its own (full-width) characters.
 pub(crate) fn split_code(text: &str) -> Option<(Code, &str)> {
-    let text = without_float_zeros(text).trim();
+    let text = without_float_zeros(text.trim());
     // Characters with their byte offsets, full-width forms read as ASCII.
     let mut chars = text
         .char_indices()
@@ -145,16 +145,14 @@ fn from_text_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
 }
 
 /// A code cell written by a program that stored it as a float (`201.0`, `3.0`, `2010301.00`,
-/// as pandas writes CSV) is the whole number; any other text is returned as is.
+/// as pandas writes CSV) is the whole number; any other text is returned as is. The text comes
+/// trimmed.
 fn without_float_zeros(text: &str) -> &str {
-    let trimmed = text.trim();
     // Most texts are names (no number at all) or plain digits.
-    if !trimmed.starts_with(|c: char| c.is_ascii_digit())
-        || trimmed.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !text.starts_with(|c: char| c.is_ascii_digit()) || text.bytes().all(|b| b.is_ascii_digit()) {
         return text;
     }
-    match trimmed.split_once('.') {
+    match text.split_once('.') {
         Some((int, zeros))
             if !int.is_empty()
                 && int.bytes().all(|b| b.is_ascii_digit())

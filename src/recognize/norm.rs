@@ -158,21 +158,25 @@ pub(crate) fn norm_end_into(out: &mut String, s: &str, min_chars: usize) {
 }
 
 /// True when `norm` of the concatenated parts has more than `max_chars` characters, counted
-/// without building it (and only as far as needed).
+/// without building it.
 pub(crate) fn norm_longer_than<'a>(
     parts: impl IntoIterator<Item = &'a str>,
     max_chars: usize,
 ) -> bool {
     let mut kept = 0;
-    for c in parts.into_iter().flat_map(str::chars) {
-        if !is_dropped(c) {
-            kept += 1;
-            if kept > max_chars {
-                return true;
+    for part in parts {
+        // Every character, less those `norm` drops (each at a byte it may change).
+        kept += part.chars().count();
+        let mut rest = part;
+        while let Some(at) = first_may_change(rest.as_bytes()) {
+            let mut chars = rest.get(at..).unwrap_or("").chars();
+            if chars.next().is_some_and(is_dropped) {
+                kept -= 1;
             }
+            rest = chars.as_str();
         }
     }
-    false
+    kept > max_chars
 }
 
 /// `norm` of the concatenated parts, without building the concatenation.
