@@ -89,7 +89,9 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
         CellValue::Number(f) => match whole_float(*f) {
             Some(whole) if yuan => return Ok(whole),
             Some(whole) => whole,
-            None => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
+            None => short_decimal_float(*f, dp)
+                .or_else(|| from_float(*f, dp))
+                .ok_or_else(|| format!("数值 {f} 超出范围"))?,
         },
         CellValue::Text(t) => match plain_whole_text(t) {
             Some(whole) if yuan => return Ok(whole),
@@ -125,6 +127,25 @@ fn whole_float(f: f64) -> Option<Decimal> {
     // Below 2^53 every whole float is an exact `i64`; `-0.0` becomes 0 (as `scale`'s
     // normalising would make it).
     (f.fract() == 0.0 && f.abs() < LIMIT).then(|| Decimal::from(f as i64))
+}
+
+/// A fraction that is the float nearest to a decimal of at most `dp` (and six) decimals, below
+/// 10^9 (`577.6`, `1879.28`, as 万元 amounts are typed): that decimal, which is what
+/// `from_float` gives for it (its shortest form, which rounding to `dp` keeps), without
+/// formatting and parsing text. The fewest decimals that give the float back are its shortest
+/// form: below 10^9 no two decimals of up to six decimals round to the same float.
+fn short_decimal_float(f: f64, dp: u32) -> Option<Decimal> {
+    const LIMIT: f64 = 1e9;
+    // A whole float's shortest form has no decimals (see `whole_float`).
+    if !(f.abs() < LIMIT) || f.fract() == 0.0 {
+        return None;
+    }
+    (1..=dp.min(6)).find_map(|decimals| {
+        // Powers of ten up to 10^22 are exact floats.
+        let power = 10f64.powi(i32::try_from(decimals).ok()?);
+        let mantissa = (f * power).round();
+        (mantissa / power == f).then(|| Decimal::new(mantissa as i64, decimals))
+    })
 }
 
 /// A whole amount typed in its plainest spelling, ASCII digits grouped by commas in threes or
@@ -262,6 +283,34 @@ mod tests {
                 assert_eq!(fast.to_string(), slow.to_string(), "{f}");
             }
         }
+    }
+
+    #[test]
+    fn short_decimal_floats_read_as_from_float_reads_them() {
+        let mut seed: u64 = 577;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            let decimals = (next() % 8) as i32;
+            let mantissa = (next() % 2_000_000_000_000) as i64 - 1_000_000_000_000;
+            let typed = mantissa as f64 / 10f64.powi(decimals);
+            let raw = f64::from_bits(next() % (1u64 << 62)) % 1e9;
+            for f in [typed, raw, 0.1 + 0.2, 2.675, 1e9 - 0.5, -1879.28] {
+                for dp in [2, 6] {
+                    if let Some(fast) = short_decimal_float(f, dp) {
+                        let slow = from_float(f, dp).unwrap();
+                        assert_eq!(fast, slow, "{f} {dp}");
+                        assert_eq!(fast.to_string(), slow.to_string(), "{f} {dp}");
+                    }
+                }
+            }
+        }
+        assert_eq!(short_decimal_float(577.6, 6), Some(d("577.6")));
+        assert_eq!(short_decimal_float(0.1 + 0.2, 6), None);
     }
 
     #[test]

@@ -131,7 +131,8 @@ pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
     }
     let mut labels = 0;
     let mut lone_total = false;
-    let mut n = String::new();
+    // Room for the end `norm_end_into` gives: at most this many characters of four bytes.
+    let mut n = String::with_capacity(4 * (HEADER_LABEL_MAX_CHARS + 1));
     for value in cells {
         if let Some(text) = cell_str(value) {
             n.clear();

@@ -64,7 +64,16 @@ pub(crate) fn is_dropped(c: char) -> bool {
 /// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
 /// built in one buffer without a String per cell.
 pub(crate) fn norm_row(cells: &[CellValue]) -> String {
-    let mut out = String::new();
+    // Room for every text and the digits of the largest whole number (below 10^12).
+    let room = cells
+        .iter()
+        .map(|value| match value {
+            CellValue::Text(t) => t.len(),
+            CellValue::Number(_) => 12,
+            _ => 0,
+        })
+        .sum();
+    let mut out = String::with_capacity(room);
     for value in cells {
         match value {
             // `norm` drops whitespace, so trimming first changes nothing.
@@ -180,8 +189,13 @@ pub(crate) fn norm_longer_than<'a>(
 }
 
 /// `norm` of the concatenated parts, without building the concatenation.
-pub(crate) fn norm_joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+pub(crate) fn norm_joined<'a, I>(parts: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let parts = parts.into_iter();
+    let mut out = String::with_capacity(parts.clone().map(str::len).sum());
     for part in parts {
         norm_into(&mut out, part);
     }
