@@ -164,7 +164,7 @@ pub(crate) fn entity_in(grid: &Grid, r: usize) -> Option<(String, Level, bool)> 
 fn after_label(text: &str, label: &str) -> Option<String> {
     let rest = text.trim().strip_prefix(label)?.trim_start();
     let rest = rest.strip_prefix(['：', ':'])?;
-    let mut name = String::new();
+    let mut name = String::with_capacity(rest.len());
     let mut spaces = 0;
     for c in rest.chars() {
         if c.is_whitespace() {
@@ -179,7 +179,10 @@ fn after_label(text: &str, label: &str) -> Option<String> {
         }
         spaces = 0;
         name.push(c);
-        if name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位：")
+        // Each tail ends in 位, : or ：, so only those can complete one.
+        let may_end_tail = matches!(c, '位' | ':' | '：');
+        if may_end_tail
+            && (name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位："))
         {
             break;
         }

@@ -150,7 +150,7 @@ pub fn recognize(grids: &[Grid]) -> Result<Submission, RecognizeError> {
 /// Room for the sources of `grids`, which mostly suffices: an entry per cell read, and a
 /// coded row's code and name entries (usually in cells that have an entry of their own). A
 /// hint, not a limit: rows may be read wider than they are stored. Spares copying the list
-/// as it grows, which for an input's thousands of entries is most of the cost of making it.
+/// (thousands of entries) each time it grows.
 fn sources_hint(grids: &[Grid]) -> usize {
     grids
         .iter()

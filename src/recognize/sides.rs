@@ -16,7 +16,7 @@
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
-use super::norm::{cell_text, norm, strip_numbering};
+use super::norm::{cell_str, norm, strip_numbering};
 use super::reader::{Content, Feed, TableReader, TableSources};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
@@ -27,6 +27,7 @@ use crate::model::{
 };
 use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
@@ -211,7 +212,10 @@ impl SidesReader {
             strip_numbering(label)
         };
         let mut values: SideValues = [None; SIDE_WIDTH];
-        for m in self.columns.amounts.clone() {
+        for i in 0..self.columns.amounts.len() {
+            let Some(m) = self.columns.amounts.get(i).cloned() else {
+                continue;
+            };
             let columns: &[&str] = if self.id == TableId::T4 {
                 &T4_COLUMNS
             } else {
@@ -334,9 +338,9 @@ impl TableReader for SidesReader {
     }
 
     fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed {
-        let income = cell_text(grid.cell(r, self.columns.income_label));
-        let expenditure = cell_text(grid.cell(r, self.columns.expenditure_label));
-        let prose = |t: &Option<String>| {
+        let income = cell_str(grid.cell(r, self.columns.income_label));
+        let expenditure = cell_str(grid.cell(r, self.columns.expenditure_label));
+        let prose = |t: &Option<Cow<'_, str>>| {
             t.as_ref()
                 .is_some_and(|t| t.chars().count() > MAX_LABEL_CHARS)
         };
