@@ -137,7 +137,7 @@ fn whole_float(f: f64) -> Option<Decimal> {
 fn short_decimal_float(f: f64, dp: u32) -> Option<Decimal> {
     const LIMIT: f64 = 1e9;
     // A whole float's shortest form has no decimals (see `whole_float`).
-    if !(f.abs() < LIMIT) || f.fract() == 0.0 {
+    if !f.is_finite() || f.abs() >= LIMIT || f.fract() == 0.0 {
         return None;
     }
     (1..=dp.min(6)).find_map(|decimals| {

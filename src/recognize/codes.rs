@@ -72,7 +72,7 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
 /// them but without joining them into a text to split again.
 fn from_digit_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
     let filled = || parts.iter().copied().filter(|p| !p.is_empty());
-    let last = filled().last()?;
+    let last = filled().next_back()?;
     // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
     if matches!(last.len(), 3 | 5 | 7) && (filled().count() == 1 || last.len() > 3) {
         return Code::new(last);
