@@ -331,7 +331,8 @@ impl<'a> RowText<'a> {
             CellValue::Text(t) => Some(t),
             _ => None,
         });
-        for text in texts {
+        // The characters looked for are not ASCII: codes and amounts typed as text need no look.
+        for text in texts.filter(|t| !t.is_ascii()) {
             for ch in text.chars() {
                 match ch {
                     '表' => biao = true,
