@@ -8,7 +8,7 @@
 use crate::finding::{Finding, Severity};
 use crate::grid::{CellValue, Grid};
 use crate::model::{MoneyUnit, RowKey, TableId};
-use crate::money::{from_float, parse_amount_text, round_fen};
+use crate::money::{from_float, fullwidth_to_ascii, parse_amount_text, round_fen};
 use rust_decimal::Decimal;
 
 /// The rule id of findings about cells that cannot be read.
@@ -31,29 +31,47 @@ pub(crate) fn is_numeric(value: &CellValue) -> bool {
     match value {
         CellValue::Number(_) => true,
         CellValue::Text(t) => {
-            t.chars()
-                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-                && matches!(parse_amount_text(t), Ok(Some(_)))
+            plain_whole_text(t).is_some()
+                || (may_be_amount_text(t) && matches!(parse_amount_text(t), Ok(Some(_))))
         }
         _ => false,
     }
 }
 
+/// False when `parse_amount_text` cannot give a number for the text: it has no digit, or a
+/// character no amount is written with (after mapping full-width forms: digits, `,.()-+¥￥`
+/// and whitespace). Label and prose cells mostly fail at their first character, before the
+/// parse copies them.
+fn may_be_amount_text(t: &str) -> bool {
+    let mut digit = false;
+    for c in t.chars().map(fullwidth_to_ascii) {
+        if c.is_ascii_digit() {
+            digit = true;
+        } else if !(matches!(c, ',' | '.' | '(' | ')' | '-' | '+' | '¥' | '￥')
+            || c.is_whitespace())
+        {
+            return false;
+        }
+    }
+    digit
+}
+
 /// The amount in (row, col) in 元; blank is zero. A cell that cannot be read gives zero and a
-/// finding.
+/// finding, added to `findings`.
 pub(crate) fn read(
     grid: &Grid,
     row: usize,
     col: usize,
     unit: MoneyUnit,
     slot: Slot<'_>,
-) -> (Decimal, Option<Finding>) {
+    findings: &mut Vec<Finding>,
+) -> Decimal {
     match value_in_unit(grid.cell(row, col), unit) {
-        Ok(v) => (v, None),
-        Err(reason) => (
-            Decimal::ZERO,
-            Some(unreadable(grid, row, col, slot, &reason)),
-        ),
+        Ok(v) => v,
+        Err(reason) => {
+            findings.push(unreadable(grid, row, col, slot, &reason));
+            Decimal::ZERO
+        }
     }
 }
 
@@ -63,19 +81,29 @@ fn value_in_unit(value: &CellValue, unit: MoneyUnit) -> Result<Decimal, String> 
         MoneyUnit::Yuan => 2,
         MoneyUnit::WanYuan => 6,
     };
+    // A whole amount in 元 (most cells) is already what `scale` makes of it: an integer of
+    // scale 0, never -0.
+    let yuan = unit == MoneyUnit::Yuan;
     let raw = match value {
         CellValue::Empty => return Ok(Decimal::ZERO),
         CellValue::Number(f) => match whole_float(*f) {
+            Some(whole) if yuan => return Ok(whole),
             Some(whole) => whole,
-            None => from_float(*f, dp).ok_or_else(|| format!("数值 {f} 超出范围"))?,
+            None => short_decimal_float(*f, dp)
+                .or_else(|| from_float(*f, dp))
+                .ok_or_else(|| format!("数值 {f} 超出范围"))?,
         },
-        CellValue::Text(t) => {
-            match plain_whole_text(t).map_or_else(|| parse_amount_text(t), |v| Ok(Some(v))) {
-                Ok(Some(v)) => v,
-                Ok(None) => Decimal::ZERO,
-                Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+        CellValue::Text(t) => match plain_whole_text(t) {
+            Some(whole) if yuan => return Ok(whole),
+            Some(whole) => whole,
+            None => {
+                match plain_decimal_text(t).map_or_else(|| parse_amount_text(t), |v| Ok(Some(v))) {
+                    Ok(Some(v)) => v,
+                    Ok(None) => Decimal::ZERO,
+                    Err(()) => return Err(format!("“{}”不是数字", t.trim())),
+                }
             }
-        }
+        },
         CellValue::Bool(b) => {
             return Err(format!("是逻辑值 {}", if *b { "TRUE" } else { "FALSE" }));
         }
@@ -101,10 +129,34 @@ fn whole_float(f: f64) -> Option<Decimal> {
     (f.fract() == 0.0 && f.abs() < LIMIT).then(|| Decimal::from(f as i64))
 }
 
+/// A fraction that is the float nearest to a decimal of at most `dp` (and six) decimals, below
+/// 10^9 (`577.6`, `1879.28`, as 万元 amounts are typed): that decimal, which is what
+/// `from_float` gives for it (its shortest form, which rounding to `dp` keeps), without
+/// formatting and parsing text. The fewest decimals that give the float back are its shortest
+/// form: below 10^9 no two decimals of up to six decimals round to the same float.
+fn short_decimal_float(f: f64, dp: u32) -> Option<Decimal> {
+    const LIMIT: f64 = 1e9;
+    // A whole float's shortest form has no decimals (see `whole_float`).
+    if !f.is_finite() || f.abs() >= LIMIT || f.fract() == 0.0 {
+        return None;
+    }
+    (1..=dp.min(6)).find_map(|decimals| {
+        // Powers of ten up to 10^22 are exact floats.
+        let power = 10f64.powi(i32::try_from(decimals).ok()?);
+        let mantissa = (f * power).round();
+        (mantissa / power == f).then(|| Decimal::new(mantissa as i64, decimals))
+    })
+}
+
 /// A whole amount typed in its plainest spelling, ASCII digits grouped by commas in threes or
 /// not at all (`48,215,638`, `48215638`): what `parse_amount_text` gives for it, without its
 /// copies. None for any other text (which goes the full way) and for more than 18 digits.
 fn plain_whole_text(t: &str) -> Option<Decimal> {
+    plain_whole_digits(t).map(|(value, _)| Decimal::from(value))
+}
+
+/// The value and digit count of a whole amount as `plain_whole_text` reads it.
+fn plain_whole_digits(t: &str) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     let mut digits = 0;
     // Digits since the last comma, or None before the first comma.
@@ -127,7 +179,26 @@ fn plain_whole_text(t: &str) -> Option<Decimal> {
         }
     }
     let complete = digits > 0 && group.is_none_or(|g| g == 3);
-    complete.then(|| Decimal::from(value))
+    complete.then_some((value, digits))
+}
+
+/// An amount with decimals typed plainly, a whole part as `plain_whole_text` reads it, a point
+/// and digits (`1,879.28`, `577.60`): the value `parse_amount_text` gives for it (the same
+/// number, which `scale` then normalises). None for any other text and for more than 18 digits.
+fn plain_decimal_text(t: &str) -> Option<Decimal> {
+    let (whole, fraction) = t.split_once('.')?;
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (whole, whole_digits) = plain_whole_digits(whole)?;
+    if whole_digits + fraction.len() > 18 {
+        return None;
+    }
+    let mantissa = fraction
+        .bytes()
+        .fold(whole, |v, b| v * 10 + u64::from(b - b'0'));
+    let scale = u32::try_from(fraction.len()).ok()?;
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()
 }
 
 /// Converts an amount entered in `unit` to 元, exactly, rounded to 分 and normalised.
@@ -167,7 +238,10 @@ mod tests {
             row: &RowKey::Code(crate::model::Code::new("2010301").unwrap()),
             column: "财政拨款收入",
         };
-        read(&g, 4, 5, unit, slot)
+        let mut findings = Vec::new();
+        let value = read(&g, 4, 5, unit, slot, &mut findings);
+        assert!(findings.len() <= 1);
+        (value, findings.pop())
     }
 
     #[test]
@@ -212,6 +286,34 @@ mod tests {
     }
 
     #[test]
+    fn short_decimal_floats_read_as_from_float_reads_them() {
+        let mut seed: u64 = 577;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            let decimals = (next() % 8) as i32;
+            let mantissa = (next() % 2_000_000_000_000) as i64 - 1_000_000_000_000;
+            let typed = mantissa as f64 / 10f64.powi(decimals);
+            let raw = f64::from_bits(next() % (1u64 << 62)) % 1e9;
+            for f in [typed, raw, 0.1 + 0.2, 2.675, 1e9 - 0.5, -1879.28] {
+                for dp in [2, 6] {
+                    if let Some(fast) = short_decimal_float(f, dp) {
+                        let slow = from_float(f, dp).unwrap();
+                        assert_eq!(fast, slow, "{f} {dp}");
+                        assert_eq!(fast.to_string(), slow.to_string(), "{f} {dp}");
+                    }
+                }
+            }
+        }
+        assert_eq!(short_decimal_float(577.6, 6), Some(d("577.6")));
+        assert_eq!(short_decimal_float(0.1 + 0.2, 6), None);
+    }
+
+    #[test]
     fn plain_text_amounts_read_as_parse_amount_text_reads_them() {
         let alphabet = ['1', '0', '9', ',', ',', '.', '-', ' '];
         let mut seed: u64 = 2024;
@@ -226,6 +328,9 @@ mod tests {
             if let Some(fast) = plain_whole_text(&text) {
                 assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
             }
+            if let Some(fast) = plain_decimal_text(&text) {
+                assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
+            }
         }
         assert_eq!(plain_whole_text("48,215,638"), Some(d("48215638")));
         assert_eq!(plain_whole_text("48215638"), Some(d("48215638")));
@@ -233,6 +338,13 @@ mod tests {
             "", ",1", "1,", "1,23", "1234,567", "1,2345", "-5", "1.5", " 1",
         ] {
             assert_eq!(plain_whole_text(text), None, "{text}");
+        }
+        assert_eq!(plain_decimal_text("1,879.28"), Some(d("1879.28")));
+        assert_eq!(plain_decimal_text("577.60"), Some(d("577.60")));
+        for text in [
+            "1.", ".5", "1.2.3", "12,34.5", "1.5,0", "1,5.0", "-1.5", "1",
+        ] {
+            assert_eq!(plain_decimal_text(text), None, "{text}");
         }
     }
 
@@ -290,5 +402,33 @@ mod tests {
         assert!(!is_numeric(&CellValue::Text("-".into())));
         assert!(!is_numeric(&CellValue::Text("合计".into())));
         assert!(!is_numeric(&CellValue::Empty));
+    }
+
+    #[test]
+    fn numeric_text_is_what_parse_amount_text_reads() {
+        let slow = |t: &str| {
+            t.chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                && matches!(parse_amount_text(t), Ok(Some(_)))
+        };
+        let alphabet = [
+            '1', '0', '９', ',', '，', '.', '．', '-', '－', '—', ' ', '\u{3000}', '\u{a0}', '\t',
+            '(', '）', '+', '¥', '￥', '元', 'a', '%',
+        ];
+        let mut seed: u64 = 2026;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 9) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (5 * i + 3)) % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                is_numeric(&CellValue::Text(text.clone())),
+                slow(&text),
+                "{text:?}"
+            );
+        }
     }
 }

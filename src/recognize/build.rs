@@ -10,6 +10,7 @@ use super::prose::ProseFacts;
 use super::reader::{Content, ReadTable, Sources};
 use crate::finding::{Finding, Severity};
 use crate::model::{Budget, Level, SourceMap, TableId};
+use std::ops::Range;
 
 /// Everything the scans produced, in reading order.
 #[derive(Debug, Default)]
@@ -21,6 +22,8 @@ pub(crate) struct Found {
     pub entities: Vec<(String, Level, bool)>,
     /// Facts from the prose.
     pub prose: ProseFacts,
+    /// The cells every table's amounts were read from (each table knows its range).
+    pub sources: Sources,
 }
 
 /// The submission these findings make.
@@ -31,25 +34,39 @@ pub(crate) fn submission(found: Found) -> Submission {
         tables,
         entities,
         prose,
+        sources,
     } = found;
     let mut placed: Vec<(TableId, String)> = Vec::new();
-    let mut sources = Vec::with_capacity(tables.iter().map(|t| t.sources.len()).sum());
+    let mut unplaced: Vec<Range<usize>> = Vec::new();
     for table in tables {
         if let Some((_, first)) = placed.iter().find(|(id, _)| *id == table.id) {
             sub.findings.push(duplicate(&table, first));
+            unplaced.push(table.sources);
             continue;
         }
         placed.push((table.id, describe(&table)));
         // A placed table's content, sources and findings move into the submission.
-        sources.extend(table.sources);
         sub.findings.extend(table.findings);
         place(&mut sub.budget, table.id, table.content);
     }
-    sub.sources = source_map(sources);
+    sub.sources = source_map(without(sources, &unplaced));
     let duplicated = sub.findings.iter().any(|f| f.rule == "duplicate-table");
     sub.findings.extend(mixed_entities(&entities, duplicated));
     fill_from_prose(&mut sub, prose);
     sub
+}
+
+/// The sources without the entries in `ranges` (those of tables not placed).
+fn without(sources: Sources, ranges: &[Range<usize>]) -> Sources {
+    if ranges.is_empty() {
+        return sources;
+    }
+    sources
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !ranges.iter().any(|r| r.contains(i)))
+        .map(|(_, entry)| entry)
+        .collect()
 }
 
 /// The map of all the cells read, built once (sorted, then bulk-built): for a key read twice

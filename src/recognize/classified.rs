@@ -8,7 +8,7 @@ use super::amounts::{self, Slot};
 use super::codes::{from_parts, split_code};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_str, norm_joined};
-use super::reader::{Content, Feed, Sources, TableReader};
+use super::reader::{Content, Feed, TableReader, TableSources};
 use super::tables::is_total_label;
 use crate::finding::{Finding, Severity};
 use crate::grid::Grid;
@@ -63,7 +63,6 @@ pub(crate) struct ClassifiedReader<A: Amounts> {
     columns: Columns,
     table: Classified<A>,
     last_code: Option<Code>,
-    sources: Sources,
     findings: Vec<Finding>,
     wrap: fn(Classified<A>) -> Content,
 }
@@ -87,7 +86,6 @@ impl<A: Amounts> ClassifiedReader<A> {
                 present: true,
             },
             last_code: None,
-            sources: Sources::new(),
             findings: Vec::new(),
             wrap,
         })
@@ -95,9 +93,11 @@ impl<A: Amounts> ClassifiedReader<A> {
 
     /// The label cells (before the first amount column) of row `r`, as (column, text).
     fn labels<'g>(&self, grid: &'g Grid, r: usize) -> Vec<Label<'g>> {
-        (0..self.columns.label_end)
-            .filter_map(|c| cell_str(grid.cell(r, c)).map(|t| (c, t)))
-            .collect()
+        let mut labels = Vec::with_capacity(self.columns.label_end);
+        labels.extend(
+            (0..self.columns.label_end).filter_map(|c| cell_str(grid.cell(r, c)).map(|t| (c, t))),
+        );
+        labels
     }
 
     /// The code and name of a row, from split code cells or from the label text, with the
@@ -165,34 +165,39 @@ impl<A: Amounts> ClassifiedReader<A> {
     }
 
     /// The code and name cells of a coded row, as sources: column `CODE_CELL` and `NAME_CELL`.
-    fn push_label_sources(&mut self, grid: &Grid, r: usize, label: &RowLabel) {
+    fn push_label_sources(
+        &self,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
+        label: &RowLabel,
+    ) {
         let code_key = CellKey::code_cell(self.id, &label.code);
-        self.sources
-            .push((code_key, grid.location(r, label.code_col)));
+        sources.push(code_key, grid.location(r, label.code_col));
         let name_key = CellKey::name_cell(self.id, &label.code);
-        self.sources
-            .push((name_key, grid.location(r, label.name_col)));
+        sources.push(name_key, grid.location(r, label.name_col));
     }
 
-    fn read_amounts(&mut self, grid: &Grid, r: usize, row: &RowKey) -> A {
+    fn read_amounts(
+        &mut self,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
+        row: &RowKey,
+    ) -> A {
         let mut values = A::default();
         // The amounts, and a coded row's code and name cells.
-        self.sources.reserve(self.columns.amounts.len() + 2);
+        sources.reserve(self.columns.amounts.len() + 2);
         for m in &self.columns.amounts {
             let slot = Slot {
                 table: self.id,
                 row,
                 column: A::COLUMNS.get(m.index).copied().unwrap_or_default(),
             };
-            let (value, finding) = amounts::read(grid, r, m.col, self.table.unit, slot);
+            let value = amounts::read(grid, r, m.col, self.table.unit, slot, &mut self.findings);
             values.set(m.index, value);
-            self.findings.extend(finding);
             let key = CellKey {
                 table: self.id,
                 row: row.clone(),
                 column: m.index,
             };
-            self.sources.push((key, grid.location(r, m.col)));
+            sources.push(key, grid.location(r, m.col));
         }
         values
     }
@@ -269,18 +274,22 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
         self.id
     }
 
-    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
+    fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed {
         let labels = self.labels(grid, r);
-        // Every total label has 计 (which normalising keeps): most rows need no joining.
-        let may_be_total = labels.iter().any(|(_, t)| t.contains('计'));
+        // Every total label has 计 (which normalising keeps) and no digit: most rows (those
+        // with a code) need no joining.
+        let may_be_total = !labels
+            .iter()
+            .any(|(_, t)| t.bytes().any(|b| b.is_ascii_digit()))
+            && labels.iter().any(|(_, t)| t.contains('计'));
         if may_be_total && is_total_label(&norm_joined(labels.iter().map(|(_, t)| t.as_ref()))) {
-            let total = self.read_amounts(grid, r, &RowKey::Total);
+            let total = self.read_amounts((grid, r, sources), &RowKey::Total);
             self.table.total = Some(total);
             return Feed::Took;
         }
         if let Some(label) = self.code_and_name(&labels) {
-            let amounts = self.read_amounts(grid, r, &RowKey::Code(label.code.clone()));
-            self.push_label_sources(grid, r, &label);
+            let amounts = self.read_amounts((grid, r, sources), &RowKey::Code(label.code.clone()));
+            self.push_label_sources((grid, r, sources), &label);
             self.table.lines.push(Line {
                 code: label.code.clone(),
                 name: label.name,
@@ -305,8 +314,8 @@ impl<A: Amounts> TableReader for ClassifiedReader<A> {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Vec<Finding>) {
         let this = *self;
-        ((this.wrap)(this.table), this.sources, this.findings)
+        ((this.wrap)(this.table), this.findings)
     }
 }

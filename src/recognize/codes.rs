@@ -12,7 +12,7 @@ use crate::money::fullwidth_to_ascii;
 /// → (2010301, "行政运行"); `301  2` → (30102, ""). None when the text does not start with
 /// a code. The name is a slice of `text`, in its own (full-width) characters.
 pub(crate) fn split_code(text: &str) -> Option<(Code, &str)> {
-    let text = without_float_zeros(text).trim();
+    let text = without_float_zeros(text.trim());
     // Characters with their byte offsets, full-width forms read as ASCII.
     let mut chars = text
         .char_indices()
@@ -62,6 +62,57 @@ pub(crate) fn split_code(text: &str) -> Option<(Code, &str)> {
 /// is taken from `previous`, the last code read in the same table, as indented layouts do.
 pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
     let parts = parts.map(|p| without_float_zeros(p.trim()));
+    if parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return from_digit_parts(parts, previous);
+    }
+    from_text_parts(parts, previous)
+}
+
+/// `from_parts` of cells that are blank or plain digits (most are), as the text path reads
+/// them but without joining them into a text to split again.
+fn from_digit_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
+    let filled = || parts.iter().copied().filter(|p| !p.is_empty());
+    let last = filled().next_back()?;
+    // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
+    if matches!(last.len(), 3 | 5 | 7) && (filled().count() == 1 || last.len() > 3) {
+        return Code::new(last);
+    }
+    let [lei, kuan, xiang] = parts;
+    if lei.is_empty() {
+        let previous = previous?.as_str();
+        let prefix = if kuan.is_empty() {
+            previous.get(..5)?
+        } else {
+            previous.get(..3)?
+        };
+        return code_of_groups(prefix, [kuan, xiang]);
+    }
+    code_of_groups(lei, [kuan, xiang])
+}
+
+/// The code `split_code` reads from digit groups written apart (`201 3 01`): the first as
+/// written (3, 5 or 7 digits), each further non-blank one of one or two digits, padded to two.
+fn code_of_groups(first: &str, more: [&str; 2]) -> Option<Code> {
+    if !matches!(first.len(), 3 | 5 | 7) {
+        return None;
+    }
+    let mut digits = Digits::default();
+    first.chars().for_each(|d| digits.push(d));
+    for group in more.iter().filter(|g| !g.is_empty()) {
+        if group.len() > 2 || digits.len + 2 > 7 {
+            return None;
+        }
+        if group.len() == 1 {
+            digits.push('0');
+        }
+        group.chars().for_each(|d| digits.push(d));
+    }
+    Code::new(digits.as_str())
+}
+
+/// `from_parts` of cells that are not all plain digits (`[201`, `03.`, `2010301 行政运行`):
+/// joined with spaces and read as one text.
+fn from_text_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Code> {
     let filled: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
     let last = filled.last()?;
     // A full code repeated in its own column (`20103` under 款, `2010301` under 项).
@@ -94,10 +145,14 @@ pub(crate) fn from_parts(parts: [&str; 3], previous: Option<&Code>) -> Option<Co
 }
 
 /// A code cell written by a program that stored it as a float (`201.0`, `3.0`, `2010301.00`,
-/// as pandas writes CSV) is the whole number; any other text is returned as is.
+/// as pandas writes CSV) is the whole number; any other text is returned as is. The text comes
+/// trimmed.
 fn without_float_zeros(text: &str) -> &str {
-    let trimmed = text.trim();
-    match trimmed.split_once('.') {
+    // Most texts are names (no number at all) or plain digits.
+    if !text.starts_with(|c: char| c.is_ascii_digit()) || text.bytes().all(|b| b.is_ascii_digit()) {
+        return text;
+    }
+    match text.split_once('.') {
         Some((int, zeros))
             if !int.is_empty()
                 && int.bytes().all(|b| b.is_ascii_digit())
@@ -248,6 +303,35 @@ mod tests {
         assert_eq!(from_parts(["2010301", "", ""], None), Some(code("2010301")));
         assert_eq!(from_parts(["", "", ""], None), None);
         assert_eq!(from_parts(["合计", "", ""], None), None);
+    }
+
+    #[test]
+    fn digit_cells_read_as_their_joined_text() {
+        let cells = [
+            "", "0", "2", "02", "12", "123", "201", "2010", "20103", "201030", "2010301",
+            "20103011", "3.0", "201.00", " 03 ",
+        ];
+        let previous = [
+            None,
+            Some(code("201")),
+            Some(code("20103")),
+            Some(code("2010301")),
+        ];
+        for a in cells {
+            for b in cells {
+                for c in cells {
+                    for prev in &previous {
+                        let parts = [a, b, c];
+                        let trimmed = parts.map(|p| without_float_zeros(p.trim()));
+                        assert_eq!(
+                            from_parts(parts, prev.as_ref()),
+                            from_text_parts(trimmed, prev.as_ref()),
+                            "{parts:?} {prev:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //!
 //! Works on labels only; reading the data rows under a header is for the table readers.
 
-use super::norm::{cell_str, norm_into, year_in};
+use super::norm::{cell_str, norm_end_into, norm_into, year_in};
 use super::tables::{
-    CATALOGUE, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape, TableSpec, is_header_label,
-    is_total_label, spec,
+    CATALOGUE, HEADER_LABEL_MAX_CHARS, SIDE_AMOUNTS, SIDE_LABELS, SPLIT_CODE_LABELS, Shape,
+    TableSpec, is_header_label, is_total_label, spec,
 };
 use crate::grid::{CellValue, Grid, Merge};
 use crate::model::TableId;
@@ -23,12 +23,44 @@ pub(crate) struct HeaderBlock {
     pub first_row: usize,
     /// Last header row (absolute, inclusive).
     pub last_row: usize,
-    /// Per column: the lowest label after spreading merges, normalised ("" when none).
-    pub leaves: Vec<String>,
-    /// Every label in the block as printed (trimmed), in reading order, without repeats.
-    pub printed: Vec<String>,
-    /// Every label in the block, normalised.
+    /// Every label in the block, normalised, without repeats.
     pub labels: Vec<String>,
+    /// Per column: the index in `labels` of the lowest label after spreading merges.
+    leaf_labels: Vec<Option<usize>>,
+    /// The cells whose texts [`HeaderBlock::printed`] lists, in reading order.
+    printed_cells: Vec<(usize, usize)>,
+}
+
+impl HeaderBlock {
+    /// Per column: the lowest label after spreading merges, normalised ("" when none).
+    pub(crate) fn leaves(&self) -> impl Iterator<Item = &str> + Clone + '_ {
+        self.leaf_labels.iter().map(|i| self.label(*i))
+    }
+
+    /// The leaf of column `c` (see [`HeaderBlock::leaves`]); None beyond the block's width.
+    pub(crate) fn leaf(&self, c: usize) -> Option<&str> {
+        self.leaf_labels.get(c).map(|i| self.label(*i))
+    }
+
+    fn label(&self, index: Option<usize>) -> &str {
+        index
+            .and_then(|i| self.labels.get(i))
+            .map_or("", String::as_str)
+    }
+
+    /// Every label in the block as printed (trimmed), in reading order, without repeats: only
+    /// an error message shows them, so they are read again from `grid` when one is made.
+    pub(crate) fn printed(&self, grid: &Grid) -> Vec<String> {
+        let mut printed: Vec<String> = Vec::new();
+        for &(r, c) in &self.printed_cells {
+            if let Some(text) = cell_str(grid.cell(r, c))
+                && !printed.iter().any(|p| *p == text)
+            {
+                printed.push(text.into_owned());
+            }
+        }
+        printed
+    }
 }
 
 /// One amount column found in a header.
@@ -99,11 +131,15 @@ pub(crate) fn is_header_row(grid: &Grid, r: usize) -> bool {
     }
     let mut labels = 0;
     let mut lone_total = false;
-    let mut n = String::new();
+    // Room for the end `norm_end_into` gives: at most this many characters of four bytes.
+    let mut n = String::with_capacity(4 * (HEADER_LABEL_MAX_CHARS + 1));
     for value in cells {
         if let Some(text) = cell_str(value) {
             n.clear();
-            norm_into(&mut n, &text);
+            // A label is known by name (short) or by its end: an end one character longer
+            // than the longest name tells a long text from every name, so the rest of a long
+            // text need not be normalised.
+            norm_end_into(&mut n, &text, HEADER_LABEL_MAX_CHARS + 1);
             if is_header_label(&n) {
                 labels += 1;
                 lone_total = is_total_label(&n);
@@ -135,50 +171,56 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
         .filter(|m| m.first_row as usize <= last && m.last_row as usize >= r)
         .copied()
         .collect();
-    let mut leaves = vec![String::new(); width];
+    let mut leaf_labels: Vec<Option<usize>> = vec![None; width];
     // Per column: the cell whose text the leaf holds. A merged cell repeats its origin's text,
     // already normalised for the column above or to the left and already among the labels.
     let mut leaf_origins: Vec<Option<(usize, usize)>> = vec![None; width];
-    let mut printed = Vec::new();
-    let mut labels = Vec::new();
+    let mut printed_cells = Vec::with_capacity(width * (last + 1 - r));
+    let mut labels: Vec<String> = Vec::with_capacity(width * (last + 1 - r));
     let mut n = String::new();
     for row in r..=last {
         for c in 0..width {
-            let (or, oc) = merge_origin(&merges, row, c);
-            if leaf_origins[c] == Some((or, oc)) {
+            let origin = merge_origin(&merges, row, c);
+            if leaf_origins.get(c) == Some(&Some(origin)) {
                 continue;
             }
-            if (or, oc) != (row, c) && c > 0 && leaf_origins[c - 1] == Some((or, oc)) {
-                let (left, this) = leaves.split_at_mut(c);
-                if let (Some(from), Some(to)) = (left.last(), this.first_mut()) {
-                    to.clone_from(from);
+            let left = c.checked_sub(1);
+            if origin != (row, c)
+                && let Some(left) = left
+                && leaf_origins.get(left) == Some(&Some(origin))
+            {
+                let label = leaf_labels.get(left).copied().flatten();
+                if let (Some(leaf), Some(from)) = (leaf_labels.get_mut(c), leaf_origins.get_mut(c))
+                {
+                    *leaf = label;
+                    *from = Some(origin);
                 }
-                leaf_origins[c] = Some((or, oc));
                 continue;
             }
-            let Some(text) = cell_str(grid.cell(or, oc)) else {
+            let Some(text) = cell_str(grid.cell(origin.0, origin.1)) else {
                 continue;
             };
             n.clear();
             norm_into(&mut n, &text);
-            if let Some(leaf) = leaves.get_mut(c) {
-                leaf.clone_from(&n);
-            }
-            leaf_origins[c] = Some((or, oc));
-            if (or, oc) == (row, c) && !printed.iter().any(|p| *p == text) {
-                printed.push(text.into_owned());
-            }
-            if !labels.contains(&n) {
+            let index = labels.iter().position(|l| *l == n).unwrap_or_else(|| {
                 labels.push(n.clone());
+                labels.len() - 1
+            });
+            if let (Some(leaf), Some(from)) = (leaf_labels.get_mut(c), leaf_origins.get_mut(c)) {
+                *leaf = Some(index);
+                *from = Some(origin);
+            }
+            if origin == (row, c) {
+                printed_cells.push(origin);
             }
         }
     }
     HeaderBlock {
         first_row: r,
         last_row: last,
-        leaves,
-        printed,
         labels,
+        leaf_labels,
+        printed_cells,
     }
 }
 
@@ -255,7 +297,7 @@ fn partly_there(spec: &TableSpec, block: &HeaderBlock) -> bool {
     spec.columns
         .iter()
         .skip(1)
-        .any(|c| block.leaves.iter().any(|l| c.labels.contains(&l.as_str())))
+        .any(|c| block.leaves().any(|l| c.labels.contains(&l)))
 }
 
 /// How the block fits the table, or the official labels of the required columns it lacks.
@@ -280,20 +322,21 @@ fn fit_classified(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&
         return Err(missing);
     }
     let label_end = amounts.iter().map(|m| m.col).min().unwrap_or(0);
-    let region = block.leaves.get(..label_end).unwrap_or_default();
-    if region.iter().all(String::is_empty) {
+    // The leaves before the first amount column (none when that lies beyond the block).
+    let region_width = if label_end <= block.leaf_labels.len() {
+        label_end
+    } else {
+        0
+    };
+    let region = || block.leaves().take(region_width);
+    if region().all(str::is_empty) {
         return Err(vec!["科目编码"]);
     }
-    let find = |label: &str| region.iter().position(|l| l == label);
+    let find = |label: &str| region().position(|l| l == label);
     let code_cols = SPLIT_CODE_LABELS.map(find);
-    let name_col = region
-        .iter()
+    let name_col = region()
         .position(|l| l.ends_with("科目名称"))
-        .or_else(|| {
-            region
-                .iter()
-                .position(|l| l.ends_with("名称") && !l.contains("单位"))
-        });
+        .or_else(|| region().position(|l| l.ends_with("名称") && !l.contains("单位")));
     Ok(Layout::Classified {
         amounts,
         code_cols,
@@ -304,10 +347,9 @@ fn fit_classified(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&
 
 fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'static str>> {
     let side_cols: Vec<usize> = block
-        .leaves
-        .iter()
+        .leaves()
         .enumerate()
-        .filter(|(_, l)| SIDE_LABELS.contains(&l.as_str()))
+        .filter(|(_, l)| SIDE_LABELS.contains(l))
         .map(|(c, _)| c)
         .collect();
     let (Some(&income_label), Some(&expenditure_label)) = (side_cols.first(), side_cols.get(1))
@@ -315,7 +357,7 @@ fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'stat
         return Err(vec!["项目"]);
     };
     let income_amount = (income_label + 1..expenditure_label)
-        .find(|c| block.leaves.get(*c).is_some_and(|l| is_side_amount(l)))
+        .find(|c| block.leaf(*c).is_some_and(is_side_amount))
         .ok_or_else(|| vec!["预算数"])?;
     let (amounts, missing) = map_columns(spec, block, expenditure_label + 1);
     if !missing.is_empty() {
@@ -352,9 +394,9 @@ fn map_columns(
     let mut missing = Vec::new();
     for column in spec.columns {
         let free = |c: usize| !mapped.iter().any(|m| m.col == c);
-        let leaves = || block.leaves.iter().enumerate().skip(from);
+        let leaves = || block.leaves().enumerate().skip(from);
         let found = leaves()
-            .find(|(c, leaf)| free(*c) && column.labels.contains(&leaf.as_str()))
+            .find(|(c, leaf)| free(*c) && column.labels.contains(leaf))
             .or_else(|| leaves().find(|(c, leaf)| free(*c) && flattened(spec, column, leaf)));
         match found {
             Some((col, _)) => mapped.push(MappedColumn {
@@ -506,11 +548,8 @@ mod tests {
         ]);
         merge_all(&mut g, &[(1, 2, 2, 2), (1, 3, 2, 3)]);
         let block = read_block(&g, 0);
-        assert_eq!(
-            block.leaves.get(2).map(String::as_str),
-            Some("经济分类科目名称")
-        );
-        assert_eq!(block.leaves.get(3).map(String::as_str), Some("合计"));
+        assert_eq!(block.leaf(2), Some("经济分类科目名称"));
+        assert_eq!(block.leaf(3), Some("合计"));
         let Verdict::Table(
             TableId::T8,
             Layout::Classified {

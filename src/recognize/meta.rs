@@ -5,8 +5,8 @@
 //! Not for the tables' headers and rows, nor for the prose figures (see `prose`).
 
 use super::amounts::is_numeric;
-use super::norm::{cell_str, cell_text, norm, norm_joined, year_in};
-use super::tables::{CATALOGUE, find_stem, title_table};
+use super::norm::{cell_str, cell_text, norm, norm_joined, norm_longer_than, year_in};
+use super::tables::{CATALOGUE, LONGEST_STEM_CHARS, TITLE_EXTRA_CHARS, find_stem, title_table};
 use crate::grid::{CellValue, Grid};
 use crate::model::{Level, MoneyUnit, TableId};
 use std::borrow::Cow;
@@ -60,6 +60,14 @@ pub(crate) fn title(grid: &Grid, r: usize) -> Option<Title> {
         return None;
     }
     let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+    // Longer than any stem and the text a title may add to it (see `title_table`): prose
+    // that mentions a table, not a title; spares normalising it.
+    if norm_longer_than(
+        texts.iter().copied(),
+        LONGEST_STEM_CHARS + TITLE_EXTRA_CHARS,
+    ) {
+        return None;
+    }
     title_in(&texts)
 }
 
@@ -156,7 +164,7 @@ pub(crate) fn entity_in(grid: &Grid, r: usize) -> Option<(String, Level, bool)> 
 fn after_label(text: &str, label: &str) -> Option<String> {
     let rest = text.trim().strip_prefix(label)?.trim_start();
     let rest = rest.strip_prefix(['：', ':'])?;
-    let mut name = String::new();
+    let mut name = String::with_capacity(rest.len());
     let mut spaces = 0;
     for c in rest.chars() {
         if c.is_whitespace() {
@@ -171,7 +179,10 @@ fn after_label(text: &str, label: &str) -> Option<String> {
         }
         spaces = 0;
         name.push(c);
-        if name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位：")
+        // Each tail ends in 位, : or ：, so only those can complete one.
+        let may_end_tail = matches!(c, '位' | ':' | '：');
+        if may_end_tail
+            && (name.ends_with("金额单位") || name.ends_with("单位:") || name.ends_with("单位："))
         {
             break;
         }

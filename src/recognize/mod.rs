@@ -129,10 +129,13 @@ pub fn recognize(grids: &[Grid]) -> Result<Submission, RecognizeError> {
         .filter(|g| !g.hidden)
         .chain(grids.iter().filter(|g| g.hidden))
         .filter(|g| !IGNORED_SHEETS.contains(&norm::norm(&g.sheet).as_str()));
-    let mut found = build::Found::default();
+    let mut found = build::Found {
+        sources: Vec::with_capacity(sources_hint(grids)),
+        ..build::Found::default()
+    };
     let mut prose = Vec::new();
     for grid in ordered {
-        let scanned = scan::scan(grid)?;
+        let scanned = scan::scan(grid, &mut found.sources)?;
         found.tables.extend(scanned.tables);
         found.entities.extend(scanned.entities);
         prose.extend(scanned.prose);
@@ -142,6 +145,18 @@ pub fn recognize(grids: &[Grid]) -> Result<Submission, RecognizeError> {
     }
     found.prose = prose::facts(&prose);
     Ok(build::submission(found))
+}
+
+/// Room for the sources of `grids`, which mostly suffices: an entry per cell read, and a
+/// coded row's code and name entries (usually in cells that have an entry of their own). A
+/// hint, not a limit: rows may be read wider than they are stored. Spares copying the list
+/// (thousands of entries) each time it grows.
+fn sources_hint(grids: &[Grid]) -> usize {
+    grids
+        .iter()
+        .flat_map(|g| &g.rows)
+        .map(|row| row.len() + 2)
+        .sum()
 }
 
 /// Rule id of the warning about a 单位类型 document property whose value names no unit kind.

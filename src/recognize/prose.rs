@@ -61,10 +61,16 @@ const PART_PREFIXES: [&str; 6] = ["拨款", "基本", "项目", "经费", "公�
 pub(crate) fn facts(lines: &[ProseLine]) -> ProseFacts {
     let normalised: Vec<(String, &Location)> =
         lines.iter().map(|l| (norm(&l.text), &l.location)).collect();
-    let (table9, table9_sources) = three_public(&normalised);
+    // Every figure is stated in 元 or 万元: only lines with 元 are searched for them.
+    let with_amounts: Vec<(&str, &Location)> = normalised
+        .iter()
+        .filter(|(t, _)| t.contains('元'))
+        .map(|(t, l)| (t.as_str(), *l))
+        .collect();
+    let (table9, table9_sources) = three_public(&with_amounts);
     let (unit_kind, admin_unit_count) = unit_kinds(&normalised);
     ProseFacts {
-        narrative: narrative(&normalised),
+        narrative: narrative(&with_amounts),
         table9,
         table9_sources,
         unit_kind,
@@ -82,7 +88,7 @@ fn is_heading(normalised: &str) -> bool {
 }
 
 /// The first figure after one of `keys` in any line.
-fn first_figure(lines: &[(String, &Location)], keys: &[&str], excluded: &[&str]) -> Option<Figure> {
+fn first_figure(lines: &[(&str, &Location)], keys: &[&str], excluded: &[&str]) -> Option<Figure> {
     lines.iter().find_map(|(text, location)| {
         keys.iter().find_map(|key| {
             text.match_indices(key).find_map(|(at, _)| {
@@ -136,7 +142,7 @@ fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
     Some((value, unit, decimals))
 }
 
-fn narrative(lines: &[(String, &Location)]) -> Option<Narrative> {
+fn narrative(lines: &[(&str, &Location)]) -> Option<Narrative> {
     let income = first_figure(lines, &["收入预算"], &PART_PREFIXES);
     let expenditure = first_figure(lines, &["支出预算"], &PART_PREFIXES);
     let fiscal = first_figure(lines, &["财政拨款收入"], &[]);
@@ -162,7 +168,7 @@ fn precision(unit: MoneyUnit, decimals: u32) -> Decimal {
     (step * unit.factor()).normalize()
 }
 
-fn three_public(lines: &[(String, &Location)]) -> (Option<Table9>, SourceMap) {
+fn three_public(lines: &[(&str, &Location)]) -> (Option<Table9>, SourceMap) {
     const KEYS: [&[&str]; 7] = [
         &["三公经费预算数", "三公经费预算", "三公经费"],
         &["因公出国(境)费", "因公出国(境)经费", "因公出国费"],
@@ -217,7 +223,11 @@ fn unit_kinds(lines: &[(String, &Location)]) -> (Option<UnitKind>, Option<u32>) 
             *slot = Some(slot.map_or(n, |s| s.max(n)));
         }
     };
-    for (text, _) in lines {
+    // Every phrase looked for holds 单位 or 机关 (`家机关`): other lines need no search.
+    let relevant = lines
+        .iter()
+        .filter(|(text, _)| text.contains("单位") || text.contains("机关"));
+    for (text, _) in relevant {
         keep_max(&mut admin, count_after(text, "行政单位", &[]));
         keep_max(&mut admin, count_before(text, "家行政单位"));
         keep_max(&mut admin, count_before(text, "家机关"));

@@ -10,11 +10,45 @@ use crate::model::{
     CellKey, Classified, EconomicAmounts, FiscalOverview, IncomeAmounts, Level, Location, Overview,
     SplitAmounts, Table9, TableId,
 };
+use std::ops::Range;
 
-/// The cells one table's amounts were read from, in reading order. A later entry for a key
-/// replaces an earlier one, as inserting into a `SourceMap` would; `build` makes the one map
-/// of the submission from all placed tables at once (cheaper than a map per table merged).
+/// The cells the amounts of one input were read from, in reading order, every table's one
+/// after the other (each `ReadTable` knows its range). A later entry for a key replaces an
+/// earlier one, as inserting into a `SourceMap` would; `build` makes the one map of the
+/// submission from the placed tables' entries at once (cheaper than a map per table merged),
+/// and one list for all tables spares copying each table's list as it grows and again when
+/// they are put together.
 pub(crate) type Sources = Vec<(CellKey, Location)>;
+
+/// The table being read's part of the input's [`Sources`]: the entries from `start` on.
+pub(crate) struct TableSources<'a> {
+    list: &'a mut Sources,
+    start: usize,
+}
+
+impl<'a> TableSources<'a> {
+    /// The part of `list` from `start` on.
+    pub(crate) fn new(list: &'a mut Sources, start: usize) -> TableSources<'a> {
+        TableSources { list, start }
+    }
+
+    /// Adds where the amount (or code or name) keyed `key` was read.
+    pub(crate) fn push(&mut self, key: CellKey, location: Location) {
+        self.list.push((key, location));
+    }
+
+    /// Makes room for `additional` more entries.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.list.reserve(additional);
+    }
+
+    /// Forgets every entry of this table keyed `key`.
+    pub(crate) fn remove(&mut self, key: &CellKey) {
+        let start = self.start.min(self.list.len());
+        let ours = self.list.split_off(start);
+        self.list.extend(ours.into_iter().filter(|(k, _)| k != key));
+    }
+}
 
 /// What a reader did with a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,12 +65,12 @@ pub(crate) enum Feed {
 pub(crate) trait TableReader {
     /// Which table is being read.
     fn id(&self) -> TableId;
-    /// Offers row `r`.
-    fn feed(&mut self, grid: &Grid, r: usize) -> Feed;
+    /// Offers row `r`; the cells read go to `sources`.
+    fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed;
     /// A repeated header (after a page break) may place the columns differently.
     fn relayout(&mut self, layout: Layout);
-    /// The table read so far.
-    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>);
+    /// The table read so far, and the problems met reading it.
+    fn finish(self: Box<Self>) -> (Content, Vec<Finding>);
 }
 
 /// The content of one recognised table.
@@ -63,8 +97,8 @@ pub(crate) struct ReadTable {
     pub id: TableId,
     /// Its rows.
     pub content: Content,
-    /// The cell of every amount.
-    pub sources: Sources,
+    /// Its part of the input's [`Sources`]: the cell of every amount.
+    pub sources: Range<usize>,
     /// Cells that could not be read.
     pub findings: Vec<Finding>,
     /// The title's year, if titled.

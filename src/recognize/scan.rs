@@ -9,11 +9,11 @@ use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{
-    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, may_be_note, norm_into, norm_row,
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_dropped, is_note, may_be_note, norm_into, norm_row,
     norm_row_prefix,
 };
 use super::prose::ProseLine;
-use super::reader::{Content, Feed, ReadTable, TableReader};
+use super::reader::{Content, Feed, ReadTable, Sources, TableReader, TableSources};
 use super::sides::SidesReader;
 use super::table9::Table9Reader;
 use super::{MissingColumn, RecognizeError};
@@ -21,6 +21,7 @@ use crate::grid::{CellValue, Grid};
 use crate::model::{
     EconomicAmounts, IncomeAmounts, Level, Location, MoneyUnit, SplitAmounts, TableId,
 };
+use crate::money::fullwidth_to_ascii;
 
 /// Non-blank rows after a title within which its header must start.
 const TITLE_REACH: usize = 8;
@@ -44,19 +45,22 @@ struct Pending {
 
 struct Active {
     reader: Box<dyn TableReader>,
+    /// Where the table's entries start in the input's sources.
+    sources_start: usize,
     year: Option<u16>,
     level: Option<Level>,
     location: Location,
 }
 
 impl Active {
-    fn finish(self) -> ReadTable {
+    /// The table read, whose entries in the input's sources end before `sources_end`.
+    fn finish(self, sources_end: usize) -> ReadTable {
         let id = self.reader.id();
-        let (content, sources, findings) = self.reader.finish();
+        let (content, findings) = self.reader.finish();
         ReadTable {
             id,
             content,
-            sources,
+            sources: self.sources_start..sources_end,
             findings,
             year: self.year,
             level: self.level,
@@ -65,18 +69,19 @@ impl Active {
     }
 }
 
-#[derive(Default)]
-struct Scanner {
+struct Scanner<'s> {
     out: GridScan,
     pending: Option<Pending>,
     unit_hint: Option<MoneyUnit>,
     active: Option<Active>,
+    /// Where the cells read go, for every table of the input.
+    sources: &'s mut Sources,
 }
 
-impl Scanner {
+impl Scanner<'_> {
     fn end_table(&mut self) {
         if let Some(active) = self.active.take() {
-            self.out.tables.push(active.finish());
+            self.out.tables.push(active.finish(self.sources.len()));
         }
     }
 
@@ -130,7 +135,7 @@ impl Scanner {
                     cell: crate::grid::a1(block.first_row, 0),
                     table: format!("{id}（{}）", id.title_stem()),
                     columns: missing.join("、"),
-                    labels: block.printed.join("、"),
+                    labels: block.printed(grid).join("、"),
                 })))
             }
             _ => Ok(None),
@@ -176,6 +181,7 @@ impl Scanner {
         };
         self.active = Some(Active {
             reader,
+            sources_start: self.sources.len(),
             year,
             level,
             location,
@@ -290,7 +296,8 @@ impl Scanner {
         let Some(active) = self.active.as_mut() else {
             return false;
         };
-        match active.reader.feed(grid, r) {
+        let mut sources = TableSources::new(self.sources, active.sources_start);
+        match active.reader.feed(grid, r, &mut sources) {
             Feed::Took => true,
             Feed::TookLast => {
                 self.end_table();
@@ -324,7 +331,8 @@ impl<'a> RowText<'a> {
             CellValue::Text(t) => Some(t),
             _ => None,
         });
-        for text in texts {
+        // The characters looked for are not ASCII: codes and amounts typed as text need no look.
+        for text in texts.filter(|t| !t.is_ascii()) {
             for ch in text.chars() {
                 match ch {
                     '表' => biao = true,
@@ -359,6 +367,10 @@ impl<'a> RowText<'a> {
 /// True for the column-numbering row some forms print under the header: `栏次 | 1 | 2 | 3`,
 /// `甲 | 乙 | 1 | 2`.
 fn is_column_numbering(cells: &[CellValue]) -> bool {
+    let first = cells.iter().find(|v| !v.is_blank());
+    if !first.is_some_and(may_start_numbering) {
+        return false;
+    }
     let mut next = 1;
     let mut numbers = 0;
     let mut t = String::new();
@@ -382,17 +394,34 @@ fn is_column_numbering(cells: &[CellValue]) -> bool {
     numbers >= 2
 }
 
-/// Cuts one grid into tables and prose. Fails only when a titled table lacks a required
-/// column.
-pub(crate) fn scan(grid: &Grid) -> Result<GridScan, RecognizeError> {
+/// False when a row whose first non-blank cell is `value` cannot be a column numbering: that
+/// cell must be 1 or a label such as 栏次 or 甲, which tells most rows by one character.
+fn may_start_numbering(value: &CellValue) -> bool {
+    match value {
+        CellValue::Number(f) => *f == 1.0,
+        CellValue::Text(t) => t
+            .chars()
+            .find(|c| !is_dropped(*c))
+            .map(fullwidth_to_ascii)
+            .is_some_and(|c| matches!(c, '1' | '栏' | '甲' | '乙' | '丙' | '丁' | '行')),
+        _ => false,
+    }
+}
+
+/// Cuts one grid into tables and prose; the cells the tables' amounts were read from are added
+/// to `sources`. Fails only when a titled table lacks a required column.
+pub(crate) fn scan(grid: &Grid, sources: &mut Sources) -> Result<GridScan, RecognizeError> {
     // A sheet named after a table titles an untitled table at its top.
     let mut scanner = Scanner {
+        out: GridScan::default(),
         pending: sheet_title(&grid.sheet).map(|title| Pending {
             title,
             location: grid.location(0, 0),
             age: 0,
         }),
-        ..Scanner::default()
+        unit_hint: None,
+        active: None,
+        sources,
     };
     let mut r = 0;
     while r < grid.rows.len() {

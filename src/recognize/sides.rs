@@ -16,8 +16,8 @@
 
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
-use super::norm::{cell_text, norm, strip_numbering};
-use super::reader::{Content, Feed, Sources, TableReader};
+use super::norm::{cell_str, norm, strip_numbering};
+use super::reader::{Content, Feed, TableReader, TableSources};
 use crate::derive::{FISCAL_INCOME_LABELS, OVERVIEW_INCOME_LABELS};
 use crate::finding::Finding;
 use crate::grid::CellValue;
@@ -27,6 +27,7 @@ use crate::model::{
 };
 use crate::model::{EXPENDITURE_TOTAL, INCOME_TOTAL, T1_COLUMNS, T4_COLUMNS};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// How many expenditure amounts a row can have: 表4 合计 and three funds; 表1 合计 and, at unit
@@ -109,7 +110,6 @@ pub(crate) struct SidesReader {
     income_total: Option<Decimal>,
     expenditure: Vec<(String, SideValues)>,
     expenditure_total: Option<SideValues>,
-    sources: Sources,
     findings: Vec<Finding>,
 }
 
@@ -141,20 +141,24 @@ impl SidesReader {
             income_total: None,
             expenditure: Vec::new(),
             expenditure_total: None,
-            sources: Sources::new(),
             findings: Vec::new(),
         })
     }
 
-    fn amount(&mut self, grid: &Grid, r: usize, col: usize, key: CellKey, column: &str) -> Decimal {
+    fn amount(
+        &mut self,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
+        col: usize,
+        key: CellKey,
+        column: &str,
+    ) -> Decimal {
         let slot = Slot {
             table: self.id,
             row: &key.row,
             column,
         };
-        let (value, finding) = amounts::read(grid, r, col, self.unit, slot);
-        self.findings.extend(finding);
-        self.sources.push((key, grid.location(r, col)));
+        let value = amounts::read(grid, r, col, self.unit, slot, &mut self.findings);
+        sources.push(key, grid.location(r, col));
         value
     }
 
@@ -167,7 +171,11 @@ impl SidesReader {
     }
 
     /// The income side of row `r`; true when it was the total.
-    fn income_side(&mut self, grid: &Grid, r: usize, label: &str) -> bool {
+    fn income_side(
+        &mut self,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
+        label: &str,
+    ) -> bool {
         let n = norm(label);
         let is_total = n.contains("总计");
         if n.ends_with("合计") && !is_total {
@@ -177,7 +185,8 @@ impl SidesReader {
         let label = canonical.as_str();
         let key_label = if is_total { INCOME_TOTAL } else { label };
         let key = self.key(key_label, 0);
-        let value = self.amount(grid, r, self.columns.income_amount, key, "预算数");
+        let col = self.columns.income_amount;
+        let value = self.amount((grid, r, sources), col, key, "预算数");
         if is_total {
             self.income_total = Some(value);
         } else {
@@ -187,7 +196,11 @@ impl SidesReader {
     }
 
     /// The expenditure side of row `r`; true when it was the total.
-    fn expenditure_side(&mut self, grid: &Grid, r: usize, label: &str) -> bool {
+    fn expenditure_side(
+        &mut self,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
+        label: &str,
+    ) -> bool {
         let n = norm(label);
         let is_total = n.contains("总计");
         if n.ends_with("合计") && !is_total {
@@ -199,7 +212,10 @@ impl SidesReader {
             strip_numbering(label)
         };
         let mut values: SideValues = [None; SIDE_WIDTH];
-        for m in self.columns.amounts.clone() {
+        for i in 0..self.columns.amounts.len() {
+            let Some(m) = self.columns.amounts.get(i).cloned() else {
+                continue;
+            };
             let columns: &[&str] = if self.id == TableId::T4 {
                 &T4_COLUMNS
             } else {
@@ -208,11 +224,11 @@ impl SidesReader {
             let column = columns.get(m.index + 1).copied().unwrap_or_default();
             let key = self.key(&name, m.index + 1);
             if let Some(slot) = values.get_mut(m.index) {
-                *slot = Some(self.amount(grid, r, m.col, key, column));
+                *slot = Some(self.amount((grid, r, sources), m.col, key, column));
             }
         }
         if self.id == TableId::T1 {
-            self.unstated_personnel_public(grid, r, &name, &mut values);
+            self.unstated_personnel_public((grid, r, sources), &name, &mut values);
         }
         if is_total {
             self.expenditure_total = Some(values);
@@ -226,8 +242,7 @@ impl SidesReader {
     /// and their cells leave the sources (nothing was submitted there).
     fn unstated_personnel_public(
         &mut self,
-        grid: &Grid,
-        r: usize,
+        (grid, r, sources): (&Grid, usize, &mut TableSources<'_>),
         name: &str,
         values: &mut SideValues,
     ) {
@@ -251,7 +266,7 @@ impl SidesReader {
                 *slot = None;
             }
             let key = self.key(name, index + 1);
-            self.sources.retain(|(k, _)| *k != key);
+            sources.remove(&key);
         }
     }
 
@@ -322,10 +337,10 @@ impl TableReader for SidesReader {
         self.id
     }
 
-    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
-        let income = cell_text(grid.cell(r, self.columns.income_label));
-        let expenditure = cell_text(grid.cell(r, self.columns.expenditure_label));
-        let prose = |t: &Option<String>| {
+    fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed {
+        let income = cell_str(grid.cell(r, self.columns.income_label));
+        let expenditure = cell_str(grid.cell(r, self.columns.expenditure_label));
+        let prose = |t: &Option<Cow<'_, str>>| {
             t.as_ref()
                 .is_some_and(|t| t.chars().count() > MAX_LABEL_CHARS)
         };
@@ -334,10 +349,10 @@ impl TableReader for SidesReader {
         }
         let mut total = false;
         if let Some(label) = income {
-            total |= self.income_side(grid, r, &label);
+            total |= self.income_side((grid, r, sources), &label);
         }
         if let Some(label) = expenditure {
-            total |= self.expenditure_side(grid, r, &label);
+            total |= self.expenditure_side((grid, r, sources), &label);
         }
         if total { Feed::TookLast } else { Feed::Took }
     }
@@ -348,16 +363,15 @@ impl TableReader for SidesReader {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Vec<Finding>) {
         let mut this = *self;
-        let sources = std::mem::take(&mut this.sources);
         let findings = std::mem::take(&mut this.findings);
         let content = if this.id == TableId::T4 {
             Content::Fiscal(this.fiscal())
         } else {
             Content::Overview(this.overview())
         };
-        (content, sources, findings)
+        (content, findings)
     }
 }
 

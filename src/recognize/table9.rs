@@ -8,7 +8,7 @@
 use super::amounts::{self, Slot};
 use super::header::{Layout, MappedColumn};
 use super::norm::{cell_text, norm};
-use super::reader::{Content, Feed, Sources, TableReader};
+use super::reader::{Content, Feed, TableReader, TableSources};
 use super::tables::is_total_label;
 use crate::finding::Finding;
 use crate::grid::Grid;
@@ -21,7 +21,6 @@ pub(crate) struct Table9Reader {
     unit: MoneyUnit,
     amounts: Vec<MappedColumn>,
     values: Option<[Decimal; 7]>,
-    sources: Sources,
     findings: Vec<Finding>,
 }
 
@@ -33,7 +32,6 @@ impl Table9Reader {
                 unit,
                 amounts,
                 values: None,
-                sources: Sources::new(),
                 findings: Vec::new(),
             }),
             _ => None,
@@ -51,7 +49,7 @@ impl Table9Reader {
         })
     }
 
-    fn read_row(&mut self, grid: &Grid, r: usize) {
+    fn read_row(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) {
         let mut values = [Decimal::ZERO; 7];
         for m in &self.amounts {
             let column = T9_COLUMNS.get(m.index).copied().unwrap_or_default();
@@ -60,17 +58,16 @@ impl Table9Reader {
                 row: &RowKey::Total,
                 column,
             };
-            let (value, finding) = amounts::read(grid, r, m.col, self.unit, slot);
+            let value = amounts::read(grid, r, m.col, self.unit, slot, &mut self.findings);
             if let Some(v) = values.get_mut(m.index) {
                 *v = value;
             }
-            self.findings.extend(finding);
             let key = CellKey {
                 table: TableId::T9,
                 row: RowKey::Total,
                 column: m.index,
             };
-            self.sources.push((key, grid.location(r, m.col)));
+            sources.push(key, grid.location(r, m.col));
         }
         self.values = Some(values);
     }
@@ -81,14 +78,14 @@ impl TableReader for Table9Reader {
         TableId::T9
     }
 
-    fn feed(&mut self, grid: &Grid, r: usize) -> Feed {
+    fn feed(&mut self, grid: &Grid, r: usize, sources: &mut TableSources<'_>) -> Feed {
         if self.amounts.iter().all(|m| grid.cell(r, m.col).is_blank()) {
             return Feed::End;
         }
         // A department's 表9 may list its units too: the 合计 row wins, else the first row.
         let total_row = self.is_total_row(grid, r);
         if self.values.is_none() || total_row {
-            self.read_row(grid, r);
+            self.read_row(grid, r, sources);
         }
         if total_row {
             Feed::TookLast
@@ -103,7 +100,7 @@ impl TableReader for Table9Reader {
         }
     }
 
-    fn finish(self: Box<Self>) -> (Content, Sources, Vec<Finding>) {
+    fn finish(self: Box<Self>) -> (Content, Vec<Finding>) {
         let has_admin = self.amounts.iter().any(|m| m.index == 6);
         let table = Table9 {
             three_public: self.values.map(|v| ThreePublic {
@@ -117,6 +114,6 @@ impl TableReader for Table9Reader {
             admin_running: self.values.filter(|_| has_admin).map(|v| v[6]),
             unit: self.unit,
         };
-        (Content::Table9(table), self.sources, self.findings)
+        (Content::Table9(table), self.findings)
     }
 }

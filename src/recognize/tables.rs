@@ -6,6 +6,7 @@
 //! and colons. Nothing here reads a grid.
 
 use crate::model::TableId;
+use std::sync::LazyLock;
 
 /// How a table's rows are laid out, which decides the reader used for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,8 +293,19 @@ pub(crate) fn title_table(normalised: &str) -> Option<TableId> {
         }
     }
     let (len, id) = best?;
-    (normalised.chars().count() <= len + 40).then_some(id)
+    (normalised.chars().count() <= len + TITLE_EXTRA_CHARS).then_some(id)
 }
+
+/// How many characters a title may have besides its stem (year, department, `表3`, …).
+pub(crate) const TITLE_EXTRA_CHARS: usize = 40;
+
+/// The most characters of any title stem: a normalised line longer than this and
+/// [`TITLE_EXTRA_CHARS`] together is no title.
+pub(crate) const LONGEST_STEM_CHARS: usize = 21;
+
+/// The most characters of any label [`is_header_label`] knows by name (the others end with
+/// 科目编码, 科目名称 or 科目代码): a longer text is a header label only by its end.
+pub(crate) const HEADER_LABEL_MAX_CHARS: usize = 14;
 
 /// Where a title stem first occurs in `text` (as `str::find`): every stem ends in 表, so only
 /// the text ending at each 表 is compared, which spares a substring search per stem.
@@ -307,37 +319,54 @@ pub(crate) fn find_stem(text: &str, stem: &str) -> Option<usize> {
 
 /// True when the normalised text is a label some table prints in its header.
 pub(crate) fn is_header_label(label: &str) -> bool {
-    const STRUCTURAL: &[&str] = &[
-        "项目",
-        "类",
-        "款",
-        "项",
-        "科目编码",
-        "编码",
-        "科目代码",
-        "科目名称",
-        "科目",
-        "预算数",
-        "金额",
-        "本年收入",
-        "本年支出",
-        "财政拨款收入",
-        "财政拨款支出",
-        "基本支出",
-        "功能分类科目",
-        "经济分类科目",
-    ];
-    if STRUCTURAL.contains(&label)
-        || label.ends_with("科目编码")
+    label.ends_with("科目编码")
         || label.ends_with("科目名称")
         || label.ends_with("科目代码")
-    {
-        return true;
-    }
-    CATALOGUE
-        .iter()
-        .any(|s| s.groups.contains(&label) || s.columns.iter().any(|c| c.labels.contains(&label)))
+        || NAMED_LABELS
+            .get(label.len())
+            .is_some_and(|same_length| same_length.contains(&label))
 }
+
+/// The labels [`is_header_label`] knows by name (structural, group and column labels),
+/// indexed by their length in bytes: a text is compared only with the few of its length.
+static NAMED_LABELS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    let groups = CATALOGUE.iter().flat_map(|s| s.groups.iter());
+    let columns = CATALOGUE
+        .iter()
+        .flat_map(|s| s.columns.iter().flat_map(|c| c.labels.iter()));
+    let mut by_length: Vec<Vec<&'static str>> = Vec::new();
+    for &label in STRUCTURAL.iter().chain(groups).chain(columns) {
+        if by_length.len() <= label.len() {
+            by_length.resize_with(label.len() + 1, Vec::new);
+        }
+        if let Some(same_length) = by_length.get_mut(label.len()) {
+            same_length.push(label);
+        }
+    }
+    by_length
+});
+
+/// Header labels that name no column: label columns and group labels of the layouts.
+const STRUCTURAL: &[&str] = &[
+    "项目",
+    "类",
+    "款",
+    "项",
+    "科目编码",
+    "编码",
+    "科目代码",
+    "科目名称",
+    "科目",
+    "预算数",
+    "金额",
+    "本年收入",
+    "本年支出",
+    "财政拨款收入",
+    "财政拨款支出",
+    "基本支出",
+    "功能分类科目",
+    "经济分类科目",
+];
 
 /// True for the labels of a total row.
 pub(crate) fn is_total_label(label: &str) -> bool {
@@ -413,6 +442,19 @@ mod tests {
                     .any(|t| id.title_stem().replace(['“', '”'], "") == *t)
             );
         }
+    }
+
+    #[test]
+    fn length_limits_cover_every_stem_and_label() {
+        let chars = |s: &&str| s.chars().count();
+        let stems = CATALOGUE.iter().flat_map(|s| s.titles.iter());
+        assert_eq!(stems.map(chars).max(), Some(LONGEST_STEM_CHARS));
+        let labels = STRUCTURAL.iter().chain(CATALOGUE.iter().flat_map(|s| {
+            s.groups
+                .iter()
+                .chain(s.columns.iter().flat_map(|c| c.labels.iter()))
+        }));
+        assert_eq!(labels.map(chars).max(), Some(HEADER_LABEL_MAX_CHARS));
     }
 
     #[test]
