@@ -226,6 +226,32 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// A deterministic xorshift64 stream for the randomised comparisons below.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
+    /// `count` texts of fewer than `max_len` characters drawn from `alphabet`.
+    fn random_texts(
+        seed: u64,
+        alphabet: &[char],
+        max_len: u64,
+        count: usize,
+    ) -> impl Iterator<Item = String> + '_ {
+        let mut next = xorshift(seed);
+        (0..count).map(move |_| {
+            let len = next() % max_len;
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        })
+    }
+
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
     }
@@ -287,13 +313,7 @@ mod tests {
 
     #[test]
     fn short_decimal_floats_read_as_from_float_reads_them() {
-        let mut seed: u64 = 577;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(577);
         for _ in 0..200_000 {
             let decimals = (next() % 8) as i32;
             let mantissa = (next() % 2_000_000_000_000) as i64 - 1_000_000_000_000;
@@ -316,15 +336,7 @@ mod tests {
     #[test]
     fn plain_text_amounts_read_as_parse_amount_text_reads_them() {
         let alphabet = ['1', '0', '9', ',', ',', '.', '-', ' '];
-        let mut seed: u64 = 2024;
-        for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 23) as usize;
-            let text: String = (0..len)
-                .map(|i| alphabet[((seed >> (2 * i + 5)) % 8) as usize])
-                .collect();
+        for text in random_texts(2024, &alphabet, 23, 200_000) {
             if let Some(fast) = plain_whole_text(&text) {
                 assert_eq!(Ok(Some(fast)), parse_amount_text(&text), "{text}");
             }
@@ -415,15 +427,7 @@ mod tests {
             '1', '0', '９', ',', '，', '.', '．', '-', '－', '—', ' ', '\u{3000}', '\u{a0}', '\t',
             '(', '）', '+', '¥', '￥', '元', 'a', '%',
         ];
-        let mut seed: u64 = 2026;
-        for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 9) as usize;
-            let text: String = (0..len)
-                .map(|i| alphabet[((seed >> (5 * i + 3)) % alphabet.len() as u64) as usize])
-                .collect();
+        for text in random_texts(2026, &alphabet, 9, 200_000) {
             assert_eq!(
                 is_numeric(&CellValue::Text(text.clone())),
                 slow(&text),
