@@ -963,7 +963,7 @@ pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// Where each amount of the model was read from, for findings that name the submitted cell;
 /// for every coded row of 表2/3/5/6/7/8 also where its code and name were read (keys
-/// [`CellKey::code_cell`] and [`CellKey::name_cell`]), for every row of a stated 表1/表4 where
-/// its labels were read ([`CellKey::income_label_cell`], [`CellKey::expenditure_label_cell`]),
+/// [`CellKey::code_cell`] and [`CellKey::name_cell`]), for every item of a stated 表1/表4 where
+/// its label was read ([`CellKey::income_label_cell`], [`CellKey::expenditure_label_cell`]),
 /// and where the 编制说明 stated its figures ([`CellKey::narrative`]).
 pub type SourceMap = std::collections::BTreeMap<CellKey, Location>;

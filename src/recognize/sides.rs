@@ -6,9 +6,10 @@
 //!
 //! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)`
 //! column 0, expenditure items `RowKey::Label(name without numbering)` column 1, the totals
-//! `收入总计` (0) and `支出总计` (1); where each row's labels were read is keyed by the same
+//! `收入总计` (0) and `支出总计` (1); where each item's label was read is keyed by the same
 //! label in column `model::INCOME_LABEL_CELL` (income side) or `model::EXPENDITURE_LABEL_CELL`
-//! (expenditure side). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出)
+//! (expenditure side), for the findings about the label (not for the totals, whose labels no
+//! finding is about). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出)
 //! adds its split columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出)
 //! on the same rows;
 //! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
@@ -190,8 +191,10 @@ impl SidesReader {
         } else {
             canonical.as_str()
         };
-        let label_key = CellKey::income_label_cell(self.id, key_label);
-        sources.push(label_key, grid.location(r, self.columns.income_label));
+        if !is_total {
+            let label_key = CellKey::income_label_cell(self.id, key_label);
+            sources.push(label_key, grid.location(r, self.columns.income_label));
+        }
         let key = self.key(key_label, 0);
         let col = self.columns.income_amount;
         let value = self.amount((grid, r, sources), col, key, "预算数");
@@ -219,8 +222,10 @@ impl SidesReader {
         } else {
             strip_numbering(label)
         };
-        let label_key = CellKey::expenditure_label_cell(self.id, &name);
-        sources.push(label_key, grid.location(r, self.columns.expenditure_label));
+        if !is_total {
+            let label_key = CellKey::expenditure_label_cell(self.id, &name);
+            sources.push(label_key, grid.location(r, self.columns.expenditure_label));
+        }
         let mut values: SideValues = [None; SIDE_WIDTH];
         for i in 0..self.columns.amounts.len() {
             let Some(m) = self.columns.amounts.get(i).cloned() else {
