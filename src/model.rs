@@ -872,10 +872,11 @@ impl CellKey {
 }
 
 /// The `CellKey::column` of a 表1/表4 income item's label cell in a [`SourceMap`] (no amount
-/// column): where the printed label was read. Sorts after every amount column of the row.
+/// column): where the printed label was read. The label cells sort after every amount column
+/// of the row (and before [`CODE_CELL`] and [`NAME_CELL`]).
 pub const INCOME_LABEL_CELL: usize = usize::MAX - 3;
 /// The `CellKey::column` of a 表1/表4 expenditure item's label cell in a [`SourceMap`] (no
-/// amount column): where the printed 类 name (or 支出总计) was read.
+/// amount column): where the printed 类 name was read.
 pub const EXPENDITURE_LABEL_CELL: usize = usize::MAX - 2;
 
 /// The `CellKey::column` of a coded row's code cell in a [`SourceMap`] (no amount column):
