@@ -154,7 +154,8 @@ impl Context<'_> {
     }
 
     /// A finding about the label of the 表1/表4 row whose amount is `key` (a label that names
-    /// no known item or 类): it names the label's cell, the column stays the amount's.
+    /// no known item or 类): like one about a coded row's name, it names the label's cell and
+    /// no amount column.
     fn label_finding(
         &mut self,
         key: crate::model::CellKey,
@@ -165,6 +166,7 @@ impl Context<'_> {
         let location = describe::row_label_location(self.sources, &key);
         let mut f = finding_at(self.sources, &cell(key), severity, rule, message);
         f.location = location;
+        f.column = None;
         self.findings.push(f);
     }
 

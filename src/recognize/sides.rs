@@ -392,7 +392,7 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Level;
+    use crate::model::{EXPENDITURE_LABEL_CELL, INCOME_LABEL_CELL, Level};
     use crate::recognize::test_grid::{UNIT_T1_HEADER, append, grid_of, merge_all};
     use std::str::FromStr;
 
@@ -532,6 +532,14 @@ mod tests {
         assert_eq!(at("社会保障和就业支出", 3), None);
         assert_eq!(at("社会保障和就业支出", 5), Some("H7".into()));
         assert_eq!(at(EXPENDITURE_TOTAL, 3), Some("F8".into()));
+        // Each item's label cell, on its side; none for the totals.
+        assert_eq!(at("一、财政拨款收入", INCOME_LABEL_CELL), Some("A6".into()));
+        assert_eq!(
+            at("社会保障和就业支出", EXPENDITURE_LABEL_CELL),
+            Some("C7".into())
+        );
+        assert_eq!(at(EXPENDITURE_TOTAL, EXPENDITURE_LABEL_CELL), None);
+        assert_eq!(at(INCOME_TOTAL, INCOME_LABEL_CELL), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Story: a finding about the printed label of a 表1 or 表4 row (an income item that names no
 //! known item, an expenditure 类 that 表3 or 表5-7 do not have) sends the budget officer to the
 //! label's own cell, and a finding about a 编制说明 figure to the prose cell that states it —
-//! in the disclosure text and in a workbook. Findings about amounts keep naming the amount's
-//! cell, and the messages are unchanged.
+//! in the disclosure text and in a workbook. Like a finding about a coded row's name, a label
+//! finding names no amount column. Findings about amounts (and about items left out, which
+//! have no cell) are unchanged, and so are all messages.
 
 use crate::common::{convert, repo_path, set_cell_texts};
 use std::path::Path;
@@ -14,8 +15,12 @@ fn check(path: &Path) -> Vec<Finding> {
     yusuan::check::check(&sub)
 }
 
-/// Every finding as (rule, row, "sheet!cell" or "", message), in report order.
-fn located(findings: &[Finding]) -> Vec<(String, String, String, String)> {
+/// One finding as the tests compare it: rule, row, column, "sheet!cell", message ("" for an
+/// absent column or location).
+type Located = (String, String, String, String, String);
+
+/// Every finding, in report order.
+fn located(findings: &[Finding]) -> Vec<Located> {
     findings
         .iter()
         .map(|f| {
@@ -25,16 +30,17 @@ fn located(findings: &[Finding]) -> Vec<(String, String, String, String)> {
                 .map(|l| format!("{}!{}", l.sheet, l.cell))
                 .unwrap_or_default();
             let row = f.row.clone().unwrap_or_default();
-            (f.rule.clone(), row, at, f.message.clone())
+            let column = f.column.clone().unwrap_or_default();
+            (f.rule.clone(), row, column, at, f.message.clone())
         })
         .collect()
 }
 
-fn want(rows: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, String)> {
+fn want(rows: &[(&str, &str, &str, &str, &str)]) -> Vec<Located> {
     rows.iter()
-        .map(|(rule, row, at, message)| {
+        .map(|(rule, row, column, at, message)| {
             let s = |t: &str| t.to_string();
-            (s(rule), s(row), s(at), s(message))
+            (s(rule), s(row), s(column), s(at), s(message))
         })
         .collect()
 }
@@ -71,24 +77,28 @@ fn disclosure_text_table1_label_findings_name_the_label_cells() {
             (
                 "t1-expenditure",
                 "一般公共事务支出",
+                "",
                 "正文!C93",
                 "表1 财务收支预算总表 本年支出“一般公共事务支出”在表3 支出预算总表中没有同名的类"
             ),
             (
                 "t1-expenditure",
                 "一般公共服务支出",
+                "预算数",
                 "",
                 "表1 财务收支预算总表 本年支出缺少“一般公共服务支出”，按表3应为 64,279,020"
             ),
             (
                 "t1-income",
                 "四、其他收入",
+                "预算数",
                 "",
                 "表1 财务收支预算总表 缺少收入项目“四、其他收入”，按表2、表5至表7应为 200,000"
             ),
             (
                 "t1-income",
                 "四、其它收入项",
+                "",
                 "正文!A99",
                 "表1 财务收支预算总表 收入项目“四、其它收入项”无法识别，未核对"
             ),
@@ -96,6 +106,7 @@ fn disclosure_text_table1_label_findings_name_the_label_cells() {
             (
                 "t1-sum",
                 "收入总计",
+                "预算数",
                 "正文!B100",
                 "表1 财务收支预算总表 收入总计应等于一至四项收入之和（84,081,400），实为 84,281,400，相差 200,000 元"
             ),
@@ -116,17 +127,46 @@ fn workbook_table1_and_table4_label_findings_name_the_label_cells() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("seed-edited.xlsx");
     std::fs::write(&path, xlsx).unwrap();
-    let at = |findings: &[Finding], message_part: &str| -> Vec<String> {
-        located(findings)
-            .into_iter()
-            .filter(|(_, _, _, m)| m.contains(message_part))
-            .map(|(_, _, at, _)| at)
-            .collect()
-    };
-    let findings = check(&path);
-    assert_eq!(at(&findings, "“四、其它收入项”无法识别"), ["表1!A11"]);
-    assert_eq!(at(&findings, "“一般公共事务支出”在表3"), ["表1!C5"]);
-    assert_eq!(at(&findings, "收入总计应等于一至四项收入之和"), ["表1!B12"]);
+    assert_eq!(
+        located(&check(&path)),
+        want(&[
+            (
+                "t1-expenditure",
+                "一般公共事务支出",
+                "",
+                "表1!C5",
+                "表1 财务收支预算总表 本年支出“一般公共事务支出”在表3 支出预算总表中没有同名的类"
+            ),
+            (
+                "t1-expenditure",
+                "一般公共服务支出",
+                "预算数",
+                "",
+                "表1 财务收支预算总表 本年支出缺少“一般公共服务支出”，按表3应为 64,279,020"
+            ),
+            (
+                "t1-income",
+                "四、其他收入",
+                "预算数",
+                "",
+                "表1 财务收支预算总表 缺少收入项目“四、其他收入”，按表2、表5至表7应为 200,000"
+            ),
+            (
+                "t1-income",
+                "四、其它收入项",
+                "",
+                "表1!A11",
+                "表1 财务收支预算总表 收入项目“四、其它收入项”无法识别，未核对"
+            ),
+            (
+                "t1-sum",
+                "收入总计",
+                "预算数",
+                "表1!B12",
+                "表1 财务收支预算总表 收入总计应等于一至四项收入之和（84,081,400），实为 84,281,400，相差 200,000 元"
+            ),
+        ])
+    );
 
     // 表4 as `yusuan convert` prints it (sheet 4 of the output): income labels in A (row 7
     // 三、国有资本经营预算), expenditure labels in C (row 7 三、卫生健康支出).
@@ -150,18 +190,21 @@ fn workbook_table1_and_table4_label_findings_name_the_label_cells() {
             (
                 "t4-income",
                 "三、其他资金",
+                "",
                 &format!("{t4}!A7"),
                 "表4 财政拨款收支预算总表 收入项目“三、其他资金”无法识别，未核对"
             ),
             (
                 "t4-expenditure",
                 "卫生保健支出",
+                "",
                 &format!("{t4}!C7"),
                 "表4 财政拨款收支预算总表 财政拨款支出“卫生保健支出”在表5至表7中没有同名的类"
             ),
             (
                 "t4-expenditure",
                 "卫生健康支出",
+                "合计",
                 "",
                 "表4 财政拨款收支预算总表 财政拨款支出缺少“卫生健康支出”，按表5至表7应为 2,095,505"
             ),
@@ -183,6 +226,7 @@ fn disclosure_text_narrative_findings_name_the_prose_cell() {
         want(&[(
             "narrative",
             "收入预算",
+            "",
             "正文!A72",
             "编制说明 收入预算应等于表1 收入总计（8,428），实为 8,528（万元），相差 998,600 元，超出允许的舍入误差 5,000 元"
         )])
@@ -214,6 +258,7 @@ fn workbook_narrative_findings_name_the_prose_cell() {
         want(&[(
             "narrative",
             "收入预算",
+            "",
             "说明!A4",
             "编制说明 收入预算应等于表1 收入总计（8,428），实为 9,000（万元），相差 5,718,600 元，超出允许的舍入误差 5,000 元"
         )])
