@@ -656,6 +656,10 @@ pub struct FiscalOverview {
     pub unit: MoneyUnit,
 }
 
+/// The figures of [`Narrative`] in the order of their `CellKey::narrative` columns: 收入预算,
+/// 支出预算, 财政拨款收入, 其他收入 (the words the prose uses).
+pub const NARRATIVE_FIGURES: [&str; 4] = ["收入预算", "支出预算", "财政拨款收入", "其他收入"];
+
 /// Figures stated in the 部门预算编制说明 prose, in 元 (the prose prints 万元 rounded to 1 万元).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Narrative {
@@ -812,7 +816,8 @@ pub struct CellKey {
     /// The row: a code, "合计", or a label for 表1/4/9.
     pub row: RowKey,
     /// The column index within the table's amount columns (0 = 合计), or [`CODE_CELL`] /
-    /// [`NAME_CELL`] for where a coded row's code or name was read.
+    /// [`NAME_CELL`] for where a coded row's code or name was read, [`INCOME_LABEL_CELL`] /
+    /// [`EXPENDITURE_LABEL_CELL`] for where a 表1/表4 row's label was read.
     pub column: usize,
 }
 
@@ -833,11 +838,46 @@ impl CellKey {
             column: NAME_CELL,
         }
     }
-    /// True for the key of an amount, false for a code or name cell.
+    /// The key of the cell a 表1/表4 income item's label was read from (column
+    /// [`INCOME_LABEL_CELL`]; `label` as the item's amount is keyed).
+    pub fn income_label_cell(table: TableId, label: &str) -> CellKey {
+        CellKey {
+            table,
+            row: RowKey::Label(label.to_string()),
+            column: INCOME_LABEL_CELL,
+        }
+    }
+    /// The key of the cell a 表1/表4 expenditure item's label was read from (column
+    /// [`EXPENDITURE_LABEL_CELL`]; `name` as the item's amounts are keyed).
+    pub fn expenditure_label_cell(table: TableId, name: &str) -> CellKey {
+        CellKey {
+            table,
+            row: RowKey::Label(name.to_string()),
+            column: EXPENDITURE_LABEL_CELL,
+        }
+    }
+    /// The key of where the 编制说明 prose stated figure `figure` (an index of
+    /// [`NARRATIVE_FIGURES`]).
+    pub fn narrative(figure: usize) -> CellKey {
+        CellKey {
+            table: TableId::T1,
+            row: RowKey::Narrative,
+            column: figure,
+        }
+    }
+    /// True for the key of an amount, false for a code, name or label cell.
     pub fn is_amount(&self) -> bool {
-        self.column < CODE_CELL
+        self.column < INCOME_LABEL_CELL
     }
 }
+
+/// The `CellKey::column` of a 表1/表4 income item's label cell in a [`SourceMap`] (no amount
+/// column): where the printed label was read. The label cells sort after every amount column
+/// of the row (and before [`CODE_CELL`] and [`NAME_CELL`]).
+pub const INCOME_LABEL_CELL: usize = usize::MAX - 3;
+/// The `CellKey::column` of a 表1/表4 expenditure item's label cell in a [`SourceMap`] (no
+/// amount column): where the printed 类 name was read.
+pub const EXPENDITURE_LABEL_CELL: usize = usize::MAX - 2;
 
 /// The `CellKey::column` of a coded row's code cell in a [`SourceMap`] (no amount column):
 /// where the code was read, for codes split into 类/款/项 columns the first of them that holds
@@ -857,6 +897,9 @@ pub enum RowKey {
     Total,
     /// A labelled row of 表1/4/9 (label as printed).
     Label(String),
+    /// The figures of the 编制说明 prose, which restate 表1 (keyed under 表1; column = index
+    /// of [`NARRATIVE_FIGURES`]).
+    Narrative,
 }
 
 impl fmt::Display for RowKey {
@@ -865,6 +908,7 @@ impl fmt::Display for RowKey {
             RowKey::Code(c) => write!(f, "{c}"),
             RowKey::Total => f.write_str("合计"),
             RowKey::Label(l) => f.write_str(l),
+            RowKey::Narrative => f.write_str("编制说明"),
         }
     }
 }
@@ -920,5 +964,7 @@ pub const EXPENDITURE_TOTAL: &str = "支出总计";
 
 /// Where each amount of the model was read from, for findings that name the submitted cell;
 /// for every coded row of 表2/3/5/6/7/8 also where its code and name were read (keys
-/// [`CellKey::code_cell`] and [`CellKey::name_cell`]).
+/// [`CellKey::code_cell`] and [`CellKey::name_cell`]), for every item of a stated 表1/表4 where
+/// its label was read ([`CellKey::income_label_cell`], [`CellKey::expenditure_label_cell`]),
+/// and where the 编制说明 stated its figures ([`CellKey::narrative`]).
 pub type SourceMap = std::collections::BTreeMap<CellKey, Location>;

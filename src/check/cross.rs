@@ -153,6 +153,23 @@ impl Context<'_> {
         self.findings.push(f);
     }
 
+    /// A finding about the label of the 表1/表4 row whose amount is `key` (a label that names
+    /// no known item or 类): like one about a coded row's name, it names the label's cell and
+    /// no amount column.
+    fn label_finding(
+        &mut self,
+        key: crate::model::CellKey,
+        severity: Severity,
+        rule: &str,
+        message: String,
+    ) {
+        let location = describe::row_label_location(self.sources, &key);
+        let mut f = finding_at(self.sources, &cell(key), severity, rule, message);
+        f.location = location;
+        f.column = None;
+        self.findings.push(f);
+    }
+
     fn t2_total(&self, column: usize) -> Vec<Term> {
         self.ledger
             .total_terms(TableId::T2, &self.budget.income, column)
@@ -219,8 +236,8 @@ impl Context<'_> {
         for (label, _) in &stated.income {
             let slot = cell(keys::t1_income(label));
             let Some(i) = overview_income_index(label) else {
-                self.finding(
-                    &slot,
+                self.label_finding(
+                    keys::t1_income(label),
                     Severity::Warning,
                     "t1-income",
                     format!("表1 财务收支预算总表 收入项目“{label}”无法识别，未核对"),
@@ -314,8 +331,8 @@ impl Context<'_> {
                     let identity = self.identity("t1-expenditure", slot, rhs, words);
                     self.push(identity);
                 }
-                None if has(t3) => self.finding(
-                    &slot,
+                None if has(t3) => self.label_finding(
+                    keys::t1_expenditure(name),
                     if amount.is_zero() {
                         Severity::Warning
                     } else {
@@ -439,8 +456,8 @@ impl Context<'_> {
                 Some(2) => TableId::T6,
                 Some(3) => TableId::T7,
                 _ => {
-                    self.finding(
-                        &slot,
+                    self.label_finding(
+                        keys::t4_income(label),
                         Severity::Warning,
                         "t4-income",
                         format!("表4 财政拨款收支预算总表 收入项目“{label}”无法识别，未核对"),
@@ -472,9 +489,8 @@ impl Context<'_> {
         let mut stated_codes: BTreeSet<Code> = BTreeSet::new();
         for row in &stated.expenditure {
             let Some(code) = self.lei_by_name(&row.name) else {
-                let slot = cell(keys::t4_expenditure(&row.name, 1));
-                self.finding(
-                    &slot,
+                self.label_finding(
+                    keys::t4_expenditure(&row.name, 1),
                     Severity::Error,
                     "t4-expenditure",
                     format!(

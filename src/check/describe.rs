@@ -8,7 +8,7 @@ use super::equation::{Identity, Ledger, Outcome, Relation, Shown, Slot, saturati
 use super::keys;
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    Amounts, Budget, Classified, Code, Location, MoneyUnit, RowKey, SourceMap, TableId,
+    Amounts, Budget, CellKey, Classified, Code, Location, MoneyUnit, RowKey, SourceMap, TableId,
 };
 use crate::money::{format_amount, format_fixed, format_wan};
 use rust_decimal::Decimal;
@@ -109,6 +109,7 @@ pub fn row_words(ledger: &Ledger, budget: &Budget, slot: &Slot) -> String {
             RowKey::Total => "合计行".to_string(),
             RowKey::Label(l) if k.table == TableId::T1 && k.column >= 1 => format!("本年支出 {l}"),
             RowKey::Label(l) => l.clone(),
+            RowKey::Narrative => k.row.to_string(),
         },
         Slot::Prose(p) => p.label().to_string(),
     }
@@ -137,12 +138,31 @@ pub fn place(ledger: &Ledger, budget: &Budget, slot: &Slot) -> String {
     }
 }
 
-/// The submitted cell of a slot, when known.
+/// The submitted cell of a slot, when known: the amount's cell, or the prose cell that stated
+/// a 编制说明 figure.
 pub fn location(sources: &SourceMap, slot: &Slot) -> Option<Location> {
     match slot {
         Slot::Cell(k) => sources.get(k).cloned(),
-        Slot::Prose(_) => None,
+        Slot::Prose(p) => sources.get(&p.source_key()).cloned(),
     }
+}
+
+/// The submitted cell of the label of the 表1/表4 row whose amount is `key` (the income label
+/// for column 0, else the expenditure label); the amount's cell when the sources do not know
+/// the label's (a map made without label cells).
+pub fn row_label_location(sources: &SourceMap, key: &CellKey) -> Option<Location> {
+    let RowKey::Label(label) = &key.row else {
+        return sources.get(key).cloned();
+    };
+    let label_key = if key.column == 0 {
+        CellKey::income_label_cell(key.table, label)
+    } else {
+        CellKey::expenditure_label_cell(key.table, label)
+    };
+    sources
+        .get(&label_key)
+        .or_else(|| sources.get(key))
+        .cloned()
 }
 
 /// The part of a coded row a finding is about, when it is not an amount.

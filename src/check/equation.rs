@@ -14,7 +14,8 @@ use super::keys;
 use super::tolerance;
 use crate::finding::Severity;
 use crate::model::{
-    Amounts, Budget, CellKey, Classified, Code, MoneyUnit, Narrative, RowKey, TableId,
+    Amounts, Budget, CellKey, Classified, Code, MoneyUnit, NARRATIVE_FIGURES, Narrative, RowKey,
+    TableId,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -47,12 +48,25 @@ impl Prose {
 
     /// The words the prose uses.
     pub fn label(self) -> &'static str {
+        NARRATIVE_FIGURES
+            .get(self.index())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The figure's index in `model::NARRATIVE_FIGURES`.
+    fn index(self) -> usize {
         match self {
-            Prose::Income => "收入预算",
-            Prose::Expenditure => "支出预算",
-            Prose::Fiscal => "财政拨款收入",
-            Prose::Other => "其他收入",
+            Prose::Income => 0,
+            Prose::Expenditure => 1,
+            Prose::Fiscal => 2,
+            Prose::Other => 3,
         }
+    }
+
+    /// The key of where the prose stated this figure in `Submission::sources`.
+    pub fn source_key(self) -> CellKey {
+        CellKey::narrative(self.index())
     }
 }
 
@@ -217,7 +231,7 @@ impl Ledger {
             let found = match &k.row {
                 RowKey::Code(code) => t.rows.get(code).map(|r| t.start + r * t.columns),
                 RowKey::Total => t.total,
-                RowKey::Label(_) => None,
+                RowKey::Label(_) | RowKey::Narrative => None,
             };
             if let (Some(first), Some(column)) = (found, t.column(k.column)) {
                 return Some(Term(first + column));

@@ -30,7 +30,11 @@
 //! A finding about an amount names the amount's cell. One about a row's code
 //! (`duplicate-code`, `missing-parent`, `nesting`, `unknown-code`, `t2-t3-codes`) or its name
 //! (`code-name`, `obsolete-name`) names the cell the code or name was read from
-//! ([`describe::label_location`]).
+//! ([`describe::label_location`]). One about the label of a 表1/表4 row (`t1-income`,
+//! `t4-income` for a label that names no known item; `t1-expenditure`, `t4-expenditure` for a
+//! 类 name the other tables do not have) names the label's cell and no column
+//! ([`describe::row_label_location`]), and one about a 编制说明 figure (`narrative`, or a
+//! `culprit` there) the prose cell it was read from.
 
 pub mod codes;
 pub mod cross;

@@ -168,6 +168,7 @@ fn fill_meta(budget: &mut Budget, found: &Found) {
 
 fn fill_from_prose(sub: &mut Submission, prose: ProseFacts) {
     sub.budget.narrative = prose.narrative;
+    sub.sources.extend(prose.narrative_sources);
     let Some(stated) = prose.table9 else {
         return;
     };

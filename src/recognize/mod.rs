@@ -23,10 +23,13 @@
 //!   `1、一般公共预算`, else as printed), expenditure items (类 name without numbering) in column
 //!   1, totals as `收入总计` (0) and `支出总计` (1); a unit-level 表1's split in columns 2..=5
 //!   (`model::T1_COLUMNS`: 基本支出, 人员经费, 公用经费, 项目支出), none for a blank 人员经费/公用经费
-//!   pair (not stated);
+//!   pair (not stated); each item (not the totals) also gives where its label was read, keyed by
+//!   the same label in column `model::INCOME_LABEL_CELL` or `model::EXPENDITURE_LABEL_CELL`;
 //! - 表4: as 表1, expenditure columns 1..=4 (`model::T4_COLUMNS`);
 //! - 表9: `RowKey::Total`, column = index in `model::T9_COLUMNS` (from the table, or the prose
-//!   sentence that stated the figure).
+//!   sentence that stated the figure);
+//! - 编制说明 figures: `CellKey::narrative(i)` (`RowKey::Narrative` under 表1, column = index
+//!   of `model::NARRATIVE_FIGURES`), the prose cell the figure was read from.
 //!
 //! # Conventions
 //! - An empty table (header and a blank 合计 row, like 表6/7 of the seed) is `present: true`,

@@ -7,11 +7,11 @@
 
 use super::amounts::scale;
 use super::norm::{is_note, norm, year_in};
-use crate::model::T9_COLUMNS;
 use crate::model::{
     CellKey, Location, MoneyUnit, Narrative, RowKey, SourceMap, Table9, TableId, ThreePublic,
     UnitKind,
 };
+use crate::model::{NARRATIVE_FIGURES, T9_COLUMNS};
 use crate::money::fullwidth_to_ascii;
 use rust_decimal::Decimal;
 
@@ -42,6 +42,8 @@ struct Figure {
 pub(crate) struct ProseFacts {
     /// 编制说明 figures.
     pub narrative: Option<Narrative>,
+    /// Where the 编制说明 figures were read (keys `CellKey::narrative`).
+    pub narrative_sources: SourceMap,
     /// 三公 and 机关运行经费 from 六.
     pub table9: Option<Table9>,
     /// Where the 表9 figures were read (keys as for a printed 表9).
@@ -69,8 +71,10 @@ pub(crate) fn facts(lines: &[ProseLine]) -> ProseFacts {
         .collect();
     let (table9, table9_sources) = three_public(&with_amounts);
     let (unit_kind, admin_unit_count) = unit_kinds(&normalised);
+    let (narrative, narrative_sources) = narrative(&with_amounts);
     ProseFacts {
-        narrative: narrative(&with_amounts),
+        narrative,
+        narrative_sources,
         table9,
         table9_sources,
         unit_kind,
@@ -142,24 +146,36 @@ fn number_after(text: &str) -> Option<(Decimal, MoneyUnit, u32)> {
     Some((value, unit, decimals))
 }
 
-fn narrative(lines: &[(&str, &Location)]) -> Option<Narrative> {
+/// The 编制说明 figures, and where each was read (keys `CellKey::narrative`, figures in the
+/// order of `model::NARRATIVE_FIGURES`).
+fn narrative(lines: &[(&str, &Location)]) -> (Option<Narrative>, SourceMap) {
     let income = first_figure(lines, &["收入预算"], &PART_PREFIXES);
     let expenditure = first_figure(lines, &["支出预算"], &PART_PREFIXES);
     let fiscal = first_figure(lines, &["财政拨款收入"], &[]);
     let other = first_figure(lines, &["其他收入"], &[]);
     let found = [&income, &expenditure, &fiscal, &other];
+    debug_assert_eq!(found.len(), NARRATIVE_FIGURES.len());
+    let sources: SourceMap = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((CellKey::narrative(i), f.as_ref()?.location.clone())))
+        .collect();
     let finest = found
         .iter()
         .filter_map(|f| f.as_ref())
         .map(|f| precision(f.unit, f.decimals))
-        .min()?;
-    Some(Narrative {
+        .min();
+    let Some(finest) = finest else {
+        return (None, sources);
+    };
+    let narrative = Narrative {
         income_total: income.map(|f| f.yuan),
         expenditure_total: expenditure.map(|f| f.yuan),
         fiscal_income: fiscal.map(|f| f.yuan),
         other_income: other.map(|f| f.yuan),
         precision: finest,
-    })
+    };
+    (Some(narrative), sources)
 }
 
 /// The step a figure written with `decimals` decimals in `unit` is rounded to, in 元.

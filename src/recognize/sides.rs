@@ -5,9 +5,13 @@
 //! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
 //!
 //! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)`
-//! column 0, expenditure items `RowKey::Label(name without numbering)` column 1, the totals `收入总计` (0) and `支出总计`
-//! (1). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出) adds its split
-//! columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出) on the same rows;
+//! column 0, expenditure items `RowKey::Label(name without numbering)` column 1, the totals
+//! `收入总计` (0) and `支出总计` (1); where each item's label was read is keyed by the same
+//! label in column `model::INCOME_LABEL_CELL` (income side) or `model::EXPENDITURE_LABEL_CELL`
+//! (expenditure side), for the findings about the label (not for the totals, whose labels no
+//! finding is about). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出)
+//! adds its split columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出)
+//! on the same rows;
 //! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
 //! writer prints an unknown split). 表4 likewise with the expenditure columns 1..=4 (`合计`,
 //! `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
@@ -182,15 +186,22 @@ impl SidesReader {
             return false;
         }
         let canonical = canonical_income_label(self.id, label);
-        let label = canonical.as_str();
-        let key_label = if is_total { INCOME_TOTAL } else { label };
+        let key_label = if is_total {
+            INCOME_TOTAL
+        } else {
+            canonical.as_str()
+        };
+        if !is_total {
+            let label_key = CellKey::income_label_cell(self.id, key_label);
+            sources.push(label_key, grid.location(r, self.columns.income_label));
+        }
         let key = self.key(key_label, 0);
         let col = self.columns.income_amount;
         let value = self.amount((grid, r, sources), col, key, "预算数");
         if is_total {
             self.income_total = Some(value);
         } else {
-            self.income.push((label.to_string(), value));
+            self.income.push((canonical, value));
         }
         is_total
     }
@@ -211,6 +222,10 @@ impl SidesReader {
         } else {
             strip_numbering(label)
         };
+        if !is_total {
+            let label_key = CellKey::expenditure_label_cell(self.id, &name);
+            sources.push(label_key, grid.location(r, self.columns.expenditure_label));
+        }
         let mut values: SideValues = [None; SIDE_WIDTH];
         for i in 0..self.columns.amounts.len() {
             let Some(m) = self.columns.amounts.get(i).cloned() else {
@@ -246,27 +261,26 @@ impl SidesReader {
         name: &str,
         values: &mut SideValues,
     ) {
-        let mapped: Vec<(usize, usize)> = self
-            .columns
-            .amounts
-            .iter()
-            .filter(|m| matches!(m.index, SPLIT_PERSONNEL | SPLIT_PUBLIC))
-            .map(|m| (m.index, m.col))
-            .collect();
+        // Walked twice rather than collected: this runs for every 本年支出 row.
+        let mapped = || {
+            self.columns
+                .amounts
+                .iter()
+                .filter(|m| matches!(m.index, SPLIT_PERSONNEL | SPLIT_PUBLIC))
+        };
         let blank = |col: usize| match grid.cell(r, col) {
             CellValue::Empty => true,
             CellValue::Text(t) => t.trim().is_empty(),
             _ => false,
         };
-        if mapped.is_empty() || !mapped.iter().all(|(_, col)| blank(*col)) {
+        if mapped().next().is_none() || !mapped().all(|m| blank(m.col)) {
             return;
         }
-        for (index, _) in mapped {
-            if let Some(slot) = values.get_mut(index) {
+        for m in mapped() {
+            if let Some(slot) = values.get_mut(m.index) {
                 *slot = None;
             }
-            let key = self.key(name, index + 1);
-            sources.remove(&key);
+            sources.remove(&self.key(name, m.index + 1));
         }
     }
 
@@ -378,7 +392,7 @@ impl TableReader for SidesReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Level;
+    use crate::model::{EXPENDITURE_LABEL_CELL, INCOME_LABEL_CELL, Level};
     use crate::recognize::test_grid::{UNIT_T1_HEADER, append, grid_of, merge_all};
     use std::str::FromStr;
 
@@ -518,6 +532,14 @@ mod tests {
         assert_eq!(at("社会保障和就业支出", 3), None);
         assert_eq!(at("社会保障和就业支出", 5), Some("H7".into()));
         assert_eq!(at(EXPENDITURE_TOTAL, 3), Some("F8".into()));
+        // Each item's label cell, on its side; none for the totals.
+        assert_eq!(at("一、财政拨款收入", INCOME_LABEL_CELL), Some("A6".into()));
+        assert_eq!(
+            at("社会保障和就业支出", EXPENDITURE_LABEL_CELL),
+            Some("C7".into())
+        );
+        assert_eq!(at(EXPENDITURE_TOTAL, EXPENDITURE_LABEL_CELL), None);
+        assert_eq!(at(INCOME_TOTAL, INCOME_LABEL_CELL), None);
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn set_cell(b: &mut Budget, key: &CellKey, v: Decimal) -> bool {
                 .find(|l| &l.code == code)
                 .map(|l| &mut l.amounts),
             RowKey::Total => t.total.as_mut(),
-            RowKey::Label(_) => None,
+            RowKey::Label(_) | RowKey::Narrative => None,
         };
         amounts.map(|a| a.set(c, v)).is_some()
     }

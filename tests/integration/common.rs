@@ -53,3 +53,24 @@ pub fn convert(input: &std::path::Path, output: &std::path::Path) -> Option<i32>
     );
     out.status.code()
 }
+
+/// Rewrites an xlsx, replacing cells of the worksheet part `part` (e.g.
+/// "xl/worksheets/sheet5.xml") by inline text: (A1 address, text) pairs, each cell present.
+pub fn set_cell_texts(xlsx: &[u8], part: &str, cells: &[(&str, &str)]) -> Vec<u8> {
+    rezip(xlsx, |name, data| {
+        if name != part {
+            return;
+        }
+        let mut xml = String::from_utf8(std::mem::take(data)).unwrap();
+        for (address, text) in cells {
+            let open = format!("<c r=\"{address}\"");
+            let start = xml
+                .find(&open)
+                .unwrap_or_else(|| panic!("no cell {address} in {part}"));
+            let end = start + xml[start..].find("</c>").unwrap() + "</c>".len();
+            let cell = format!("<c r=\"{address}\" t=\"inlineStr\"><is><t>{text}</t></is></c>");
+            xml.replace_range(start..end, &cell);
+        }
+        *data = xml.into_bytes();
+    })
+}

@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod cli;
 mod common;
+mod label_cells;
 mod model_fixture;
 mod read;
 mod recognize;

@@ -77,9 +77,13 @@ fn seed_key_figures() {
 fn seed_sources_name_the_printed_cells() {
     let sub = seed();
     // 2 tables × 22 rows … : T2 110 + T3 66 + T5 66 + T6 3 + T7 3 + T8 120 + T1 13 + T9 7
-    // amounts, and the code and name cells of the 21 + 21 + 21 + 39 coded rows.
+    // amounts and the 4 编制说明 figures, and the code and name cells of the 21 + 21 + 21 + 39
+    // coded rows and the label cells of 表1's 7 income and 4 expenditure items.
     let amounts = sub.sources.keys().filter(|k| k.is_amount()).count();
-    assert_eq!((amounts, sub.sources.len() - amounts), (388, 2 * 102));
+    assert_eq!(
+        (amounts, sub.sources.len() - amounts),
+        (388 + 4, 2 * 102 + 7 + 4)
+    );
     // Line 113 of the text: `201→03→01→行政运行→48,215,638→48,015,638→→→200,000`.
     assert_eq!(cell(&sub, TableId::T2, code("2010301"), 0), "正文!E113");
     assert_eq!(cell(&sub, TableId::T2, code("2010301"), 4), "正文!I113");
@@ -107,6 +111,23 @@ fn seed_sources_name_the_printed_cells() {
         cell(&sub, TableId::T1, RowKey::Label("支出总计".into()), 1),
         "正文!D100"
     );
+    // 表1 labels: income in A, expenditure in C.
+    let at = |key: CellKey| {
+        sub.sources
+            .get(&key)
+            .map(|l| format!("{}!{}", l.sheet, l.cell))
+    };
+    assert_eq!(
+        at(CellKey::income_label_cell(TableId::T1, "四、其他收入")),
+        Some("正文!A99".into())
+    );
+    assert_eq!(
+        at(CellKey::expenditure_label_cell(TableId::T1, "住房保障支出")),
+        Some("正文!C96".into())
+    );
+    // 编制说明: 收入预算 on line 72, 支出预算 on line 74.
+    assert_eq!(at(CellKey::narrative(0)), Some("正文!A72".into()));
+    assert_eq!(at(CellKey::narrative(1)), Some("正文!A74".into()));
     assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 1), "正文!A296");
     assert_eq!(cell(&sub, TableId::T9, RowKey::Total, 6), "正文!A304");
 }

@@ -3,7 +3,7 @@
 //! of them) — in every input shape: an xlsx workbook, a folder of CSV files, the disclosure
 //! text. Findings about amounts still name the amount's cell, and the messages are unchanged.
 
-use crate::common::{repo_path, rezip};
+use crate::common::{repo_path, set_cell_texts};
 use std::path::Path;
 use yusuan::finding::Finding;
 
@@ -57,22 +57,7 @@ fn message<'f>(findings: &'f [Finding], rule: &str) -> &'f str {
 /// The seed workbook with cells of 表3 (xl/worksheets/sheet5.xml) replaced by text.
 fn edited_seed_xlsx(cells: &[(&str, &str)]) -> Vec<u8> {
     let seed = std::fs::read(repo_path("samples/seed-submission.xlsx")).unwrap();
-    rezip(&seed, |name, data| {
-        if name != "xl/worksheets/sheet5.xml" {
-            return;
-        }
-        let mut xml = String::from_utf8(std::mem::take(data)).unwrap();
-        for (address, text) in cells {
-            let open = format!("<c r=\"{address}\"");
-            let start = xml
-                .find(&open)
-                .unwrap_or_else(|| panic!("no cell {address}"));
-            let end = start + xml[start..].find("</c>").unwrap() + "</c>".len();
-            let cell = format!("<c r=\"{address}\" t=\"inlineStr\"><is><t>{text}</t></is></c>");
-            xml.replace_range(start..end, &cell);
-        }
-        *data = xml.into_bytes();
-    })
+    set_cell_texts(&seed, "xl/worksheets/sheet5.xml", cells)
 }
 
 #[test]
