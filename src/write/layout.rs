@@ -908,7 +908,7 @@ mod tests {
         assert_eq!(
             columns,
             [
-                ("file", "文件", 22.0),
+                ("file", "文件", 34.0),
                 ("unit", "单位名称", 30.0),
                 ("kind", "单位类型", 8.0),
                 ("status", "状态", 8.0),
@@ -928,7 +928,7 @@ mod tests {
             err.contains("unknown field") && err.contains("colour"),
             "{err}"
         );
-        let bad_column = text.replacen("width = 22", "width = 22\nformat = \"0\"", 1);
+        let bad_column = text.replacen("width = 34", "width = 34\nformat = \"0\"", 1);
         assert!(
             parse_list("x.toml", &bad_column)
                 .unwrap_err()
