@@ -11,7 +11,6 @@ use super::{ReadError, sniff::has_extension};
 use crate::grid::{CellValue, Grid};
 use encoding_rs::{BIG5, Encoding, GB18030};
 use std::borrow::Cow;
-use std::cell::RefCell;
 
 /// How many leading bytes the encoding detector looks at; plenty for any real submission.
 const DETECT_BYTES: usize = 1 << 20;
@@ -130,105 +129,46 @@ fn count_unquoted(line: &str, delimiter: u8) -> usize {
     n
 }
 
-thread_local! {
-    /// This thread's parsers, by delimiter. Building one sets up its transition table (about
-    /// 270,000 instructions, more than parsing a typical budget table), so each is built once
-    /// and reset for the next text. (`csv_core::Reader::clone` does not copy the table.)
-    static PARSERS: RefCell<Vec<(u8, csv_core::Reader)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with a parser for `delimiter` as the `csv` crate's default reader builds it (RFC
-/// 4180 quoting with doubled quotes, CRLF/LF/CR terminators, empty lines skipped, a leading
-/// UTF-8 byte-order mark dropped), in its initial state.
-fn with_parser<T>(delimiter: u8, f: impl FnOnce(&mut csv_core::Reader) -> T) -> T {
-    let kept = PARSERS.with_borrow_mut(|parsers| {
-        let at = parsers.iter().position(|(d, _)| *d == delimiter)?;
-        Some(parsers.swap_remove(at).1)
-    });
-    let mut parser = match kept {
-        Some(mut parser) => {
-            parser.reset();
-            parser
-        }
-        None => csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-    };
-    let out = f(&mut parser);
-    PARSERS.with_borrow_mut(|parsers| parsers.push((delimiter, parser)));
-    out
-}
-
-/// Parses delimited text into one grid named after the file stem (records of any length).
+/// Parses delimited text into one grid named after the file stem.
 pub fn parse(file: &str, sheet: &str, text: &str, delimiter: u8) -> Result<Grid, ReadError> {
-    with_parser(delimiter, |parser| parse_with(parser, file, sheet, text))
-}
-
-/// [`parse`] with a parser in its initial state.
-fn parse_with(
-    parser: &mut csv_core::Reader,
-    file: &str,
-    sheet: &str,
-    text: &str,
-) -> Result<Grid, ReadError> {
-    use csv_core::ReadRecordResult;
     let mut grid = Grid::new(file, sheet);
-    let mut input = text.as_bytes();
-    // One record's unquoted bytes and where each of its fields ends in them.
-    let mut bytes = vec![0u8; input.len().clamp(64, 64 << 10)];
-    let mut ends = vec![0usize; 64];
-    let (mut len, mut fields) = (0usize, 0usize);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = ::csv::StringRecord::new();
     loop {
-        let (result, read, written, ended) = parser.read_record(
-            input,
-            bytes.get_mut(len..).unwrap_or_default(),
-            ends.get_mut(fields..).unwrap_or_default(),
-        );
-        input = input.get(read..).unwrap_or_default();
-        len += written;
-        fields += ended;
-        match result {
-            // All input given: the next call, with none, tells the parser the text has ended.
-            ReadRecordResult::InputEmpty => {}
-            ReadRecordResult::OutputFull => bytes.resize(bytes.len() * 2, 0),
-            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            ReadRecordResult::Record => {
-                let record = bytes.get(..len).zip(ends.get(..fields));
-                let row = record.and_then(|(bytes, ends)| row_of(bytes, ends));
-                let Some(row) = row else {
-                    return Err(ReadError::Corrupt {
-                        file: file.into(),
-                        detail: format!(
-                            "第 {} 行无法解析：不是有效的 UTF-8 文本",
-                            grid.rows.len() + 1
-                        ),
-                    });
-                };
-                grid.rows.push(row);
-                (len, fields) = (0, 0);
+        match reader.read_record(&mut record) {
+            Ok(true) => grid.rows.push(row_of(&record)),
+            Ok(false) => break,
+            Err(e) => {
+                return Err(ReadError::Corrupt {
+                    file: file.into(),
+                    detail: format!("第 {} 行无法解析：{e}", grid.rows.len() + 1),
+                });
             }
-            ReadRecordResult::End => return Ok(grid),
         }
     }
+    Ok(grid)
 }
 
-/// One record (its unquoted bytes, and where each field ends in them) as a row of cells,
-/// without trailing empty cells; `None` when a field is not UTF-8 text.
-fn row_of(bytes: &[u8], ends: &[usize]) -> Option<Vec<CellValue>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let starts = std::iter::once(0).chain(ends.iter().copied());
-    let mut row = Vec::with_capacity(ends.len());
-    let mut used = 0;
-    for (start, &end) in starts.zip(ends) {
-        let cell = match excel_text(text.get(start..end)?) {
+/// One record as a row of cells, without trailing empty cells.
+fn row_of(record: &::csv::StringRecord) -> Vec<CellValue> {
+    let used = record
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !excel_text(f).is_empty())
+        .last()
+        .map_or(0, |(last, _)| last + 1);
+    record
+        .iter()
+        .take(used)
+        .map(|f| match excel_text(f) {
             "" => CellValue::Empty,
             f => CellValue::Text(f.to_owned()),
-        };
-        row.push(cell);
-        if !matches!(row.last(), Some(CellValue::Empty)) {
-            used = row.len();
-        }
-    }
-    row.truncate(used);
-    Some(row)
+        })
+        .collect()
 }
 
 /// The text of a field written as an Excel text formula, `="0201"` (how finance systems and
@@ -272,52 +212,6 @@ mod tests {
         assert_eq!(text(g.cell(1, 1)), "1,234.00");
         assert_eq!(g.cell(2, 0), &CellValue::Empty);
         assert_eq!(text(g.cell(2, 2)), "5");
-    }
-
-    /// The rows the `csv` crate's reader gives (as `parse` used it before parsing with
-    /// `csv_core` directly), each field as `parse` keeps it and without trailing empty fields.
-    fn csv_crate_rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        let rows = reader.records().map(|record| {
-            let mut row: Vec<String> = record
-                .unwrap()
-                .iter()
-                .map(|f| excel_text(f).into())
-                .collect();
-            while row.last().is_some_and(String::is_empty) {
-                row.pop();
-            }
-            row
-        });
-        rows.collect()
-    }
-
-    #[test]
-    fn parses_as_the_csv_crate_with_reused_parsers() {
-        let texts = [
-            "标题,,\n项目,\"1,234.00\",\n,,5\n",
-            // Ends inside a quoted field: leaves its parser mid-record.
-            "x,\"open",
-            "\u{feff}a,\"b,\"\"c\"\"\"\r\n\r\n=\"0201\",,\r3\t;\n",
-            "a\tb\n\"q\tq\"\t=\"x\"y\"\n\n\nlast",
-            "",
-            ",,,\n\"\"\n",
-        ];
-        for delimiter in [b',', b'\t', b';', b'|'] {
-            for input in texts.iter().chain(texts.iter()) {
-                let grid = parse("a.csv", "a", input, delimiter).unwrap();
-                let rows: Vec<Vec<String>> = grid
-                    .rows
-                    .iter()
-                    .map(|r| r.iter().map(|c| text(c).to_string()).collect())
-                    .collect();
-                assert_eq!(rows, csv_crate_rows(input, delimiter), "{input:?}");
-            }
-        }
     }
 
     #[test]
