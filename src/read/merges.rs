@@ -227,22 +227,21 @@ pub fn parse_ref(range: &str) -> Option<Merge> {
     })
 }
 
-/// "B2" -> (1, 1); None beyond Excel's limits or when malformed.
+/// "B2" or "$B$2" -> (1, 1) (0-based row, column); None beyond Excel's limits (1,048,576 rows,
+/// 16,384 columns) or when malformed (lower-case letters included: Excel writes upper case).
 fn parse_a1(cell: &str) -> Option<(u32, u32)> {
-    let cell = cell.trim().trim_start_matches('$');
-    let split = cell.find(|c: char| !c.is_ascii_uppercase())?;
-    let (letters, digits) = cell.split_at(split);
-    if letters.is_empty() || letters.len() > 3 {
+    let cell = cell.trim();
+    if cell.bytes().any(|b| b.is_ascii_lowercase()) {
         return None;
     }
-    let col = letters
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
-    let row: u32 = digits.trim_start_matches('$').parse().ok()?;
-    if !(1..=16_384).contains(&col) || !(1..=1_048_576).contains(&row) {
-        return None;
-    }
-    Some((row - 1, col - 1))
+    let cell = if cell.contains('$') {
+        std::borrow::Cow::Owned(cell.replace('$', ""))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    };
+    let at = crate::model::CellRef::parse(&cell)?;
+    let (row, col) = (u32::try_from(at.row).ok()?, u32::try_from(at.col).ok()?);
+    (row < 1_048_576 && col < 16_384).then_some((row, col))
 }
 
 /// What one pass over an ODS content.xml tells before calamine parses it.
