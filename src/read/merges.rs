@@ -419,6 +419,15 @@ mod tests {
         assert_eq!(parse_ref("A0:B2"), None);
         assert_eq!(parse_ref("XFE1"), None);
         assert_eq!(parse_ref("a1"), None);
+        assert_eq!(
+            parse_ref("$B$2:C$3"),
+            Some(Merge {
+                first_row: 1,
+                first_col: 1,
+                last_row: 2,
+                last_col: 2
+            })
+        );
         assert_eq!(ref_value(r#" ref="A1:B2"/"#), Some("A1:B2"));
         assert_eq!(ref_value(" ref='C3:D4' "), Some("C3:D4"));
     }
