@@ -733,6 +733,13 @@ pub struct Location {
     pub cell: CellRef,
 }
 
+impl Location {
+    /// The sheet and cell as the budget officer looks them up, e.g. "表3!F12".
+    pub fn sheet_cell(&self) -> String {
+        format!("{}!{}", self.sheet, self.cell)
+    }
+}
+
 /// An absolute 0-based cell position, shown and serialised A1-style (`CellRef { row: 11, col:
 /// 5 }` is "F12"). Kept as two numbers so that recording where each of a submission's values
 /// came from allocates nothing; the address is written out only when a finding or report

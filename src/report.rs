@@ -81,7 +81,7 @@ fn line(f: &Finding) -> String {
         place.push(c.clone());
     }
     if let Some(l) = &f.location {
-        place.push(format!("{}!{}", l.sheet, l.cell));
+        place.push(l.sheet_cell());
     }
     if place.is_empty() {
         format!("{severity} {}", f.message)

@@ -202,7 +202,7 @@ impl Described {
         let shown = describe::shown_of(ledger, &slot);
         let place = describe::place(ledger, budget, &slot);
         let at = match describe::location(sources, &slot) {
-            Some(l) => format!("{}!{}（{place}）", l.sheet, l.cell),
+            Some(l) => format!("{}（{place}）", l.sheet_cell()),
             None => place,
         };
         Described {

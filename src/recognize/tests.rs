@@ -35,7 +35,7 @@ fn source(sub: &Submission, table: TableId, row: RowKey, column: usize) -> Strin
     let key = CellKey { table, row, column };
     sub.sources
         .get(&key)
-        .map(|l| format!("{}!{}", l.sheet, l.cell))
+        .map(|l| l.sheet_cell())
         .unwrap_or_else(|| format!("no source for {key:?}"))
 }
 
@@ -544,7 +544,7 @@ fn label_cells(sub: &Submission, table: TableId, row: &str) -> [String; 2] {
     let at = |key: CellKey| {
         sub.sources
             .get(&key)
-            .map(|l| format!("{}!{}", l.sheet, l.cell))
+            .map(|l| l.sheet_cell())
             .unwrap_or_else(|| format!("no source for {key:?}"))
     };
     [

@@ -74,3 +74,9 @@ pub fn set_cell_texts(xlsx: &[u8], part: &str, cells: &[(&str, &str)]) -> Vec<u8
         *data = xml.into_bytes();
     })
 }
+
+/// Loads and checks an input as `yusuan check` does.
+pub fn check_file(path: &std::path::Path) -> Vec<yusuan::finding::Finding> {
+    let sub = yusuan::load(path).unwrap();
+    yusuan::check::check(&sub)
+}

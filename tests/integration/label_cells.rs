@@ -5,15 +5,9 @@
 //! finding names no amount column. Findings about amounts (and about items left out, which
 //! have no cell) are unchanged, and so are all messages.
 
-use crate::common::{convert, repo_path, set_cell_texts};
+use crate::common::{check_file as check, convert, repo_path, set_cell_texts};
 use std::path::Path;
 use yusuan::finding::Finding;
-
-/// Loads and checks an input as `yusuan check` does.
-fn check(path: &Path) -> Vec<Finding> {
-    let sub = yusuan::load(path).unwrap();
-    yusuan::check::check(&sub)
-}
 
 /// One finding as the tests compare it: rule, row, column, "sheet!cell", message ("" for an
 /// absent column or location).
@@ -27,7 +21,7 @@ fn located(findings: &[Finding]) -> Vec<Located> {
             let at = f
                 .location
                 .as_ref()
-                .map(|l| format!("{}!{}", l.sheet, l.cell))
+                .map(|l| l.sheet_cell())
                 .unwrap_or_default();
             let row = f.row.clone().unwrap_or_default();
             let column = f.column.clone().unwrap_or_default();
@@ -43,6 +37,54 @@ fn want(rows: &[(&str, &str, &str, &str, &str)]) -> Vec<Located> {
             (s(rule), s(row), s(column), s(at), s(message))
         })
         .collect()
+}
+
+/// The findings of the 表1 label tests: 一、一般公共服务支出 relabelled 一、一般公共事务支出 (at
+/// `expenditure_label`) and 四、其他收入 relabelled 四、其它收入项 (at `income_label`). The label
+/// findings name the label cells and no column; the 收入总计 sum finding still names its amount
+/// cell (`income_total`); the items now missing have no cell.
+fn table1_label_findings(
+    expenditure_label: &str,
+    income_label: &str,
+    income_total: &str,
+) -> Vec<Located> {
+    want(&[
+        (
+            "t1-expenditure",
+            "一般公共事务支出",
+            "",
+            expenditure_label,
+            "表1 财务收支预算总表 本年支出“一般公共事务支出”在表3 支出预算总表中没有同名的类",
+        ),
+        (
+            "t1-expenditure",
+            "一般公共服务支出",
+            "预算数",
+            "",
+            "表1 财务收支预算总表 本年支出缺少“一般公共服务支出”，按表3应为 64,279,020",
+        ),
+        (
+            "t1-income",
+            "四、其他收入",
+            "预算数",
+            "",
+            "表1 财务收支预算总表 缺少收入项目“四、其他收入”，按表2、表5至表7应为 200,000",
+        ),
+        (
+            "t1-income",
+            "四、其它收入项",
+            "",
+            income_label,
+            "表1 财务收支预算总表 收入项目“四、其它收入项”无法识别，未核对",
+        ),
+        (
+            "t1-sum",
+            "收入总计",
+            "预算数",
+            income_total,
+            "表1 财务收支预算总表 收入总计应等于一至四项收入之和（84,081,400），实为 84,281,400，相差 200,000 元",
+        ),
+    ])
 }
 
 /// The seed disclosure text with some (1-based) lines replaced, written to `dir`.
@@ -73,44 +115,7 @@ fn disclosure_text_table1_label_findings_name_the_label_cells() {
     );
     assert_eq!(
         located(&check(&path)),
-        want(&[
-            (
-                "t1-expenditure",
-                "一般公共事务支出",
-                "",
-                "正文!C93",
-                "表1 财务收支预算总表 本年支出“一般公共事务支出”在表3 支出预算总表中没有同名的类"
-            ),
-            (
-                "t1-expenditure",
-                "一般公共服务支出",
-                "预算数",
-                "",
-                "表1 财务收支预算总表 本年支出缺少“一般公共服务支出”，按表3应为 64,279,020"
-            ),
-            (
-                "t1-income",
-                "四、其他收入",
-                "预算数",
-                "",
-                "表1 财务收支预算总表 缺少收入项目“四、其他收入”，按表2、表5至表7应为 200,000"
-            ),
-            (
-                "t1-income",
-                "四、其它收入项",
-                "",
-                "正文!A99",
-                "表1 财务收支预算总表 收入项目“四、其它收入项”无法识别，未核对"
-            ),
-            // The amount finding still names the amount's cell.
-            (
-                "t1-sum",
-                "收入总计",
-                "预算数",
-                "正文!B100",
-                "表1 财务收支预算总表 收入总计应等于一至四项收入之和（84,081,400），实为 84,281,400，相差 200,000 元"
-            ),
-        ])
+        table1_label_findings("正文!C93", "正文!A99", "正文!B100")
     );
 }
 
@@ -129,43 +134,7 @@ fn workbook_table1_and_table4_label_findings_name_the_label_cells() {
     std::fs::write(&path, xlsx).unwrap();
     assert_eq!(
         located(&check(&path)),
-        want(&[
-            (
-                "t1-expenditure",
-                "一般公共事务支出",
-                "",
-                "表1!C5",
-                "表1 财务收支预算总表 本年支出“一般公共事务支出”在表3 支出预算总表中没有同名的类"
-            ),
-            (
-                "t1-expenditure",
-                "一般公共服务支出",
-                "预算数",
-                "",
-                "表1 财务收支预算总表 本年支出缺少“一般公共服务支出”，按表3应为 64,279,020"
-            ),
-            (
-                "t1-income",
-                "四、其他收入",
-                "预算数",
-                "",
-                "表1 财务收支预算总表 缺少收入项目“四、其他收入”，按表2、表5至表7应为 200,000"
-            ),
-            (
-                "t1-income",
-                "四、其它收入项",
-                "",
-                "表1!A11",
-                "表1 财务收支预算总表 收入项目“四、其它收入项”无法识别，未核对"
-            ),
-            (
-                "t1-sum",
-                "收入总计",
-                "预算数",
-                "表1!B12",
-                "表1 财务收支预算总表 收入总计应等于一至四项收入之和（84,081,400），实为 84,281,400，相差 200,000 元"
-            ),
-        ])
+        table1_label_findings("表1!C5", "表1!A11", "表1!B12")
     );
 
     // 表4 as `yusuan convert` prints it (sheet 4 of the output): income labels in A (row 7

@@ -22,7 +22,7 @@ fn cell(sub: &Submission, table: TableId, row: RowKey, column: usize) -> String 
     let key = CellKey { table, row, column };
     sub.sources
         .get(&key)
-        .map(|l| format!("{}!{}", l.sheet, l.cell))
+        .map(|l| l.sheet_cell())
         .unwrap_or_else(|| panic!("no source for {key:?}"))
 }
 
@@ -112,11 +112,7 @@ fn seed_sources_name_the_printed_cells() {
         "正文!D100"
     );
     // 表1 labels: income in A, expenditure in C.
-    let at = |key: CellKey| {
-        sub.sources
-            .get(&key)
-            .map(|l| format!("{}!{}", l.sheet, l.cell))
-    };
+    let at = |key: CellKey| sub.sources.get(&key).map(|l| l.sheet_cell());
     assert_eq!(
         at(CellKey::income_label_cell(TableId::T1, "四、其他收入")),
         Some("正文!A99".into())

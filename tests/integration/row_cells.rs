@@ -3,8 +3,7 @@
 //! of them) — in every input shape: an xlsx workbook, a folder of CSV files, the disclosure
 //! text. Findings about amounts still name the amount's cell, and the messages are unchanged.
 
-use crate::common::{repo_path, set_cell_texts};
-use std::path::Path;
+use crate::common::{check_file as check, repo_path, set_cell_texts};
 use yusuan::finding::Finding;
 
 /// The rules whose findings are about a row's code or name rather than an amount.
@@ -18,12 +17,6 @@ const LABEL_RULES: [&str; 7] = [
     "t2-t3-codes",
 ];
 
-/// Loads and checks an input as `yusuan check` does.
-fn check(path: &Path) -> Vec<Finding> {
-    let sub = yusuan::load(path).unwrap();
-    yusuan::check::check(&sub)
-}
-
 /// The findings about codes and names as (rule, table, row, "sheet!cell"), in report order.
 fn label_findings(findings: &[Finding]) -> Vec<(String, u8, String, String)> {
     findings
@@ -33,7 +26,7 @@ fn label_findings(findings: &[Finding]) -> Vec<(String, u8, String, String)> {
             let at = f
                 .location
                 .as_ref()
-                .map(|l| format!("{}!{}", l.sheet, l.cell))
+                .map(|l| l.sheet_cell())
                 .unwrap_or_default();
             let row = f.row.clone().unwrap_or_default();
             (f.rule.clone(), f.table.unwrap_or(0), row, at)
@@ -111,7 +104,7 @@ fn xlsx_amount_findings_keep_the_amount_cell_beside_a_name_finding() {
             .iter()
             .filter(|f| f.rule == rule)
             .filter_map(|f| f.location.as_ref())
-            .map(|l| format!("{}!{}", l.sheet, l.cell))
+            .map(|l| l.sheet_cell())
             .collect()
     };
     assert_eq!(at("code-name"), ["表3!D8"]);

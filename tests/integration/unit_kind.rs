@@ -147,7 +147,7 @@ fn a_wrong_admin_running_cost_is_caught_in_the_written_workbook_as_in_the_text()
     let cells: Vec<String> = from_xlsx
         .iter()
         .filter_map(|f| f.location.as_ref())
-        .map(|l| format!("{}!{}", l.sheet, l.cell))
+        .map(|l| l.sheet_cell())
         .collect();
     assert_eq!(cells, ["9 三公经费表!G6", "9 三公经费表!G6"]);
     // The culprit's message names its cell; the rest is the same finding.

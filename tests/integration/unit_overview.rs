@@ -310,10 +310,7 @@ fn a_slip_in_a_written_unit_table1_is_located_at_its_cell() {
         .into_iter()
         .filter(|f| f.severity == yusuan::finding::Severity::Error)
         .map(|f| {
-            let at = f
-                .location
-                .map(|l| format!("{}!{}", l.sheet, l.cell))
-                .unwrap_or_default();
+            let at = f.location.map(|l| l.sheet_cell()).unwrap_or_default();
             (
                 f.rule,
                 f.row.unwrap_or_default(),
