@@ -24,8 +24,11 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     else {
         return Ok(());
     };
-    // BIFF8 (BOF version 0x0600): its BOUNDSHEET records name the sheets by their BOF offset.
+    // BOUNDSHEET records name the sheets by their BOF offset: in BIFF8 (BOF version 0x0600)
+    // as Latin-1 or UTF-16, in BIFF5 as bytes in the code page of the CODEPAGE record before
+    // them.
     let biff8 = stream.get(4..6) == Some(&[0x00, 0x06][..]);
+    let mut codepage: Option<u16> = None;
     let mut names: HashMap<usize, String> = HashMap::new();
     let mut name: Option<String> = None;
     let mut sheet = Area::default();
@@ -40,8 +43,17 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
         match typ {
             // FILEPASS: the rest is encrypted; calamine reports the password.
             0x002F => return Ok(()),
-            0x0085 if biff8 => {
-                if let Some((bof, sheet_name)) = bound_sheet(data) {
+            0x0042 => {
+                codepage = data.get(..2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+                continue;
+            }
+            0x0085 => {
+                let named = if biff8 {
+                    bound_sheet(data)
+                } else {
+                    bound_sheet_biff5(data, codepage)
+                };
+                if let Some((bof, sheet_name)) = named {
                     names.insert(bof, sheet_name);
                 }
                 continue;
@@ -100,6 +112,25 @@ fn bound_sheet(r: &[u8]) -> Option<(usize, String)> {
         String::from_utf16(&units).ok()?
     };
     Some((bof, name))
+}
+
+/// A BIFF5 BOUNDSHEET record: the sheet's BOF offset and its name, whose bytes are in the
+/// workbook's code page (936 GBK and 950 Big5 for Chinese workbooks; Windows-1252, BIFF's
+/// default, otherwise).
+fn bound_sheet_biff5(r: &[u8], codepage: Option<u16>) -> Option<(usize, String)> {
+    let [p0, p1, p2, p3, _, _, cch, bytes @ ..] = r else {
+        return None;
+    };
+    let bof = usize::try_from(u32::from_le_bytes([*p0, *p1, *p2, *p3])).ok()?;
+    let bytes = bytes.get(..usize::from(*cch))?;
+    let encoding = match codepage {
+        Some(936) => encoding_rs::GBK,
+        Some(950) => encoding_rs::BIG5,
+        Some(65001) => encoding_rs::UTF_8,
+        _ => encoding_rs::WINDOWS_1252,
+    };
+    let (name, _) = encoding.decode_without_bom_handling(bytes);
+    Some((bof, name.into_owned()))
 }
 
 /// The Workbook (BIFF8) or Book (BIFF5) stream of a compound file; `Ok(None)` when there is
@@ -307,6 +338,60 @@ mod tests {
         assert!(!dimensions_fit(&biff8(0, 4_000_000_000, 0, 200)));
         // calamine would compute (rl - 1) - rf + 1 with rf > rl - 1: wraps.
         assert!(!dimensions_fit(&biff8(50, 10, 0, 5)));
+    }
+
+    /// A BIFF5 record: type, length, data.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend(u16::try_from(data.len()).unwrap().to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    /// A BIFF5 workbook (a compound file with a Book stream) whose one sheet, named `name` in
+    /// code page 936, declares 65,535 rows by 256 columns in its DIMENSIONS record.
+    fn biff5_with_huge_sheet(name: &str) -> Vec<u8> {
+        use std::io::Write;
+        let bof = |kind: u16| {
+            record(
+                0x0809,
+                &[&0x0500u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0; 4]].concat(),
+            )
+        };
+        let (gbk, _, _) = encoding_rs::GBK.encode(name);
+        let globals_len = bof(5).len() + record(0x0042, &[0, 0]).len() + 4 + 7 + gbk.len() + 4;
+        let mut sheet_entry = u32::try_from(globals_len).unwrap().to_le_bytes().to_vec();
+        sheet_entry.extend([0, 0, u8::try_from(gbk.len()).unwrap()]);
+        sheet_entry.extend(gbk.iter());
+        let mut stream = bof(5);
+        stream.extend(record(0x0042, &936u16.to_le_bytes()));
+        stream.extend(record(0x0085, &sheet_entry));
+        stream.extend(record(0x000A, &[]));
+        assert_eq!(stream.len(), globals_len);
+        stream.extend(bof(0x10));
+        let dims: Vec<u8> = [0u16, 65_535, 0, 256, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        stream.extend(record(0x0200, &dims));
+        stream.extend(record(0x000A, &[]));
+        let mut compound = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        compound
+            .create_stream("/Book")
+            .unwrap()
+            .write_all(&stream)
+            .unwrap();
+        compound.flush().unwrap();
+        compound.into_inner().into_inner()
+    }
+
+    #[test]
+    fn a_too_large_biff5_sheet_is_named_in_its_code_page() {
+        let err = xls("旧.xls", &biff5_with_huge_sheet("表3")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "旧.xls 的工作表「表3」数据范围过大（超过 400 万个单元格），请删除多余的行列后另存为 .xlsx"
+        );
     }
 
     /// A workbook archive holding only a shared string table claiming `claimed` strings, with
