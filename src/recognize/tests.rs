@@ -553,6 +553,14 @@ fn label_cells(sub: &Submission, table: TableId, row: &str) -> [String; 2] {
     ]
 }
 
+/// Recognises `g` and asserts where the code and the name of each listed row were read.
+fn assert_label_cells(g: Grid, table: TableId, expected: &[(&str, [&str; 2])]) {
+    let sub = recognize(&[g]).unwrap();
+    for (row, cells) in expected {
+        assert_eq!(label_cells(&sub, table, row), *cells, "{row}");
+    }
+}
+
 #[test]
 fn code_and_name_cells_are_remembered_per_coded_row() {
     // Split 类/款/项 cells: the code is where its first printed part is, the name in 科目名称.
@@ -598,11 +606,16 @@ fn code_and_name_cells_are_remembered_per_coded_row() {
             &["201", "03", "50", "", "", "", ""],
         ],
     );
-    let sub = recognize(&[g]).unwrap();
-    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!B5", "Sheet1!D5"]);
-    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!A6", "Sheet1!D6"]);
-    // No name at all: the blank 科目名称 cell is where it belongs.
-    assert_eq!(label_cells(&sub, t3, "2010350"), ["Sheet1!A7", "Sheet1!D7"]);
+    assert_label_cells(
+        g,
+        TableId::T3,
+        &[
+            ("2010301", ["Sheet1!B5", "Sheet1!D5"]),
+            ("2010302", ["Sheet1!A6", "Sheet1!D6"]),
+            // No name at all: the blank 科目名称 cell is where it belongs.
+            ("2010350", ["Sheet1!A7", "Sheet1!D7"]),
+        ],
+    );
 
     // Code and name in one cell, or the name in the next cell.
     let g = sheet(
@@ -616,17 +629,26 @@ fn code_and_name_cells_are_remembered_per_coded_row() {
             &["30201 办公费", "", "=5", "", "=5"],
         ],
     );
-    let sub = recognize(&[g]).unwrap();
-    let t8 = TableId::T8;
-    assert_eq!(label_cells(&sub, t8, "30101"), ["Sheet1!A4", "Sheet1!B4"]);
-    assert_eq!(label_cells(&sub, t8, "302"), ["Sheet1!A5", "Sheet1!A5"]);
-    assert_eq!(label_cells(&sub, t8, "30201"), ["Sheet1!A6", "Sheet1!A6"]);
+    assert_label_cells(
+        g,
+        TableId::T8,
+        &[
+            ("30101", ["Sheet1!A4", "Sheet1!B4"]),
+            ("302", ["Sheet1!A5", "Sheet1!A5"]),
+            ("30201", ["Sheet1!A6", "Sheet1!A6"]),
+        ],
+    );
 
     // A leading 单位名称 column: the code's cell is the one that starts with it.
     let g = unit_column_sheet();
-    let sub = recognize(&[g]).unwrap();
-    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!B3", "Sheet1!C3"]);
-    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!B4", "Sheet1!B4"]);
+    assert_label_cells(
+        g,
+        TableId::T3,
+        &[
+            ("2010301", ["Sheet1!B3", "Sheet1!C3"]),
+            ("2010302", ["Sheet1!B4", "Sheet1!B4"]),
+        ],
+    );
 
     // One label column for code and name, split over two cells of a merged-away layout: the
     // name is read from the cell it starts in.
@@ -639,9 +661,14 @@ fn code_and_name_cells_are_remembered_per_coded_row() {
             &["2010302一般行政管理事务", "", "=2", "", "=2"],
         ],
     );
-    let sub = recognize(&[g]).unwrap();
-    assert_eq!(label_cells(&sub, t3, "2010301"), ["Sheet1!A3", "Sheet1!B3"]);
-    assert_eq!(label_cells(&sub, t3, "2010302"), ["Sheet1!A4", "Sheet1!A4"]);
+    assert_label_cells(
+        g,
+        TableId::T3,
+        &[
+            ("2010301", ["Sheet1!A3", "Sheet1!B3"]),
+            ("2010302", ["Sheet1!A4", "Sheet1!A4"]),
+        ],
+    );
 }
 
 #[test]
