@@ -80,3 +80,21 @@ pub fn check_file(path: &std::path::Path) -> Vec<yusuan::finding::Finding> {
     let sub = yusuan::load(path).unwrap();
     yusuan::check::check(&sub)
 }
+
+/// Writes `bytes` as `name` in a fresh temporary folder and checks that file as `yusuan check`
+/// does (the file name decides how it is read).
+pub fn check_bytes(name: &str, bytes: &[u8]) -> Vec<yusuan::finding::Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    check_file(&path)
+}
+
+/// Where a finding points, as "sheet!cell" ("" when it names no cell).
+pub fn sheet_cell(finding: &yusuan::finding::Finding) -> String {
+    finding
+        .location
+        .as_ref()
+        .map(|l| l.sheet_cell())
+        .unwrap_or_default()
+}

@@ -5,7 +5,9 @@
 //! finding names no amount column. Findings about amounts (and about items left out, which
 //! have no cell) are unchanged, and so are all messages.
 
-use crate::common::{check_file as check, convert, repo_path, set_cell_texts};
+use crate::common::{
+    check_bytes, check_file as check, convert, repo_path, set_cell_texts, sheet_cell,
+};
 use std::path::Path;
 use yusuan::finding::Finding;
 
@@ -18,11 +20,7 @@ fn located(findings: &[Finding]) -> Vec<Located> {
     findings
         .iter()
         .map(|f| {
-            let at = f
-                .location
-                .as_ref()
-                .map(|l| l.sheet_cell())
-                .unwrap_or_default();
+            let at = sheet_cell(f);
             let row = f.row.clone().unwrap_or_default();
             let column = f.column.clone().unwrap_or_default();
             (f.rule.clone(), row, column, at, f.message.clone())
@@ -219,11 +217,8 @@ fn workbook_narrative_findings_name_the_prose_cell() {
         "xl/worksheets/sheet2.xml",
         &[("A4", "2024年收入预算9,000万元，其他收入20万元。")],
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seed-edited.xlsx");
-    std::fs::write(&path, xlsx).unwrap();
     assert_eq!(
-        located(&check(&path)),
+        located(&check_bytes("seed-edited.xlsx", &xlsx)),
         want(&[(
             "narrative",
             "收入预算",

@@ -3,7 +3,7 @@
 //! of them) — in every input shape: an xlsx workbook, a folder of CSV files, the disclosure
 //! text. Findings about amounts still name the amount's cell, and the messages are unchanged.
 
-use crate::common::{check_file as check, repo_path, set_cell_texts};
+use crate::common::{check_bytes, check_file as check, repo_path, set_cell_texts, sheet_cell};
 use yusuan::finding::Finding;
 
 /// The rules whose findings are about a row's code or name rather than an amount.
@@ -23,11 +23,7 @@ fn label_findings(findings: &[Finding]) -> Vec<(String, u8, String, String)> {
         .iter()
         .filter(|f| LABEL_RULES.contains(&f.rule.as_str()))
         .map(|f| {
-            let at = f
-                .location
-                .as_ref()
-                .map(|l| l.sheet_cell())
-                .unwrap_or_default();
+            let at = sheet_cell(f);
             let row = f.row.clone().unwrap_or_default();
             (f.rule.clone(), f.table.unwrap_or(0), row, at)
         })
@@ -62,10 +58,7 @@ fn xlsx_name_and_code_findings_name_the_name_and_code_cells() {
         ("D8", "行政运行费"),
         ("C9", "97"),
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seed-edited.xlsx");
-    std::fs::write(&path, xlsx).unwrap();
-    let findings = check(&path);
+    let findings = check_bytes("seed-edited.xlsx", &xlsx);
     assert_eq!(
         label_findings(&findings),
         want(&[
@@ -95,10 +88,7 @@ fn xlsx_amount_findings_keep_the_amount_cell_beside_a_name_finding() {
     // 2010301's name is obsolete-free but different, and its 合计 is mistyped (48,215,638 →
     // 48,215,683): the name finding names D8, the amount's culprit E8.
     let xlsx = edited_seed_xlsx(&[("D8", "行政运行费"), ("E8", "48215683")]);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seed-edited.xlsx");
-    std::fs::write(&path, xlsx).unwrap();
-    let findings = check(&path);
+    let findings = check_bytes("seed-edited.xlsx", &xlsx);
     let at = |rule: &str| -> Vec<String> {
         findings
             .iter()
@@ -168,10 +158,7 @@ fn disclosure_text_name_and_code_findings_name_the_text_cells() {
     let recoded = lines[149].replacen("201\t03\t02\t", "201\t03\t97\t", 1);
     assert!(lines[149].starts_with("201\t03\t02\t一般行政管理事务\t"));
     lines[149] = &recoded;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seed-disclosure.txt");
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    let findings = check(&path);
+    let findings = check_bytes("seed-disclosure.txt", lines.join("\n").as_bytes());
     assert_eq!(
         label_findings(&findings),
         want(&[
