@@ -2,8 +2,8 @@
 //! on a copy of the sample workbook with one amount changed, and reads the exit code and the
 //! findings.
 
-use crate::common::repo_path;
-use std::io::{Read, Write};
+use crate::common::{repo_path, rezip};
+use std::io::Read;
 use std::process::Command;
 use yusuan::finding::Finding;
 
@@ -71,25 +71,15 @@ fn numeric_cells(xml: &str) -> Vec<(String, String)> {
 
 /// A copy of an xlsx with one numeric cell of one sheet XML replaced.
 fn with_cell(xlsx: &[u8], entry: &str, cell: &str, old: &str, new: &str) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
+    rezip(xlsx, |name, data| {
         if name == entry {
-            let xml = String::from_utf8(data).unwrap();
+            let xml = String::from_utf8(std::mem::take(data)).unwrap();
             let from = format!("<c r=\"{cell}\"");
             let at = xml.find(&from).unwrap();
             let v = at + xml[at..].find(&format!("<v>{old}</v>")).unwrap();
-            data = format!("{}<v>{new}</v>{}", &xml[..v], &xml[v + old.len() + 7..]).into_bytes();
+            *data = format!("{}<v>{new}</v>{}", &xml[..v], &xml[v + old.len() + 7..]).into_bytes();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    })
 }
 
 fn findings_of(name: &str, bytes: &[u8]) -> Vec<Finding> {

@@ -19,6 +19,15 @@ pub fn seed_budget() -> Budget {
 
 /// Rewrites a zip, letting `edit` change each entry's inflated bytes.
 pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8> {
+    rezip_keeping(archive, |name, data| {
+        edit(name, data);
+        true
+    })
+}
+
+/// Rewrites a zip, letting `edit` change each entry's inflated bytes and drop the entries for
+/// which it returns false.
+pub fn rezip_keeping(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>) -> bool) -> Vec<u8> {
     let mut input = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..input.len() {
@@ -26,7 +35,9 @@ pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8
         let name = entry.name().unwrap().to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
-        edit(&name, &mut data);
+        if !edit(&name, &mut data) {
+            continue;
+        }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(&data).unwrap();

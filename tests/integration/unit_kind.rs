@@ -4,8 +4,8 @@
 //! 单位类型, so the second pass checks 机关运行经费 exactly as the first did. `--kind` still
 //! overrides it; a damaged or unknown property never fails the read.
 
-use crate::common::{convert, repo_path};
-use std::io::{Cursor, Read, Write};
+use crate::common::{convert, repo_path, rezip_keeping};
+use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::Command;
 use yusuan::finding::{Finding, Severity};
@@ -26,22 +26,19 @@ fn part(xlsx: &Path, name: &str) -> Option<String> {
 /// A copy of `xlsx` at `out` with `docProps/custom.xml` replaced by `custom` (or left out).
 fn with_custom(xlsx: &Path, out: &Path, custom: Option<&[u8]>) {
     let bytes = std::fs::read(xlsx).unwrap();
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        if name == CUSTOM {
-            let Some(custom) = custom else { continue };
-            data = custom.to_vec();
+    let edited = rezip_keeping(&bytes, |name, data| {
+        if name != CUSTOM {
+            return true;
         }
-        zip.start_file(name, options).unwrap();
-        zip.write_all(&data).unwrap();
-    }
-    std::fs::write(out, zip.finish().unwrap().into_inner()).unwrap();
+        match custom {
+            Some(custom) => {
+                *data = custom.to_vec();
+                true
+            }
+            None => false,
+        }
+    });
+    std::fs::write(out, edited).unwrap();
 }
 
 /// What `yusuan check` reports for an input: its findings, loaded as the CLI loads them.
