@@ -115,8 +115,8 @@ fn bound_sheet(r: &[u8]) -> Option<(usize, String)> {
 }
 
 /// A BIFF5 BOUNDSHEET record: the sheet's BOF offset and its name, whose bytes are in the
-/// workbook's code page (936 GBK and 950 Big5 for Chinese workbooks; Windows-1252, BIFF's
-/// default, otherwise).
+/// workbook's code page (936 GBK and 950 Big5 for Chinese workbooks, 65001 UTF-8;
+/// Windows-1252, BIFF's default, otherwise).
 fn bound_sheet_biff5(r: &[u8], codepage: Option<u16>) -> Option<(usize, String)> {
     let [p0, p1, p2, p3, _, _, cch, bytes @ ..] = r else {
         return None;
