@@ -48,12 +48,7 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
                 continue;
             }
             0x0085 => {
-                let named = if biff8 {
-                    bound_sheet(data)
-                } else {
-                    bound_sheet_biff5(data, codepage)
-                };
-                if let Some((bof, sheet_name)) = named {
+                if let Some((bof, sheet_name)) = bound_sheet(data, biff8, codepage) {
                     names.insert(bof, sheet_name);
                 }
                 continue;
@@ -93,14 +88,29 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     Ok(())
 }
 
-/// The stream offset of a sheet's BOF record and the sheet's name, from a BIFF8 BOUNDSHEET
-/// record (the name a ShortXLUnicodeString: 8-bit Latin-1 or UTF-16LE); `None` when malformed.
-fn bound_sheet(r: &[u8]) -> Option<(usize, String)> {
-    let [p0, p1, p2, p3, _, _, cch, flags, chars @ ..] = r else {
+/// The stream offset of a sheet's BOF record and the sheet's name, from a BOUNDSHEET record;
+/// `None` when malformed. In BIFF8 the name is a ShortXLUnicodeString (8-bit Latin-1 or
+/// UTF-16LE); in BIFF5 its bytes are in the workbook's code page (936 GBK and 950 Big5 for
+/// Chinese workbooks, 65001 UTF-8; Windows-1252, BIFF's default, otherwise).
+fn bound_sheet(r: &[u8], biff8: bool, codepage: Option<u16>) -> Option<(usize, String)> {
+    let [p0, p1, p2, p3, _, _, cch, rest @ ..] = r else {
         return None;
     };
     let bof = usize::try_from(u32::from_le_bytes([*p0, *p1, *p2, *p3])).ok()?;
     let cch = usize::from(*cch);
+    if !biff8 {
+        let encoding = match codepage {
+            Some(936) => encoding_rs::GBK,
+            Some(950) => encoding_rs::BIG5,
+            Some(65001) => encoding_rs::UTF_8,
+            _ => encoding_rs::WINDOWS_1252,
+        };
+        let (name, _) = encoding.decode_without_bom_handling(rest.get(..cch)?);
+        return Some((bof, name.into_owned()));
+    }
+    let [flags, chars @ ..] = rest else {
+        return None;
+    };
     let name = if flags & 1 == 0 {
         chars.get(..cch)?.iter().map(|&b| char::from(b)).collect()
     } else {
@@ -112,25 +122,6 @@ fn bound_sheet(r: &[u8]) -> Option<(usize, String)> {
         String::from_utf16(&units).ok()?
     };
     Some((bof, name))
-}
-
-/// A BIFF5 BOUNDSHEET record: the sheet's BOF offset and its name, whose bytes are in the
-/// workbook's code page (936 GBK and 950 Big5 for Chinese workbooks; Windows-1252, BIFF's
-/// default, otherwise).
-fn bound_sheet_biff5(r: &[u8], codepage: Option<u16>) -> Option<(usize, String)> {
-    let [p0, p1, p2, p3, _, _, cch, bytes @ ..] = r else {
-        return None;
-    };
-    let bof = usize::try_from(u32::from_le_bytes([*p0, *p1, *p2, *p3])).ok()?;
-    let bytes = bytes.get(..usize::from(*cch))?;
-    let encoding = match codepage {
-        Some(936) => encoding_rs::GBK,
-        Some(950) => encoding_rs::BIG5,
-        Some(65001) => encoding_rs::UTF_8,
-        _ => encoding_rs::WINDOWS_1252,
-    };
-    let (name, _) = encoding.decode_without_bom_handling(bytes);
-    Some((bof, name.into_owned()))
 }
 
 /// The Workbook (BIFF8) or Book (BIFF5) stream of a compound file; `Ok(None)` when there is

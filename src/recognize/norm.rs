@@ -54,11 +54,16 @@ fn first_may_change(bytes: &[u8]) -> Option<usize> {
     rest.map(|i| start + i)
 }
 
-/// True for a character `norm` drops (whitespace, quotation marks, after mapping full-width
-/// forms).
-pub(crate) fn is_dropped(c: char) -> bool {
+/// What `norm` writes for `c`: its ASCII form for a full-width one, `None` for one it drops
+/// (whitespace and quotation marks, after that mapping).
+pub(crate) fn kept_char(c: char) -> Option<char> {
     let c = fullwidth_to_ascii(c);
-    c.is_whitespace() || is_quote(c)
+    (!c.is_whitespace() && !is_quote(c)).then_some(c)
+}
+
+/// True for a character `norm` drops (see [`kept_char`]).
+pub(crate) fn is_dropped(c: char) -> bool {
+    kept_char(c).is_none()
 }
 
 /// The comparable form of a row's text cells joined: `norm` of the concatenated `cell_text`s,
@@ -106,11 +111,7 @@ pub(crate) fn norm_row_prefix(cells: &[CellValue], max_chars: usize) -> String {
             },
             _ => continue,
         };
-        for c in text
-            .chars()
-            .map(fullwidth_to_ascii)
-            .filter(|c| !c.is_whitespace() && !is_quote(*c))
-        {
+        for c in text.chars().filter_map(kept_char) {
             if count == max_chars {
                 return out;
             }
@@ -131,11 +132,8 @@ pub(crate) fn norm_into(out: &mut String, s: &str) {
         };
         out.push_str(plain);
         let mut chars = tail.chars();
-        if let Some(c) = chars.next() {
-            let c = fullwidth_to_ascii(c);
-            if !c.is_whitespace() && !is_quote(c) {
-                out.push(c);
-            }
+        if let Some(c) = chars.next().and_then(kept_char) {
+            out.push(c);
         }
         rest = chars.as_str();
     }
@@ -322,11 +320,7 @@ pub(crate) fn may_be_note(cells: &[CellValue]) -> bool {
     for value in cells {
         match value {
             CellValue::Text(t) => {
-                let first = t
-                    .chars()
-                    .map(fullwidth_to_ascii)
-                    .find(|c| !c.is_whitespace() && !is_quote(*c));
-                if let Some(first) = first {
+                if let Some(first) = t.chars().find_map(kept_char) {
                     return first == '注' || NOTE_STARTS.iter().any(|s| s.starts_with(first));
                 }
             }

@@ -9,7 +9,7 @@ use super::classified::ClassifiedReader;
 use super::header::{HeaderBlock, Verdict, is_header_row, judge, read_block};
 use super::meta::{Title, entity_in, sheet_title, title, unit_in};
 use super::norm::{
-    NOTE_PREFIX_CHARS, cell_str, cell_text, is_dropped, is_note, may_be_note, norm_into, norm_row,
+    NOTE_PREFIX_CHARS, cell_str, cell_text, is_note, kept_char, may_be_note, norm_into, norm_row,
     norm_row_prefix,
 };
 use super::prose::ProseLine;
@@ -21,7 +21,6 @@ use crate::grid::{CellValue, Grid};
 use crate::model::{
     EconomicAmounts, IncomeAmounts, Level, Location, MoneyUnit, SplitAmounts, TableId,
 };
-use crate::money::fullwidth_to_ascii;
 
 /// Non-blank rows after a title within which its header must start.
 const TITLE_REACH: usize = 8;
@@ -401,8 +400,7 @@ fn may_start_numbering(value: &CellValue) -> bool {
         CellValue::Number(f) => *f == 1.0,
         CellValue::Text(t) => t
             .chars()
-            .find(|c| !is_dropped(*c))
-            .map(fullwidth_to_ascii)
+            .find_map(kept_char)
             .is_some_and(|c| matches!(c, '1' | '栏' | '甲' | '乙' | '丙' | '丁' | '行')),
         _ => false,
     }

@@ -4,17 +4,16 @@
 //! Income items known to the official lists (`derive`) are keyed by their official label even
 //! when printed with a 2026 variant (`1、一般公共预算` → `1、一般公共预算资金`); others as printed.
 //!
-//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label as printed)`
-//! column 0, expenditure items `RowKey::Label(name without numbering)` column 1, the totals
-//! `收入总计` (0) and `支出总计` (1); where each item's label was read is keyed by the same
-//! label in column `model::INCOME_LABEL_CELL` (income side) or `model::EXPENDITURE_LABEL_CELL`
-//! (expenditure side), for the findings about the label (not for the totals, whose labels no
-//! finding is about). A unit-level 表1 (合计 | 基本支出 (小计, 人员经费, 公用经费) | 项目支出)
-//! adds its split columns 2..=5 of `model::T1_COLUMNS` (基本支出, 人员经费, 公用经费, 项目支出)
-//! on the same rows;
-//! a row whose 人员经费 and 公用经费 are both blank states neither (`None`: unknown, as the
-//! writer prints an unknown split). 表4 likewise with the expenditure columns 1..=4 (`合计`,
-//! `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
+//! Sources (see `check::keys`): 表1 income items are keyed `RowKey::Label(label)` (official or
+//! as printed, as above) column 0, expenditure items `RowKey::Label(name without numbering)`
+//! column 1, the totals `收入总计` (0) and `支出总计` (1); where each item's label was read is
+//! keyed by the same label in column `model::INCOME_LABEL_CELL` (income side) or
+//! `model::EXPENDITURE_LABEL_CELL` (expenditure side), for the findings about the label (not
+//! for the totals, whose labels no finding is about). A unit-level 表1 (合计 | 基本支出 (小计,
+//! 人员经费, 公用经费) | 项目支出) adds its split columns 2..=5 of `model::T1_COLUMNS` (基本支出,
+//! 人员经费, 公用经费, 项目支出) on the same rows; a row whose 人员经费 and 公用经费 are both blank
+//! states neither (`None`: unknown, as the writer prints an unknown split). 表4 likewise with
+//! the expenditure columns 1..=4 (`合计`, `一般公共预算`, `政府性基金预算`, `国有资本经营预算`).
 //!
 //! Not for checking a stated 表1/4 against the tables it summarises: that is `check::cross`.
 
