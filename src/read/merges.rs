@@ -75,9 +75,10 @@ impl<'a> XlsxParts<'a> {
 }
 
 /// Reads parts of an archive held in memory: stored parts are borrowed from its bytes,
-/// deflated ones inflated into one reused buffer by one reused decompressor. One per workbook,
-/// shared by the shared-string guard, the 单位类型 property and the merge scan, so the zip
-/// directory is parsed once and one decompressor is set up.
+/// deflated ones inflated into one reused buffer by one reused decompressor. One per workbook:
+/// the shared-string guard and the merge scan inflate through it, and the 单位类型 property
+/// reads its part through the same archive (its zip reader), so the zip directory is parsed
+/// once.
 pub struct Parts<'a> {
     archive: Archive<'a>,
     bytes: &'a [u8],
