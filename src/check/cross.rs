@@ -25,24 +25,6 @@ fn sorted_codes<'a>(codes: impl Iterator<Item = &'a Code>) -> Vec<&'a Code> {
     codes
 }
 
-/// Identities across tables plus findings for rows that cannot be paired.
-pub struct Cross {
-    /// The identities.
-    pub identities: Vec<Identity>,
-    /// Unpairable rows.
-    pub findings: Vec<Finding>,
-}
-
-/// Builds every cross-table identity of the budget (its terms those of `ledger`).
-pub fn check(budget: &Budget, ledger: &mut Ledger, sources: &SourceMap) -> Cross {
-    let mut identities = Vec::new();
-    let findings = push_identities(budget, ledger, sources, &mut identities);
-    Cross {
-        identities,
-        findings,
-    }
-}
-
 /// Appends every cross-table identity of the budget to `identities`; returns the findings for
 /// unpairable rows.
 pub fn push_identities(
