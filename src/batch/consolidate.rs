@@ -33,13 +33,12 @@ impl<A: Amounts> Default for Sum<A> {
 
 impl<A: Amounts> Sum<A> {
     fn add(&mut self, table: &Classified<A>) {
-        self.add_rest(table);
-        self.add_lines(table.lines.clone());
+        self.add_owned(table.clone());
     }
 
     /// [`Sum::add`] taking the table's lines rather than copying them.
     fn add_owned(&mut self, mut table: Classified<A>) {
-        // First: a table without 合计 counts the sum of its 类 rows.
+        // Before the lines are taken: a table without 合计 counts the sum of its 类 rows.
         self.add_rest(&table);
         self.add_lines(std::mem::take(&mut table.lines));
     }
@@ -63,9 +62,7 @@ impl<A: Amounts> Sum<A> {
         self.total = self.total.add(&table.total_or_sum());
         self.any_total |= table.total.is_some();
         self.present |= table.present;
-        if table.unit == MoneyUnit::WanYuan {
-            self.unit = MoneyUnit::WanYuan;
-        }
+        self.unit = coarser(self.unit, table.unit);
     }
 
     /// Merges lines in code order with one line per code into ours: a code both list keeps
@@ -99,9 +96,7 @@ impl<A: Amounts> Sum<A> {
         self.total = self.total.add(&later.total);
         self.any_total |= later.any_total;
         self.present |= later.present;
-        if later.unit == MoneyUnit::WanYuan {
-            self.unit = MoneyUnit::WanYuan;
-        }
+        self.unit = coarser(self.unit, later.unit);
     }
 
     fn finish(self) -> Classified<A> {
@@ -137,6 +132,11 @@ fn add_three(a: Option<ThreePublic>, b: Option<&ThreePublic>) -> Option<ThreePub
         (Some(a), None) => Some(a),
         (a, Some(b)) => Some(a.unwrap_or_default().plus(b)),
     }
+}
+
+/// The unit a sum of amounts in `a` and in `b` is shown in: 万元 when either is.
+fn coarser(a: MoneyUnit, b: MoneyUnit) -> MoneyUnit {
+    if b == MoneyUnit::WanYuan { b } else { a }
 }
 
 fn add_option(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
@@ -189,9 +189,7 @@ impl Consolidation {
             }
         });
         self.admin_running = add_option(self.admin_running, admin);
-        if unit.table9.unit == MoneyUnit::WanYuan {
-            self.table9_unit = MoneyUnit::WanYuan;
-        }
+        self.table9_unit = coarser(self.table9_unit, unit.table9.unit);
     }
 
     /// Appends a consolidation of units that all come after this one's (for parallel folds).
@@ -207,9 +205,7 @@ impl Consolidation {
         self.economic.merge(later.economic);
         self.three_public = add_three(self.three_public, later.three_public.as_ref());
         self.admin_running = add_option(self.admin_running, later.admin_running);
-        if later.table9_unit == MoneyUnit::WanYuan {
-            self.table9_unit = MoneyUnit::WanYuan;
-        }
+        self.table9_unit = coarser(self.table9_unit, later.table9_unit);
         self
     }
 

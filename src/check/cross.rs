@@ -25,24 +25,6 @@ fn sorted_codes<'a>(codes: impl Iterator<Item = &'a Code>) -> Vec<&'a Code> {
     codes
 }
 
-/// Identities across tables plus findings for rows that cannot be paired.
-pub struct Cross {
-    /// The identities.
-    pub identities: Vec<Identity>,
-    /// Unpairable rows.
-    pub findings: Vec<Finding>,
-}
-
-/// Builds every cross-table identity of the budget (its terms those of `ledger`).
-pub fn check(budget: &Budget, ledger: &mut Ledger, sources: &SourceMap) -> Cross {
-    let mut identities = Vec::new();
-    let findings = push_identities(budget, ledger, sources, &mut identities);
-    Cross {
-        identities,
-        findings,
-    }
-}
-
 /// Appends every cross-table identity of the budget to `identities`; returns the findings for
 /// unpairable rows.
 pub fn push_identities(
@@ -141,11 +123,6 @@ impl Context<'_> {
     ) -> Identity {
         let at_term = self.term(&at);
         Identity::new(rule, at, at_term, rhs, words)
-    }
-
-    /// The terms of slots.
-    fn terms(&mut self, slots: &[Slot]) -> Vec<Term> {
-        slots.iter().map(|s| self.term(s)).collect()
     }
 
     fn finding(&mut self, slot: &Slot, severity: Severity, rule: &str, message: String) {
@@ -282,13 +259,13 @@ impl Context<'_> {
                 .collect()
         };
         if let Some(fiscal) = by_index[0].clone() {
-            let parts = self.terms(&pick(&[1, 2, 3]));
+            let parts = self.ledger.terms(&pick(&[1, 2, 3]));
             let identity = self.identity("t1-sum", fiscal, parts, "1、2、3 项之和");
             self.push(identity);
         }
         if stated.income_total.is_some() {
             let income_total = cell(keys::t1_income(keys::INCOME_TOTAL));
-            let parts = self.terms(&pick(&[0, 4, 5, 6]));
+            let parts = self.ledger.terms(&pick(&[0, 4, 5, 6]));
             let identity = self.identity("t1-sum", income_total.clone(), parts, "一至四项收入之和");
             self.push(identity);
             self.against_t2_total("t1-income", &income_total, 0, "表2 合计");

@@ -50,14 +50,10 @@ pub fn culprits(
     let errors: Vec<usize> = (0..identities.len())
         .filter(|i| identities[*i].severity == Severity::Error)
         .collect();
-    if errors.iter().all(|i| holds(*i)) {
+    let failing: Vec<usize> = errors.iter().copied().filter(|i| !holds(*i)).collect();
+    if failing.is_empty() {
         return Vec::new();
     }
-    let failing: Vec<usize> = errors
-        .iter()
-        .copied()
-        .filter(|i| outcomes.get(*i).is_some_and(|_| !holds(*i)))
-        .collect();
     components(identities, &failing)
         .into_iter()
         .filter_map(|set| culprit_of(ledger, identities, outcomes, &errors, &set))

@@ -183,8 +183,8 @@ pub fn label_location(
     label: Label,
 ) -> Option<Location> {
     let key = match label {
-        Label::Code => keys::code_cell(table, code),
-        Label::Name => keys::name_cell(table, code),
+        Label::Code => CellKey::code_cell(table, code),
+        Label::Name => CellKey::name_cell(table, code),
     };
     sources
         .get(&key)

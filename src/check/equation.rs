@@ -248,6 +248,11 @@ impl Ledger {
         self.push_other(slot.clone(), None)
     }
 
+    /// The terms of `slots`, in order (see [`Ledger::term`]).
+    pub fn terms(&mut self, slots: &[Slot]) -> Vec<Term> {
+        slots.iter().map(|s| self.term(s)).collect()
+    }
+
     /// The slot of a term (None for a term of another ledger). Rebuilt from the layout, or
     /// searched for among the labelled slots: for wording findings, not for evaluating.
     pub fn slot(&self, term: Term) -> Option<Slot> {

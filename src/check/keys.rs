@@ -4,7 +4,8 @@
 //! items column 0 and expenditure items column 1, by label (a unit-level 表1's split in columns
 //! 2..=5, see `model::T1_COLUMNS`); 表4: expenditure columns 1..=4;
 //! 表9: its single data row keyed as the 合计 row. A coded row's code and name cells are keyed
-//! by [`code_cell`] and [`name_cell`], for findings about the code or the name itself.
+//! by [`CellKey::code_cell`] and [`CellKey::name_cell`], for findings about the code or the
+//! name itself.
 //!
 //! Not for values: this module only names cells; it reads no amounts.
 
@@ -56,16 +57,6 @@ pub fn coded(table: TableId, code: &Code, column: usize) -> CellKey {
         row: RowKey::Code(code.clone()),
         column,
     }
-}
-
-/// Where a coded row's code was read ([`crate::model::CODE_CELL`]).
-pub fn code_cell(table: TableId, code: &Code) -> CellKey {
-    CellKey::code_cell(table, code)
-}
-
-/// Where a coded row's name was read ([`crate::model::NAME_CELL`]).
-pub fn name_cell(table: TableId, code: &Code) -> CellKey {
-    CellKey::name_cell(table, code)
 }
 
 /// The 合计 row cell of 表2/3/5/6/7/8.

@@ -44,9 +44,8 @@ fn table<A: Amounts>(id: TableId, t: &Classified<A>, ledger: &Ledger, out: &mut 
     let columns = A::COLUMNS.len();
     for (row, parent) in codes.iter().enumerate() {
         let first = children.partition_point(|(p, _)| p < parent);
-        let rest = children.get(first..).unwrap_or_default();
-        let count = rest.iter().take_while(|(p, _)| p == parent).count();
-        let kids = rest.get(..count).unwrap_or_default();
+        let end = children.partition_point(|(p, _)| p <= parent);
+        let kids = &children[first..end];
         if kids.is_empty() {
             continue;
         }

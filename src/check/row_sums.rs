@@ -11,13 +11,6 @@ use std::sync::OnceLock;
 /// The stable rule id of every row-sum identity.
 pub const RULE: &str = "row-sum";
 
-/// Every row-sum identity of the budget (its terms those of `ledger`).
-pub fn identities(budget: &Budget, ledger: &mut Ledger) -> Vec<Identity> {
-    let mut out = Vec::new();
-    push_identities(budget, ledger, &mut out);
-    out
-}
-
 /// Appends every row-sum identity of the budget to `out`.
 pub fn push_identities(budget: &Budget, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     for table in [

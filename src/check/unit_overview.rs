@@ -86,11 +86,6 @@ fn stated_pair(name: &str, split: &OverviewSplit) -> Vec<Slot> {
         .collect()
 }
 
-/// The terms of slots.
-fn terms(ledger: &mut Ledger, slots: &[Slot]) -> Vec<Term> {
-    slots.iter().map(|s| ledger.term(s)).collect()
-}
-
 fn row_identities(name: &str, split: &OverviewSplit, ledger: &mut Ledger, out: &mut Vec<Identity>) {
     let pair = stated_pair(name, split);
     let basic = if split.basic.is_some() {
@@ -110,7 +105,7 @@ fn row_identities(name: &str, split: &OverviewSplit, ledger: &mut Ledger, out: &
         }
         vec![term(ledger, name, T1_BASIC)]
     } else {
-        terms(ledger, &pair)
+        ledger.terms(&pair)
     };
     if split.project.is_some() && !basic.is_empty() {
         let mut rhs = basic;
@@ -161,7 +156,7 @@ fn against_t3(budget: &Budget, o: &Overview, ledger: &mut Ledger, out: &mut Vec<
             if let Some(at) = basic_side.first().cloned() {
                 let words = format!("{what} 基本支出");
                 let at_term = ledger.term(&at);
-                let lhs = terms(ledger, &basic_side);
+                let lhs = ledger.terms(&basic_side);
                 let identity = Identity::new("t1-expenditure", at, at_term, basic_rhs, words);
                 out.push(identity.with_lhs(lhs));
             }

@@ -8,8 +8,8 @@
 //! frozen, a print area over the list, page n of N in the footer. Not for the official tables
 //! (`sheet`), and it knows nothing of batches or units.
 
-use super::layout::{ListLayout, Orientation};
-use super::sheet::{FOOTER, PAPER_A4};
+use super::layout::ListLayout;
+use super::sheet::print_setup;
 use super::style::Styles;
 use super::{WriteError, at};
 use rust_decimal::Decimal;
@@ -100,18 +100,8 @@ pub fn workbook(layout: &ListLayout, rows: &ListRows<'_>) -> Result<Vec<u8>, Wri
         ws.set_column_width(c as u16, column.width)
             .map_err(&sheet_err)?;
     }
-    ws.set_freeze_panes(1, 0).map_err(&sheet_err)?;
-    ws.set_paper_size(PAPER_A4);
-    match layout.orientation {
-        Orientation::Landscape => ws.set_landscape(),
-        Orientation::Portrait => ws.set_portrait(),
-    };
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0).map_err(&sheet_err)?;
     let last_col = (layout.columns.len() as u16).saturating_sub(1);
-    ws.set_print_area(0, 0, last_row, last_col)
-        .map_err(&sheet_err)?;
-    ws.set_footer(FOOTER);
+    print_setup(ws, layout.orientation, 1, last_row, last_col).map_err(&sheet_err)?;
     wb.save_to_buffer().map_err(at("工作簿"))
 }
 

@@ -34,9 +34,32 @@ const TITLE_HEIGHT: f64 = 36.0;
 /// Height of the 编制部门 row in points.
 const ENTITY_HEIGHT: f64 = 20.0;
 /// The footer: page n of N.
-pub(super) const FOOTER: &str = "&C第 &P 页 共 &N 页";
+const FOOTER: &str = "&C第 &P 页 共 &N 页";
 /// A4 in Excel's paper-size numbering.
-pub(super) const PAPER_A4: u8 = 9;
+const PAPER_A4: u8 = 9;
+
+/// The page setup the official tables and the lists share: A4 in `orientation`, one page
+/// wide, the first `header_rows` rows repeated on every page and frozen, the print area over
+/// rows 0..=`last_row` and columns 0..=`last_col`, page n of N in the footer.
+pub(super) fn print_setup(
+    ws: &mut Worksheet,
+    orientation: Orientation,
+    header_rows: u32,
+    last_row: u32,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    ws.set_paper_size(PAPER_A4);
+    match orientation {
+        Orientation::Landscape => ws.set_landscape(),
+        Orientation::Portrait => ws.set_portrait(),
+    };
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(FOOTER);
+    ws.set_repeat_rows(0, header_rows - 1)?;
+    ws.set_print_area(0, 0, last_row, last_col)?;
+    ws.set_freeze_panes(header_rows, 0)?;
+    Ok(())
+}
 
 /// Rendering settings that come from the caller.
 #[derive(Debug, Clone, Copy)]
@@ -146,18 +169,9 @@ pub fn render(
     cells.flush(ws)?;
 
     // Page setup.
-    ws.set_paper_size(PAPER_A4);
-    match layout.orientation {
-        Orientation::Landscape => ws.set_landscape(),
-        Orientation::Portrait => ws.set_portrait(),
-    };
-    ws.set_print_fit_to_pages(1, 0);
+    print_setup(ws, layout.orientation, body_first, last_row, last_col)?;
     ws.set_print_center_horizontally(true);
     ws.set_margins(0.5, 0.5, 0.6, 0.7, 0.3, 0.3);
-    ws.set_footer(FOOTER);
-    ws.set_repeat_rows(0, body_first - 1)?;
-    ws.set_print_area(0, 0, last_row, last_col)?;
-    ws.set_freeze_panes(body_first, 0)?;
     Ok(Placement {
         header_first,
         body_first,
