@@ -11,6 +11,7 @@ use crate::model::{Amounts, Budget, Classified, Code, CodeLevel, TableId};
 pub const RULE: &str = "rollup";
 
 /// Every roll-up identity of the budget (its terms those of `ledger`).
+#[cfg(test)]
 pub fn identities(budget: &Budget, ledger: &Ledger) -> Vec<Identity> {
     let mut out = Vec::new();
     push_identities(budget, ledger, &mut out);

@@ -23,6 +23,7 @@ use rust_decimal::Decimal;
 
 /// Every identity of the stated unit-level 表1's split (none without one; its terms those of
 /// `ledger`).
+#[cfg(test)]
 pub fn identities(budget: &Budget, ledger: &mut Ledger) -> Vec<Identity> {
     let mut out = Vec::new();
     push_identities(budget, ledger, &mut out);
