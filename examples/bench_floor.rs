@@ -101,15 +101,15 @@ fn write_unit(sheets: &[Sheet], out: &Path) -> Result<(), String> {
     yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
 }
 
-/// User + system CPU time of this process so far (all threads), from /proc/self/stat, in
+/// User and system CPU time of this process so far (all threads), from /proc/self/stat, in
 /// seconds (clock ticks of 1/100 s); None where there is no /proc.
-fn cpu_seconds() -> Option<f64> {
+fn cpu_seconds() -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-    Some((ticks(11)? + ticks(12)?) / 100.0)
+    Some((ticks(11)? / 100.0, ticks(12)? / 100.0))
 }
 
 /// The cells of every unit workbook a batch wrote, by input file (from its summary.json).
@@ -220,11 +220,16 @@ fn main() -> ExitCode {
     });
     let secs = start.elapsed().as_secs_f64();
     let cpu = match (cpu_start, cpu_seconds()) {
-        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        (Some((u0, s0)), Some((u1, s1))) => format!(
+            "{:.2} s (user {:.2} s, sys {:.2} s)",
+            u1 - u0 + s1 - s0,
+            u1 - u0,
+            s1 - s0
+        ),
         _ => "n/a".to_string(),
     };
     println!(
-        "{}: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu} s",
+        "{}: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu}",
         if formatted {
             "formatted floor"
         } else {

@@ -11,9 +11,13 @@
 #                   workbook per unit (write::workbook: formats, merges, page setup; budgets
 #                   loaded untimed): the batch as if recognition and checks cost nothing.
 # Each is run REPS times (default 3) in alternating order (batch first, then floor first, ...),
-# every run into a fresh folder and nothing deleted until the size is done, after a `sync` and
+# every run into a fresh folder and nothing deleted until the script ends, after a `sync` and
 # a pause: file creation on this box's ext4 (no journal) slows down right after many deletions
 # (the kernel skips recently freed inodes), which otherwise lands on whichever run comes first.
+# For the same reason the folders of every size are kept until the script ends: ext4 without a
+# journal skips inodes freed in the last 30 s on every file it creates (recently_deleted()), a
+# cost both programs share that would otherwise flatter the ratio of the next size. Do not
+# delete thousands of files just before running this.
 # Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
 # batch/floor in wall and CPU time, batch/formatted floor, peak RSS (/usr/bin/time -v), and
 # every run's wall ratio.
@@ -84,8 +88,12 @@ printf '%6s %5s %8s %8s %8s %6s %9s %9s %9s %9s %9s %9s  %s\n' \
   N reps floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio fmt_ratio floor_MB \
   batch_MB "ratio per run"
 status=0
+works=()
+cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "${works[@]}"; }
+trap cleanup EXIT
 for n in "${sizes[@]}"; do
   work=$(mktemp -d)
+  works+=("$work")
   "$gen" "$seed" "$n" 1 "$work/in" >/dev/null
   # Warm the page cache so no run pays for the first read.
   find "$work/in" -type f -exec cat {} + >/dev/null
@@ -135,6 +143,6 @@ for n in "${sizes[@]}"; do
     if (q > 1.5) print "  above target: batch/floor " q " > 1.5";
     if (m >= 200) print "  above target: peak RSS " m " MB >= 200";
   }' >&2
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "  kept $work" >&2; else rm -rf "$work"; fi
+  [ "${BENCH_KEEP:-0}" = 1 ] && echo "  kept $work" >&2
 done
 exit $status
