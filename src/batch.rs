@@ -161,6 +161,24 @@ pub struct UnitOutcome {
     pub output: Option<String>,
 }
 
+impl UnitOutcome {
+    /// One line on what went wrong: "文件：原因" for a failed unit (without the path the
+    /// reason already starts with), "文件（N 个错误）：首个错误" for one with findings.
+    fn problem(&self) -> String {
+        let reason = self.first_error.as_deref().unwrap_or("");
+        match self.status {
+            UnitStatus::Findings => format!("{}（{} 个错误）：{reason}", self.file, self.errors),
+            _ => {
+                let reason = match reason.split_once('：') {
+                    Some((path, rest)) if path.ends_with(&self.file) => rest,
+                    _ => reason,
+                };
+                format!("{}：{reason}", self.file)
+            }
+        }
+    }
+}
+
 /// Everything a batch produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchReport {
@@ -196,6 +214,55 @@ impl BatchReport {
             counts[2],
             self.department.status.label()
         )
+    }
+
+    /// What the budget officer must look at, as lines to print under [`BatchReport::describe`]:
+    /// the failed units with why, then the units with error findings with their count and
+    /// first error, then the department when it did not pass; at most `limit` units per group,
+    /// the rest counted. Empty when everything passed.
+    ///
+    /// ```text
+    /// 失败的单位：
+    ///   0007_损坏.xlsx：文件已损坏或不完整（……）
+    /// 有错误的单位：
+    ///   0003_joined-codes.xlsx（2 个错误）：表3 合计 ≠ 基本支出 + 项目支出（表3 F12）
+    /// ```
+    pub fn problems(&self, limit: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (status, heading) in [
+            (UnitStatus::Failed, "失败的单位："),
+            (UnitStatus::Findings, "有错误的单位："),
+        ] {
+            let units: Vec<&UnitOutcome> =
+                self.units.iter().filter(|u| u.status == status).collect();
+            if units.is_empty() {
+                continue;
+            }
+            lines.push(heading.to_string());
+            lines.extend(
+                units
+                    .iter()
+                    .take(limit)
+                    .map(|u| format!("  {}", u.problem())),
+            );
+            if units.len() > limit {
+                lines.push(format!(
+                    "  ……另有 {} 个，详见 summary.xlsx",
+                    units.len() - limit
+                ));
+            }
+        }
+        let department = &self.department;
+        match department.status {
+            UnitStatus::Ok => {}
+            UnitStatus::Findings => lines.push(format!("部门汇总有错误：{}", department.problem())),
+            UnitStatus::Failed => {
+                let reason = department.first_error.as_deref().unwrap_or("");
+                let reason = reason.strip_prefix("部门汇总：").unwrap_or(reason);
+                lines.push(format!("部门汇总失败：{reason}"));
+            }
+        }
+        lines
     }
 
     /// The exit code: 2 when any unit (or the department) failed, else 1 when any has error

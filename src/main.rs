@@ -19,6 +19,9 @@ use yusuan::finding::Finding;
 use yusuan::recognize::Submission;
 use yusuan::{batch, check, report, synth, write};
 
+/// Units listed per group (failed, with errors) after a batch; summary.xlsx has them all.
+const PROBLEMS_SHOWN: usize = 10;
+
 /// How a job ended, before it becomes an exit code.
 enum Outcome {
     /// No error findings.
@@ -116,6 +119,9 @@ fn run(job: Job) -> Result<Outcome, String> {
             let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
             if !quiet {
                 eprintln!("{}", report.describe());
+                for line in report.problems(PROBLEMS_SHOWN) {
+                    eprintln!("{line}");
+                }
                 eprintln!(
                     "结果汇总：{}",
                     plan.output_dir.join("summary.xlsx").display()

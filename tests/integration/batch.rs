@@ -201,6 +201,94 @@ fn one_corrupt_and_one_panicking_unit_never_stop_the_others() {
 }
 
 #[test]
+fn after_a_batch_the_officer_reads_which_units_failed_or_have_errors_and_why() {
+    let input = tempfile::tempdir().unwrap();
+    json_units(input.path());
+    let out = tempfile::tempdir().unwrap();
+    let plan = BatchPlan::new(input.path(), out.path());
+    // Units u1 and u2 come with an error finding.
+    let with_errors = |path: &Path| {
+        let mut s = json_load(path)?;
+        let name = path.file_name().unwrap().to_string_lossy();
+        if name == "u1.xlsx" || name == "u2.xlsx" {
+            s.findings.push(Finding::new(
+                yusuan::finding::Severity::Error,
+                "row-sum",
+                "合计不等于各列之和",
+            ));
+        }
+        Ok(s)
+    };
+    let pipeline = Pipeline {
+        load: &with_errors,
+        render: &json_render,
+    };
+    let report = run_with(&plan, &NoProgress, &pipeline).unwrap();
+    let boom = format!(
+        "  zz_boom.xlsx：处理 zz_boom.xlsx 时程序内部出错：injected failure in {}",
+        input.path().join("zz_boom.xlsx").display()
+    );
+    assert_eq!(
+        report.problems(10),
+        [
+            "失败的单位：",
+            &boom,
+            // The reason's own copy of the path is not repeated.
+            "  zz_corrupt.xlsx：不是有效的预算文件",
+            "有错误的单位：",
+            "  u1.xlsx（1 个错误）：合计不等于各列之和",
+            "  u2.xlsx（1 个错误）：合计不等于各列之和",
+        ]
+    );
+    assert_eq!(
+        report.problems(1),
+        [
+            "失败的单位：",
+            &boom,
+            "  ……另有 1 个，详见 summary.xlsx",
+            "有错误的单位：",
+            "  u1.xlsx（1 个错误）：合计不等于各列之和",
+            "  ……另有 1 个，详见 summary.xlsx",
+        ]
+    );
+
+    // Nothing to report when everything passed; a department that failed says why.
+    let clean = tempfile::tempdir().unwrap();
+    let unit = split_units(&seed_budget(), 1, 1).remove(0);
+    std::fs::write(
+        clean.path().join("a.xlsx"),
+        serde_json::to_vec(&unit).unwrap(),
+    )
+    .unwrap();
+    let plan = BatchPlan::new(clean.path(), out.path());
+    let pipeline = Pipeline {
+        load: &json_load,
+        render: &json_render,
+    };
+    assert!(
+        run_with(&plan, &NoProgress, &pipeline)
+            .unwrap()
+            .problems(10)
+            .is_empty()
+    );
+    let unwritable = |_: &Budget, _: &[Finding]| Err::<Vec<u8>, String>("磁盘已满".into());
+    let pipeline = Pipeline {
+        load: &json_load,
+        render: &unwritable,
+    };
+    assert_eq!(
+        run_with(&plan, &NoProgress, &pipeline)
+            .unwrap()
+            .problems(10),
+        [
+            "失败的单位：",
+            "  a.xlsx：磁盘已满",
+            "部门汇总失败：没有任何单位转换成功，无法汇总部门预算"
+        ]
+    );
+}
+
+#[test]
 fn exit_codes_follow_the_worst_outcome() {
     let input = tempfile::tempdir().unwrap();
     let unit = split_units(&seed_budget(), 1, 1).remove(0);
@@ -394,6 +482,27 @@ fn the_cli_batch_exits_2_and_writes_the_summary() {
     assert_eq!(summary["units"][6]["file"], "0007_损坏.xlsx");
     assert_eq!(summary["units"][6]["status"], "failed");
     assert_eq!(summary["counts"]["ok"], 7, "six units and the department");
+
+    // Without --quiet the failed file and why are printed under the counts.
+    let again = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("batch")
+        .arg(input.path())
+        .arg("-o")
+        .arg(again.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    let expected = format!(
+        "共 7 个单位：通过 6 个，有错误 0 个，失败 1 个；部门汇总：通过\n\
+         失败的单位：\n\
+         \x20 0007_损坏.xlsx：文件已损坏或不完整（压缩结构不完整，可能下载或拷贝中断）。\
+         请重新导出，或用 Excel/WPS 打开后另存为 .xlsx\n\
+         结果汇总：{}\n",
+        again.path().join("summary.xlsx").display()
+    );
+    assert!(stderr.ends_with(&expected), "{stderr}");
 }
 
 #[test]
