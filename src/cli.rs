@@ -83,6 +83,8 @@ enum Command {
         /// 不显示进度
         #[arg(short, long)]
         quiet: bool,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// 把一份预算拆分为 N 个模拟单位，以各种报送格式写入文件夹（用于测试和性能评估）
     #[command(
@@ -143,6 +145,16 @@ struct RenderArgs {
     /// 增加封面和目录
     #[arg(long)]
     cover: bool,
+}
+
+impl RenderArgs {
+    fn options(&self) -> WriteOptions {
+        WriteOptions {
+            unit: self.unit,
+            zeros_as_digits: self.zero == Zero::Digit,
+            cover: self.cover,
+        }
+    }
 }
 
 /// How findings are printed.
@@ -206,6 +218,8 @@ pub enum Job {
         output: PathBuf,
         /// No progress display.
         quiet: bool,
+        /// Rendering options of every written workbook.
+        options: WriteOptions,
     },
     /// Synthetic units for tests and benchmarks.
     Generate {
@@ -235,11 +249,7 @@ impl Args {
                 Ok(Job::Convert {
                     input,
                     output,
-                    options: WriteOptions {
-                        unit: render.unit,
-                        zeros_as_digits: render.zero == Zero::Digit,
-                        cover: render.cover,
-                    },
+                    options: render.options(),
                     format: common.format,
                     kind: common.kind,
                 })
@@ -249,11 +259,21 @@ impl Args {
                 format: common.format,
                 kind: common.kind,
             }),
-            Command::Batch { dir, output, quiet } => {
+            Command::Batch {
+                dir,
+                output,
+                quiet,
+                render,
+            } => {
                 if !dir.is_dir() {
                     return Err(format!("{} 不是文件夹", dir.display()));
                 }
-                Ok(Job::Batch { dir, output, quiet })
+                Ok(Job::Batch {
+                    dir,
+                    output,
+                    quiet,
+                    options: render.options(),
+                })
             }
             Command::Generate {
                 from,

@@ -113,8 +113,16 @@ fn run(job: Job) -> Result<Outcome, String> {
             print_findings(&input, &findings, format)?;
             Ok(outcome_of(&findings))
         }
-        Job::Batch { dir, output, quiet } => {
-            let plan = batch::BatchPlan::new(dir, output);
+        Job::Batch {
+            dir,
+            output,
+            quiet,
+            options,
+        } => {
+            let plan = batch::BatchPlan {
+                options,
+                ..batch::BatchPlan::new(dir, output)
+            };
             let progress = progress::progress_for(quiet);
             let report = batch::run(&plan, progress.as_ref()).map_err(|e| e.to_string())?;
             if !quiet {

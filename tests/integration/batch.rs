@@ -506,6 +506,50 @@ fn the_cli_batch_exits_2_and_writes_the_summary() {
 }
 
 #[test]
+fn the_cli_batch_prints_in_wan_yuan_with_a_cover_when_asked() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let input = tempfile::tempdir().unwrap();
+    let shapes = [Shape::Official, Shape::CsvGbk];
+    generate_units_in(&seed_budget(), 2, 2024, input.path(), &shapes).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("batch")
+        .arg(input.path())
+        .args(["-o"])
+        .arg(out.path())
+        .args(["--quiet", "--unit", "万元", "--cover"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    // The summary keeps exact 元.
+    assert_eq!(summary["department"]["income_total"], "84281400");
+    let mut written = vec![out.path().join(format!("{DEPARTMENT}.xlsx"))];
+    for unit in summary["units"].as_array().unwrap() {
+        written.push(out.path().join(unit["output"].as_str().unwrap()));
+    }
+    assert_eq!(written.len(), 3);
+    for path in &written {
+        let book: Xlsx<_> = open_workbook(path).unwrap();
+        assert_eq!(
+            book.sheet_names()[..2],
+            ["封面", "目录"],
+            "{}",
+            path.display()
+        );
+    }
+    let mut department: Xlsx<_> = open_workbook(&written[0]).unwrap();
+    let t2 = department.worksheet_range("2 收入总表").unwrap();
+    let at = |r: u32, c: u32| t2.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    assert_eq!(at(1, 8), Data::String("单位：万元".into()));
+    // The department's first income row, 64,279,020 元, and its 合计, 84,281,400 元, printed
+    // in 万元 rounded half-up to 2 decimals.
+    assert_eq!(at(5, 4), Data::Float(6427.9));
+    assert_eq!(at(26, 4), Data::Float(8428.14));
+}
+
+#[test]
 fn a_department_sending_every_shape_converts_clean() {
     let input = tempfile::tempdir().unwrap();
     let paths =
