@@ -83,6 +83,9 @@ enum Command {
         /// 不显示进度
         #[arg(short, long)]
         quiet: bool,
+        /// 同时处理的单位数（默认为 CPU 核数的两倍）
+        #[arg(short, long, value_parser = parse_jobs)]
+        jobs: Option<usize>,
         #[command(flatten)]
         render: RenderArgs,
     },
@@ -181,6 +184,13 @@ fn parse_unit(s: &str) -> Result<MoneyUnit, String> {
     }
 }
 
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("同时处理的单位数应为正整数，而不是“{s}”")),
+    }
+}
+
 fn parse_kind(s: &str) -> Result<UnitKind, String> {
     UnitKind::from_label(s).ok_or_else(|| format!("单位类型只能是 行政、参公 或 事业，而不是“{s}”"))
 }
@@ -220,6 +230,8 @@ pub enum Job {
         quiet: bool,
         /// Rendering options of every written workbook.
         options: WriteOptions,
+        /// Worker threads (`None`: the default).
+        jobs: Option<usize>,
     },
     /// Synthetic units for tests and benchmarks.
     Generate {
@@ -263,6 +275,7 @@ impl Args {
                 dir,
                 output,
                 quiet,
+                jobs,
                 render,
             } => {
                 if !dir.is_dir() {
@@ -273,6 +286,7 @@ impl Args {
                     output,
                     quiet,
                     options: render.options(),
+                    jobs,
                 })
             }
             Command::Generate {

@@ -118,9 +118,11 @@ fn run(job: Job) -> Result<Outcome, String> {
             output,
             quiet,
             options,
+            jobs,
         } => {
             let plan = batch::BatchPlan {
                 options,
+                jobs,
                 ..batch::BatchPlan::new(dir, output)
             };
             let progress = progress::progress_for(quiet);

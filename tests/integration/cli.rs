@@ -231,3 +231,21 @@ fn help_states_defaults_in_chinese() {
     let (_, stdout, _) = yusuan(&["generate", "--help"]);
     assert!(stdout.contains("单位个数（默认 6）"), "{stdout}");
 }
+
+#[test]
+fn batch_takes_the_number_of_units_at_once_and_refuses_zero() {
+    let (code, _, stderr) = yusuan(&["batch", "samples/units", "-o", "out", "-j", "0"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim_end(),
+        "yusuan：参数 --jobs <JOBS> 的值无效：同时处理的单位数应为正整数，而不是“0”。用 yusuan --help 查看用法"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_string_lossy().into_owned();
+    let (code, _, stderr) = yusuan(&["batch", "samples/units", "-o", &dir, "-j", "1", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(out.path().join("units")).unwrap().count(),
+        6
+    );
+}
