@@ -19,7 +19,7 @@
 # cost both programs share that would otherwise flatter the ratio of the next size. Do not
 # delete thousands of files just before running this.
 # Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
-# batch/floor in wall and CPU time, batch/formatted floor, peak RSS (/usr/bin/time -v), and
+# batch/floor in wall and CPU time, batch/formatted floor, formatted floor/floor (what the official formatting alone costs), peak RSS (/usr/bin/time -v), and
 # every run's wall ratio.
 # Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
@@ -84,9 +84,9 @@ run_formatted() {
   "$floor" --formatted "$work/in" "$work/fmt.$1" | field s >>"$work/fmt.runs"
 }
 
-printf '%6s %5s %8s %8s %8s %6s %9s %9s %9s %9s %9s %9s  %s\n' \
-  N reps floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio fmt_ratio floor_MB \
-  batch_MB "ratio per run"
+printf '%6s %5s %8s %8s %8s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
+  N reps floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio fmt_ratio fmt/floor \
+  floor_MB batch_MB "ratio per run"
 status=0
 works=()
 cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "${works[@]}"; }
@@ -121,16 +121,17 @@ for n in "${sizes[@]}"; do
   per_run=$(paste -d' ' <(awk '{ print $1 }' "$work/batch.runs") <(awk '{ print $1 }' "$work/floor.runs") |
     awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }')
   if [ "$code" -ge 2 ]; then
-    rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a
+    rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a fmt_floor=n/a
   else
     rate=$(calc "$n / $batch_s")
     ratio=$(calc "$batch_s / $floor_s")
     cpu_ratio=$(calc "$batch_cpu / $floor_cpu")
     fmt_ratio=$(calc "$batch_s / $fmt_s")
+    fmt_floor=$(calc "$fmt_s / $floor_s")
   fi
-  printf '%6s %5s %8.3f %8.3f %8s %6s %9s %9s %9s %9s %9s %9s  %s\n' \
+  printf '%6s %5s %8.3f %8.3f %8s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
     "$n" "$reps" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
-    "$fmt_ratio" "$floor_mb" "$batch_mb" "$per_run"
+    "$fmt_ratio" "$fmt_floor" "$floor_mb" "$batch_mb" "$per_run"
 
   if [ "$code" -ge 2 ]; then
     echo "  batch exit $code: $(head -c 300 "$work/batch.1.err")" >&2
