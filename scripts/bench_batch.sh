@@ -19,8 +19,8 @@
 # cost both programs share that would otherwise flatter the ratio of the next size. Do not
 # delete thousands of files just before running this.
 # Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
-# batch/floor in wall and CPU time, batch/formatted floor, formatted floor/floor (what the official formatting alone costs), peak RSS (/usr/bin/time -v), and
-# every run's wall ratio.
+# batch/floor in wall and CPU time, batch/formatted floor, formatted floor/floor (what the
+# official formatting alone costs), peak RSS (/usr/bin/time -v), and every run's wall ratio.
 # Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
 # Usage: scripts/bench_batch.sh [N ...]      (env: REPS; YUSUAN_BIN to time another binary with
