@@ -585,6 +585,173 @@ mod tests {
         }
     }
 
+    /// One BIFF12 record: type and size as 7-bit variable-length numbers, then the body.
+    fn record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (mut value, _) in [(u32::from(kind), 2), (body.len() as u32, 4)] {
+            loop {
+                let byte = (value & 0x7F) as u8;
+                value >>= 7;
+                if value == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn wide(text: &str) -> Vec<u8> {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut out = (units.len() as u32).to_le_bytes().to_vec();
+        out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        out
+    }
+
+    fn u32s(values: &[u32]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// An xlsb package: sheet 表2 (rId1, visible) and a sheet with a null relationship id,
+    /// with `sheet` as the part of 表2.
+    fn xlsb_workbook(sheet: &[u8]) -> Vec<u8> {
+        let bundle = |id: Option<&str>, name: &str| {
+            let mut body = u32s(&[0, 1]);
+            body.extend(id.map_or(u32::MAX.to_le_bytes().to_vec(), wide));
+            body.extend(wide(name));
+            record(record::BUNDLE_SHEET, &body)
+        };
+        let workbook = [
+            record(0x0083, &[]),
+            record(0x008F, &[]),
+            bundle(Some("rId1"), "表2"),
+            bundle(None, "无关系"),
+            record(record::END_BUNDLE_SHEETS, &[]),
+            record(0x0084, &[]),
+        ]
+        .concat();
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.bin"/></Relationships>"#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in [
+            ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+            ("xl/workbook.bin", &workbook),
+            ("xl/worksheets/sheet1.bin", sheet),
+        ] {
+            zip.start_file(name, SimpleFileOptions::default()).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// A sheet part's records: one row header, one cell, then the sheet data's end and `tail`.
+    fn sheet_records(row: u32, col: u32, tail: &[u8]) -> Vec<Vec<u8>> {
+        let row_header = [u32s(&[row, 0]), vec![0; 9]].concat();
+        vec![
+            record(0x0081, &[]),
+            record(0x0094, &u32s(&[0, 0, 0, 0])),
+            record(record::BEGIN_SHEET_DATA, &[]),
+            record(record::ROW_HEADER, &row_header),
+            record(
+                0x0005,
+                &[u32s(&[col, 0]), 1.5f64.to_le_bytes().to_vec()].concat(),
+            ),
+            record(record::END_SHEET_DATA, &[]),
+            tail.to_vec(),
+            record(record::END_SHEET, &[]),
+        ]
+    }
+
+    fn sheet_part(row: u32, col: u32, tail: &[u8]) -> Vec<u8> {
+        sheet_records(row, col, tail).concat()
+    }
+
+    fn xlsb_sheet(sheet: &[u8]) -> Option<XlsbSheet> {
+        let bytes = xlsb_workbook(sheet);
+        XlsbParts::new(Parts::open(&bytes)?)?.sheet("表2")
+    }
+
+    #[test]
+    fn xlsb_merges_from_merge_cell_records() {
+        // Rows and columns in either order, as parse_ref takes them; a two-byte record type
+        // (BrtBeginMergeCells, 0x00B1) and the merges after the sheet data.
+        let merges = [
+            record(0x00B1, &2u32.to_le_bytes()),
+            record(record::MERGE_CELL, &u32s(&[1, 1, 1, 4])),
+            record(record::MERGE_CELL, &u32s(&[9, 2, 0, 0])),
+            record(0x00B2, &[]),
+        ]
+        .concat();
+        let found = xlsb_sheet(&sheet_part(3, 2, &merges)).unwrap();
+        assert_eq!(
+            found.merges,
+            [parse_ref("B2:E2").unwrap(), parse_ref("A3:A10").unwrap()]
+        );
+        assert_eq!(found.beyond, None);
+        // A sheet without a part of its own, or not in the workbook, has no scan.
+        let bytes = xlsb_workbook(&sheet_part(3, 2, &merges));
+        let mut parts = XlsbParts::new(Parts::open(&bytes).unwrap()).unwrap();
+        assert_eq!(parts.sheet("无关系"), None);
+        assert_eq!(parts.sheet("表3"), None);
+    }
+
+    #[test]
+    fn xlsb_walk_refuses_damage_and_notes_positions_beyond_the_sheet() {
+        let merge = record(record::MERGE_CELL, &u32s(&[1, 1, 1, 4]));
+        let records = sheet_records(3, 2, &merge);
+        let whole = records.concat();
+        let ends: Vec<usize> = records
+            .iter()
+            .scan(0, |end, r| {
+                *end += r.len();
+                Some(*end)
+            })
+            .collect();
+        // Cut inside a record: no scan (the caller reports no merges). Cut between records:
+        // what came before the cut.
+        for cut in 1..whole.len() {
+            let found = xlsb_sheet(&whole[..cut]);
+            assert_eq!(found.is_some(), ends.contains(&cut), "cut at {cut}");
+        }
+        // A merge beyond the sheet, or one too short.
+        let far = record(record::MERGE_CELL, &u32s(&[0, 0, 0, MAX_COLUMNS]));
+        assert_eq!(xlsb_sheet(&sheet_part(3, 2, &far)), None);
+        let short = record(record::MERGE_CELL, &u32s(&[0, 0, 0]));
+        assert_eq!(xlsb_sheet(&sheet_part(3, 2, &short)), None);
+        // The last row and column are in; one past either is noted.
+        let last = xlsb_sheet(&sheet_part(MAX_ROWS - 1, MAX_COLUMNS - 1, &merge)).unwrap();
+        assert_eq!(last.beyond, None);
+        let row = xlsb_sheet(&sheet_part(MAX_ROWS, 0, &merge)).unwrap();
+        assert_eq!(row.beyond, Some(Beyond::Row(MAX_ROWS)));
+        let col = xlsb_sheet(&sheet_part(7, MAX_COLUMNS, &merge)).unwrap();
+        assert_eq!(
+            col.beyond,
+            Some(Beyond::Column {
+                row: 7,
+                col: MAX_COLUMNS
+            })
+        );
+    }
+
+    #[test]
+    fn biff12_record_headers() {
+        // A two-byte type and a two-byte size.
+        let body = vec![7u8; 200];
+        let bytes = record(0x0269, &body);
+        assert_eq!(&bytes[..4], [0xE9, 0x04, 0xC8, 0x01]);
+        let mut rest = bytes.as_slice();
+        assert_eq!(next_record(&mut rest), Some((0x0269, body.as_slice())));
+        assert!(rest.is_empty());
+        // A type of more than two bytes, a size of more than four, a body past the end.
+        assert_eq!(next_record(&mut &[0x80, 0x80, 0x01, 0x00][..]), None);
+        assert_eq!(
+            next_record(&mut &[0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x01][..]),
+            None
+        );
+        assert_eq!(next_record(&mut &[0x01, 0x05, 1, 2, 3][..]), None);
+    }
+
     #[test]
     fn ods_scan_names_the_sheet_with_the_largest_area() {
         let content = r#"<office:document-content><office:body><office:spreadsheet>
