@@ -68,7 +68,7 @@ mod record {
 }
 
 /// Appends one record: its type and body size as 7-bit variable-length integers, then the body.
-pub fn push_record(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
+fn push_record(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
     push_seven_bit(out, u32::from(kind));
     push_seven_bit(out, u32::try_from(body.len()).unwrap());
     out.extend_from_slice(body);
