@@ -1,8 +1,7 @@
 //! Workbooks (xlsx/xlsm, xlsb, xls, ods) through calamine, one grid per worksheet, with cells at
-//! absolute positions, merged ranges (from calamine for xls, from our own scans of the parts
-//! for xlsx, ods and xlsb: see `merges`), the hidden flag,
-//! and exact cell values (cached formula results; a formula never calculated becomes
-//! `FormulaWithoutValue`).
+//! absolute positions, merged ranges (calamine's for xls; for xlsx, ods and xlsb our own scans
+//! of the parts, see `merges`), the hidden flag, and exact cell values (cached formula results;
+//! a formula never calculated becomes `FormulaWithoutValue`).
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
