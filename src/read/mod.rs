@@ -10,7 +10,7 @@
 //! Cell values are exact: numbers as `CellValue::Number` (the recogniser converts them), text
 //! as stored (CSV fields are always text), cached formula results, `Error("#REF!")`,
 //! `FormulaWithoutValue` for a formula that was never calculated (xlsx, xls, ods), and dates as
-//! ISO text ("2024-01-31"). Merges come from xlsx, xls and ods (not xlsb).
+//! ISO text ("2024-01-31"). Merges come from every workbook format (xlsx, xlsb, xls, ods).
 //!
 //! Hostile or damaged files: the zip directory's declared size is capped (500 MB), a workbook
 //! expands to at most four million grid cells, sizes calamine would reserve from the file's own

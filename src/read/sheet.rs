@@ -1,11 +1,11 @@
 //! Workbooks (xlsx/xlsm, xlsb, xls, ods) through calamine, one grid per worksheet, with cells at
-//! absolute positions, merged ranges where the format gives them (xlsx, xls), the hidden flag,
-//! and exact cell values (cached formula results; a formula never calculated becomes
-//! `FormulaWithoutValue`).
+//! absolute positions, merged ranges (calamine's for xls; for xlsx, ods and xlsb our own scans
+//! of the parts, see `merges`), the hidden flag, and exact cell values (cached formula results;
+//! a formula never calculated becomes `FormulaWithoutValue`).
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
-use super::merges::{self, Parts, XlsxParts};
+use super::merges::{self, Beyond, MAX_COLUMNS, MAX_ROWS, Parts, XlsbParts, XlsxParts};
 use super::{Document, ReadError};
 use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
@@ -214,18 +214,28 @@ pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     })
 }
 
-/// Reads an xlsb workbook, streaming each sheet's cells (calamine does not report xlsb merges;
-/// xlsb always stores formula results, so formulas are not read).
+/// Reads an xlsb workbook, streaming each sheet's cells; merges from the sheet parts' records
+/// (calamine does not report them), which are walked first to refuse a sheet whose data goes
+/// beyond Excel's limits (calamine would silently stop at such a row). xlsb always stores
+/// formula results, so formulas are not read.
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsbError::Password => ReadError::Encrypted { file: file.into() },
         e => book_error(file, &e.to_string()),
     })?;
+    let mut parts = Parts::open(bytes).and_then(XlsbParts::new);
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());
     for sheet in worksheets(&sheets) {
         let name = sheet.name.as_str();
+        let scan = parts
+            .as_mut()
+            .and_then(|p| p.sheet(name))
+            .unwrap_or_default();
+        if let Some(beyond) = scan.beyond {
+            return Err(sheet_error(file, name, &beyond_limits(beyond)));
+        }
         let mut grid = blank_grid(file, sheet);
         let mut reader = book
             .worksheet_cells_reader(name)
@@ -240,9 +250,26 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
                 value => put(&mut grid, &mut budget, pos, value)?,
             }
         }
+        grid.merges = scan.merges;
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// Says, in Chinese, which row or cell lies beyond a worksheet's limits (1-based, as Excel
+/// numbers them).
+fn beyond_limits(beyond: Beyond) -> String {
+    match beyond {
+        Beyond::Row(row) => format!(
+            "第 {} 行超出工作表的最大行数 {MAX_ROWS}",
+            u64::from(row) + 1
+        ),
+        Beyond::Column { row, col } => format!(
+            "第 {} 行第 {} 列超出工作表的最大列数 {MAX_COLUMNS}",
+            u64::from(row) + 1,
+            u64::from(col) + 1
+        ),
+    }
 }
 
 /// The range-based path shared by xls and ods (both parsed whole when opened).

@@ -1,5 +1,8 @@
 //! Shared helpers for the integration tests: paths to the repo's samples and fixtures, the
-//! seed's canonical model, and rewriting an xlsx (zip) entry by entry.
+//! seed's canonical model, rewriting an xlsx (zip) entry by entry, and writing grids as an
+//! xlsb workbook ([`xlsb`]).
+
+pub mod xlsb;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use yusuan::grid::{CellValue, Grid, Merge};
 use yusuan::read::{ReadError, read_bytes, read_path};
 
-use crate::common::{repo_path, rezip};
+use crate::common::{repo_path, rezip, rezip_keeping, xlsb};
 
 // ---------------------------------------------------------------- fixtures built in the test
 
@@ -148,6 +148,15 @@ fn write_sample_xlsx() {
     std::fs::write(out, sample_xlsx()).unwrap();
 }
 
+/// Writes the sample as xlsb, to check it with another reader: `YUSUAN_SAMPLE_OUT=/tmp/sample.xlsb
+/// cargo test -- --ignored write_sample_xlsb`, then `soffice --headless --convert-to csv`.
+#[test]
+#[ignore]
+fn write_sample_xlsb() {
+    let out = std::env::var("YUSUAN_SAMPLE_OUT").unwrap_or("/tmp/sample.xlsb".into());
+    std::fs::write(out, sample_xlsb()).unwrap();
+}
+
 // ---------------------------------------------------------------- workbooks
 
 #[test]
@@ -251,10 +260,76 @@ fn ods_fixture_reads_like_the_xlsx() {
     assert_eq!(at(g, "G4"), &CellValue::Number(1.0));
 }
 
+/// The sample as an xlsb workbook: the grids the xlsx path reads from `sample_xlsx()`, written
+/// by the test writer (formula cells hold their cached results, as xlsb stores them; the
+/// formula that was never calculated has none and is left out; the date is the text the xlsx
+/// path shows, the writer having no number formats).
+fn sample_xlsb() -> Vec<u8> {
+    let grids = read_bytes("sample.xlsx", &sample_xlsx()).unwrap();
+    xlsb::workbook(&grids)
+}
+
+/// Every cell of `a` and `b` is the same, trailing blanks aside (a row's length is not a cell).
+fn assert_same_cells(a: &Grid, b: &Grid) {
+    let rows = a.rows.len().max(b.rows.len());
+    let cols = a.width().max(b.width());
+    for row in 0..rows {
+        for col in 0..cols {
+            assert_eq!(
+                a.cell(row, col),
+                b.cell(row, col),
+                "{}!{}",
+                a.sheet,
+                yusuan::grid::a1(row, col)
+            );
+        }
+    }
+}
+
+#[test]
+fn xlsb_reads_like_the_xlsx_cell_by_cell_with_merges() {
+    let grids = read_bytes("in/单位.xlsb", &sample_xlsb()).unwrap();
+    assert_sample(&grids, "in/单位.xlsb");
+    let g = sheet(&grids, "表2");
+    assert_eq!(g.merges, [TITLE_MERGE]);
+    // Cached formula results: an error, and the sum.
+    assert_eq!(at(g, "F4"), &CellValue::Error("#DIV/0!".into()));
+    assert_eq!(at(g, "I4"), &CellValue::Error("#REF!".into()));
+    assert_eq!(at(g, "G4"), &CellValue::Bool(true));
+    assert_eq!(at(g, "D5"), &CellValue::Number(64_079_020.5));
+    // An xlsb always holds a formula's result: there is no uncalculated formula to report.
+    assert_eq!(at(g, "E5"), &CellValue::Empty);
+    // Everything else is what the xlsx path reads, cell for cell, merges and hidden flag too.
+    let xlsx = read_bytes("in/单位.xlsx", &sample_xlsx()).unwrap();
+    assert_eq!(grids.len(), xlsx.len());
+    for (b, x) in grids.iter().zip(&xlsx) {
+        let mut x = x.clone();
+        if &*x.sheet == "表2" {
+            x.set(4, 4, CellValue::Empty);
+        }
+        assert_same_cells(b, &x);
+        assert_eq!(
+            (&b.sheet, b.hidden, &b.merges),
+            (&x.sheet, x.hidden, &x.merges)
+        );
+    }
+}
+
+#[test]
+fn xlsb_is_sniffed_whatever_the_extension() {
+    for name in ["a.xlsx", "a", "a.xls"] {
+        assert_eq!(
+            yusuan::read::sniff(name, &sample_xlsb()).unwrap(),
+            yusuan::read::Kind::Xlsb
+        );
+        assert_sample(&read_bytes(name, &sample_xlsb()).unwrap(), name);
+    }
+}
+
 #[test]
 fn xlsb_is_dispatched_to_the_xlsb_reader() {
-    // No xlsb writer is available here, so this checks the dispatch only: a zip with
-    // xl/workbook.bin reaches calamine's xlsb reader, whose complaint is reported as damage.
+    // A zip with xl/workbook.bin reaches calamine's xlsb reader, whose complaint about a
+    // workbook part that ends inside its first record is reported as damage.
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("xl/workbook.bin", zip::write::SimpleFileOptions::default())
         .unwrap();
@@ -270,6 +345,82 @@ fn xlsb_is_dispatched_to_the_xlsb_reader() {
         err.to_string()
             .starts_with("单位.xlsb：文件已损坏或不完整（工作簿结构无法解析："),
         "{err}"
+    );
+}
+
+/// The sample xlsb with its first worksheet part (表2) changed by `edit`.
+fn sample_xlsb_with_sheet(edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    rezip(&sample_xlsb(), |name, data| {
+        if name == "xl/worksheets/sheet1.bin" {
+            edit(data);
+        }
+    })
+}
+
+/// The offset of the body of the BrtRowHdr (type 0, 17 bytes) of 0-based `row` in a sheet
+/// part, which starts with the row.
+fn row_header_body(part: &[u8], row: u32) -> usize {
+    let header = [&[0x00, 17][..], &row.to_le_bytes()].concat();
+    part.windows(header.len())
+        .position(|w| w == header)
+        .unwrap()
+        + 2
+}
+
+#[test]
+fn xlsb_sheet_cut_inside_a_record_names_the_sheet() {
+    // The part ends halfway through the BrtRowHdr of row 4.
+    let bytes = sample_xlsb_with_sheet(|part| {
+        let row4 = row_header_body(part, 3);
+        part.truncate(row4 + 8);
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：I/O error: failed to fill whole buffer）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+}
+
+#[test]
+fn xlsb_rows_and_columns_beyond_the_sheet_are_refused() {
+    // The BrtRowHdr of row 4 (0-based 3) moved to row 1,048,577: calamine stops reading the
+    // sheet there without a word, which would drop every row after it.
+    let bytes = sample_xlsb_with_sheet(|part| {
+        let row4 = row_header_body(part, 3);
+        part[row4..row4 + 4].copy_from_slice(&1_048_576u32.to_le_bytes());
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：第 1048577 行超出工作表的最大行数 1048576）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+    // The first cell of row 4 (B4, a shared string) moved to column 16,385 (past XFD).
+    let bytes = sample_xlsb_with_sheet(|part| {
+        let b4 = row_header_body(part, 3) + 17 + 2;
+        assert_eq!(part[b4 - 2..b4 + 4], [0x07, 12, 1, 0, 0, 0]);
+        part[b4..b4 + 4].copy_from_slice(&16_384u32.to_le_bytes());
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：第 4 行第 16385 列超出工作表的最大列数 16384）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+}
+
+#[test]
+fn xlsb_with_a_missing_or_damaged_part_says_what_is_wrong() {
+    // The package lost the part of its first sheet.
+    let bytes = rezip_keeping(&sample_xlsb(), |name, _| name != "xl/worksheets/sheet1.bin");
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：File not found: 'xl/worksheets/sheet1.bin'）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+    // The workbook part ends inside the record naming the first sheet.
+    let bytes = rezip(&sample_xlsb(), |name, data| {
+        if name == "xl/workbook.bin" {
+            data.truncate(12);
+        }
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb：文件已损坏或不完整（工作簿结构无法解析：I/O error: failed to fill whole buffer）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
     );
 }
 
@@ -601,13 +752,14 @@ proptest! {
     fn mutated_workbooks_and_csv_never_panic(
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
         cut in any::<prop::sample::Index>(),
-        which in 0..4usize,
+        which in 0..5usize,
         name in 0..NAMES.len(),
     ) {
         let mut bytes = match which {
             0 => sample_xlsx(),
             1 => std::fs::read(fixture("sample.xls")).unwrap(),
             2 => std::fs::read(fixture("sample.ods")).unwrap(),
+            3 => sample_xlsb(),
             _ => encoding_rs::GBK.encode(CSV).0.into_owned(),
         };
         for (at, byte) in flips {
@@ -617,6 +769,28 @@ proptest! {
         let keep = bytes.len() - cut.index(bytes.len() / 4 + 1);
         bytes.truncate(keep);
         prop_assert_eq!(read_or_user_error(NAMES[name], &bytes), Ok(()));
+    }
+
+    /// Damage inside an xlsb's binary parts (flips in the archive mostly meet the zip layer's
+    /// checksum instead), so the BIFF12 record readers meet it: calamine's and the merge walk.
+    #[test]
+    fn mutated_xlsb_parts_never_panic(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
+        cut in any::<prop::sample::Index>(),
+        part in 0..3usize,
+    ) {
+        let part = ["xl/workbook.bin", "xl/sharedStrings.bin", "xl/worksheets/sheet1.bin"][part];
+        let bytes = rezip(&sample_xlsb(), |name, data| {
+            if name == part {
+                for (at, byte) in &flips {
+                    let i = at.index(data.len());
+                    data[i] = *byte;
+                }
+                let keep = data.len() - cut.index(data.len() / 4 + 1);
+                data.truncate(keep);
+            }
+        });
+        prop_assert_eq!(read_or_user_error("a.xlsb", &bytes), Ok(()));
     }
 }
 
@@ -679,6 +853,7 @@ fn mutation_soak() {
         std::fs::read(fixture("sample.ods")).unwrap(),
         std::fs::read(fixture("encrypted.xls")).unwrap(),
         encoding_rs::GBK.encode(CSV).0.into_owned(),
+        sample_xlsb(),
     ];
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -688,7 +863,7 @@ fn mutation_soak() {
         x
     };
     for round in 0..20_000u64 {
-        let seed = &seeds[(round % 5) as usize];
+        let seed = &seeds[(round % seeds.len() as u64) as usize];
         let flips: Vec<(u64, u8)> = (0..1 + next() % 8)
             .map(|_| (next(), next() as u8))
             .collect();
@@ -701,10 +876,11 @@ fn mutation_soak() {
             }
         };
         let mut bytes = seed.clone();
-        if round % 10 == 0 || round % 10 == 2 {
-            // Damage the XML inside the archive, so the zip layer's CRC does not catch it.
+        // Every seed in turn; every other round of a zip seed damages the parts inside the
+        // archive (XML or BIFF12), so the zip layer's CRC does not catch it.
+        if seed.starts_with(b"PK") && (round / seeds.len() as u64).is_multiple_of(2) {
             bytes = rezip(seed, |name, data| {
-                if name.ends_with(".xml") {
+                if name.ends_with(".xml") || name.ends_with(".bin") {
                     flip(data);
                 }
             });

@@ -1,9 +1,11 @@
 //! Story: whatever shape the seed's budget arrives in — the published text, yusuan's own output
-//! workbook, a unit's submission workbook, a folder of GBK CSV files — yusuan reads the same
-//! canonical budget out of it.
+//! workbook, a unit's submission workbook (xlsx, xls, ods, xlsb), a folder of GBK CSV files —
+//! yusuan reads the same canonical budget out of it.
 
-use crate::common::{self, repo_path, seed_budget};
+use crate::common::{self, repo_path, seed_budget, xlsb};
 use std::path::Path;
+use yusuan::finding::Finding;
+use yusuan::grid::{CellValue, Grid};
 use yusuan::model::{Budget, UnitKind};
 
 /// The part of the model every faithful shape carries: the base tables, 表9 and the
@@ -79,4 +81,55 @@ fn the_seed_as_old_xls_and_ods_reads_to_the_seed_budget() {
         let budget = load(&repo_path(fixture));
         assert_eq!(core(&budget), core(&seed_budget()), "{fixture}");
     }
+}
+
+/// Findings as JSON, with the file they name replaced by `FILE` (the same grids read from two
+/// files name different files).
+fn portable(findings: &[Finding], file: &str) -> String {
+    serde_json::to_string_pretty(findings)
+        .unwrap()
+        .replace(file, "FILE")
+}
+
+/// Writes `grids` as `seed.xlsb` in `dir` and returns its path.
+fn write_xlsb(dir: &Path, grids: &[Grid]) -> std::path::PathBuf {
+    let path = dir.join("seed.xlsb");
+    std::fs::write(&path, xlsb::workbook(grids)).unwrap();
+    path
+}
+
+#[test]
+fn the_seed_as_xlsb_reads_to_the_same_budget_merges_and_findings() {
+    // The seed submission's grids as the xlsx path reads them, written as an xlsb with their
+    // merges (the xlsb holds the cells' values; the workbook has no formulas).
+    let xlsx = repo_path("samples/seed-submission.xlsx");
+    let mut grids = yusuan::read::read_path(&xlsx).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_xlsb(dir.path(), &grids);
+    let read_back = yusuan::read::read_path(&path).unwrap();
+    let merges = |grids: &[Grid]| -> Vec<_> {
+        grids
+            .iter()
+            .map(|g| (g.sheet.clone(), g.hidden, g.merges.clone()))
+            .collect()
+    };
+    assert_eq!(merges(&read_back), merges(&grids));
+    assert_eq!(read_back.iter().map(|g| g.merges.len()).sum::<usize>(), 66);
+    let from_xlsb = load(&path);
+    assert_eq!(from_xlsb, load(&xlsx));
+    assert_eq!(core(&from_xlsb), core(&seed_budget()));
+
+    // The README's edited 表3 (F8 48,015,638 -> 48,015,683): the same three errors, naming
+    // the same cells, from the xlsb as from the xlsx's grids.
+    let t3 = grids.iter_mut().find(|g| &*g.sheet == "表3").unwrap();
+    assert_eq!(*t3.cell(7, 5), CellValue::Number(48_015_638.0));
+    t3.set(7, 5, CellValue::Number(48_015_683.0));
+    let from_grids = yusuan::check::check(&yusuan::recognize::recognize(&grids).unwrap());
+    let path = write_xlsb(dir.path(), &grids);
+    let from_xlsb = common::check_file(&path);
+    assert_eq!(from_xlsb.len(), 3);
+    assert_eq!(
+        portable(&from_xlsb, &path.display().to_string()),
+        portable(&from_grids, &xlsx.display().to_string())
+    );
 }
