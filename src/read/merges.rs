@@ -13,7 +13,7 @@
 
 use super::guard::Area;
 use super::sniff::MAX_UNZIPPED_BYTES;
-use crate::grid::Merge;
+use crate::grid::{CellValue, Merge};
 use flate2::{Decompress, FlushDecompress, Status};
 use memchr::memmem;
 use quick_xml::XmlVersion;
@@ -95,6 +95,10 @@ pub struct XlsbSheet {
     /// The first row or cell of the sheet data beyond Excel's limits, if any (the walk stops
     /// there, so `merges` is then incomplete).
     pub beyond: Option<Beyond>,
+    /// Cells calamine's xlsb reader passes over without a word, by (row, column): a formula
+    /// whose result is an error (BrtFmlaError: `#REF!` shown in the cell must not read as an
+    /// empty amount) and text stored in the cell as a rich string (BrtCellRString).
+    pub passed_over: Vec<((u32, u32), CellValue)>,
 }
 
 /// A position in an xlsb sheet's data beyond Excel's limits (0-based).
@@ -117,8 +121,10 @@ mod record {
     pub const ROW_HEADER: u16 = 0x0000;
     /// BrtCellBlank, the first cell record; each cell record's body starts with its column.
     pub const FIRST_CELL: u16 = 0x0001;
-    /// BrtFmlaError, the last cell record.
+    /// BrtFmlaError (a formula whose result is an error), the last cell record of the range.
     pub const LAST_CELL: u16 = 0x000B;
+    /// BrtCellRString: text stored in the cell itself, as a rich string.
+    pub const RICH_STRING_CELL: u16 = 0x003E;
     /// BrtEndSheet.
     pub const END_SHEET: u16 = 0x0082;
     /// BrtEndBundleShs: after the last BrtBundleSh.
@@ -174,11 +180,14 @@ impl<'a> XlsbParts<'a> {
                         return Some(found);
                     }
                 }
-                record::FIRST_CELL..=record::LAST_CELL if in_data => {
+                record::FIRST_CELL..=record::LAST_CELL | record::RICH_STRING_CELL if in_data => {
                     let col = u32_at(body, 0)?;
                     if col >= MAX_COLUMNS {
                         found.beyond = Some(Beyond::Column { row, col });
                         return Some(found);
+                    }
+                    if let Some(value) = passed_over_value(kind, body)? {
+                        found.passed_over.push(((row, col), value));
                     }
                 }
                 record::MERGE_CELL => found.merges.push(merge_cell(body)?),
@@ -188,6 +197,37 @@ impl<'a> XlsbParts<'a> {
         }
         Some(found)
     }
+}
+
+/// The value of a cell record calamine's xlsb reader skips (see [`XlsbSheet::passed_over`]):
+/// `Some(None)` for any other cell record, `None` when such a record is too short. The Cell
+/// structure (column, style and flags) takes the body's first eight bytes.
+fn passed_over_value(kind: u16, body: &[u8]) -> Option<Option<CellValue>> {
+    Some(match kind {
+        record::LAST_CELL => Some(CellValue::Error(error_text(*body.get(8)?))),
+        // A RichStr: one flags byte, then the text (any runs and phonetics after it are
+        // formatting).
+        record::RICH_STRING_CELL => Some(CellValue::Text(wide_string(&mut body.get(9..)?)?)),
+        _ => None,
+    })
+}
+
+/// The text of a BErr error code (MS-XLSB 2.5.97.2), as calamine spells the same error read
+/// from a constant error cell.
+fn error_text(code: u8) -> String {
+    use calamine::CellErrorType as E;
+    let error = match code {
+        0x00 => E::Null,
+        0x07 => E::Div0,
+        0x0F => E::Value,
+        0x17 => E::Ref,
+        0x1D => E::Name,
+        0x24 => E::Num,
+        0x2A => E::NA,
+        0x2B => E::GettingData,
+        other => return format!("#错误（代码 0x{other:02X}）"),
+    };
+    error.to_string()
 }
 
 /// Takes one BIFF12 record off the front of `bytes`: its type (one or two bytes of seven bits,
@@ -694,6 +734,46 @@ mod tests {
         let mut parts = XlsbParts::new(Parts::open(&bytes).unwrap()).unwrap();
         assert_eq!(parts.sheet("无关系"), None);
         assert_eq!(parts.sheet("表3"), None);
+    }
+
+    #[test]
+    fn xlsb_walk_supplies_the_cells_calamine_passes_over() {
+        // B4 a formula showing #REF! (BrtFmlaError: the Cell, the error code, two flag bytes,
+        // an empty parsed formula), C4 a rich string (flags 0, then the text), D4 an error
+        // code no version of Excel writes.
+        let fmla_error = |col: u32, code: u8| {
+            let body = [u32s(&[col, 0]), vec![code, 0, 0], u32s(&[0, 0])].concat();
+            record(record::LAST_CELL, &body)
+        };
+        let rich = [u32s(&[2, 0]), vec![0], wide("一般公共服务支出")].concat();
+        let sheet = [
+            record(0x0081, &[]),
+            record(record::BEGIN_SHEET_DATA, &[]),
+            record(record::ROW_HEADER, &[u32s(&[3, 0]), vec![0; 9]].concat()),
+            fmla_error(1, 0x17),
+            record(record::RICH_STRING_CELL, &rich),
+            fmla_error(3, 0x99),
+            record(record::END_SHEET_DATA, &[]),
+            record(record::END_SHEET, &[]),
+        ]
+        .concat();
+        let found = xlsb_sheet(&sheet).unwrap();
+        assert_eq!(
+            found.passed_over,
+            [
+                ((3, 1), CellValue::Error("#REF!".into())),
+                ((3, 2), CellValue::Text("一般公共服务支出".into())),
+                ((3, 3), CellValue::Error("#错误（代码 0x99）".into())),
+            ]
+        );
+        // Too short to hold its value: no scan.
+        let short = [u32s(&[1, 0])].concat();
+        let cut = [
+            record(record::BEGIN_SHEET_DATA, &[]),
+            record(record::LAST_CELL, &short),
+        ]
+        .concat();
+        assert_eq!(xlsb_sheet(&cut), None);
     }
 
     #[test]

@@ -216,7 +216,8 @@ pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
 
 /// Reads an xlsb workbook, streaming each sheet's cells; merges from the sheet parts' records
 /// (calamine does not report them), which are walked first to refuse a sheet whose data goes
-/// beyond Excel's limits (calamine would silently stop at such a row). xlsb always stores
+/// beyond Excel's limits (calamine would silently stop at such a row) and to supply the cells
+/// calamine passes over (error results of formulas, rich-text strings). xlsb always stores
 /// formula results, so formulas are not read.
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
@@ -248,6 +249,11 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
             match cell_of_ref(cell.get_value().clone()) {
                 CellValue::Empty => {}
                 value => put(&mut grid, &mut budget, pos, value)?,
+            }
+        }
+        for (pos, value) in scan.passed_over {
+            if grid.cell(pos.0 as usize, pos.1 as usize).is_blank() {
+                put(&mut grid, &mut budget, pos, value)?;
             }
         }
         grid.merges = scan.merges;

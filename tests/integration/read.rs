@@ -316,6 +316,35 @@ fn xlsb_reads_like_the_xlsx_cell_by_cell_with_merges() {
 }
 
 #[test]
+fn xlsb_formula_results_and_rich_text_read_like_constants() {
+    // Excel stores what a formula shows in BrtFmla* records and text typed with rich
+    // formatting in BrtCellRString. calamine's xlsb reader skips a formula's error result and
+    // rich strings: `#REF!` in an amount cell read as an empty amount, and a rich 科目名称 as
+    // nothing at all.
+    let grids = read_bytes("sample.xlsx", &sample_xlsx()).unwrap();
+    let constants = read_bytes("a.xlsb", &xlsb::workbook(&grids)).unwrap();
+    for cells in [xlsb::Cells::FormulaResults, xlsb::Cells::RichText] {
+        let read = read_bytes("a.xlsb", &xlsb::workbook_with(&grids, cells)).unwrap();
+        assert_eq!(read.len(), constants.len());
+        for (a, b) in read.iter().zip(&constants) {
+            assert_same_cells(a, b);
+        }
+        let g = sheet(&read, "表2");
+        assert_eq!(
+            at(g, "F4"),
+            &CellValue::Error("#DIV/0!".into()),
+            "{cells:?}"
+        );
+        assert_eq!(at(g, "I4"), &CellValue::Error("#REF!".into()), "{cells:?}");
+        assert_eq!(
+            at(g, "C4"),
+            &CellValue::Text("行政运行".into()),
+            "{cells:?}"
+        );
+    }
+}
+
+#[test]
 fn xlsb_is_sniffed_whatever_the_extension() {
     for name in ["a.xlsx", "a", "a.xls"] {
         assert_eq!(

@@ -133,3 +133,34 @@ fn the_seed_as_xlsb_reads_to_the_same_budget_merges_and_findings() {
         portable(&from_grids, &xlsx.display().to_string())
     );
 }
+
+#[test]
+fn an_xlsb_amount_showing_ref_is_an_error_at_its_cell_as_in_the_xlsx() {
+    // The seed saved by Excel as xlsb with every cell a formula's result, and 表3 F8 a formula
+    // that shows #REF!: the same findings as the xlsx's grids with that cell, not an amount
+    // silently read as empty.
+    let xlsx = repo_path("samples/seed-submission.xlsx");
+    let mut grids = yusuan::read::read_path(&xlsx).unwrap();
+    let t3 = grids.iter_mut().find(|g| &*g.sheet == "表3").unwrap();
+    assert_eq!(*t3.cell(7, 5), CellValue::Number(48_015_638.0));
+    t3.set(7, 5, CellValue::Error("#REF!".into()));
+    let from_grids = yusuan::check::check(&yusuan::recognize::recognize(&grids).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.xlsb");
+    std::fs::write(
+        &path,
+        xlsb::workbook_with(&grids, xlsb::Cells::FormulaResults),
+    )
+    .unwrap();
+    let from_xlsb = common::check_file(&path);
+    assert!(
+        from_xlsb
+            .iter()
+            .any(|f| common::sheet_cell(f) == "表3!F8" && f.message.contains("#REF!")),
+        "{from_xlsb:#?}"
+    );
+    assert_eq!(
+        portable(&from_xlsb, &path.display().to_string()),
+        portable(&from_grids, &xlsx.display().to_string())
+    );
+}

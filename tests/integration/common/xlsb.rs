@@ -15,16 +15,41 @@
 //! Checked by hand to be real xlsb: LibreOffice 24 (`soffice --headless --convert-to csv`)
 //! imports the sample and the seed workbooks written here and shows their cells.
 //!
+//! Values are stored as constants, or ([`Cells`]) as Excel stores the results of formulas or
+//! text typed with rich formatting, records calamine's cell reader handles differently.
+//!
 //! Not a general writer: no styles, column widths, formulas or anything else.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
 use yusuan::grid::{CellValue, Grid, Merge};
 
-/// The bytes of an `.xlsb` workbook holding `grids`, one worksheet each, in order.
+/// How cell values are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// As typed constants: shared strings, RK or 8-byte numbers, booleans, error constants.
+    Constants,
+    /// As Excel stores what formulas show: BrtFmlaString, BrtFmlaNum, BrtFmlaBool and
+    /// BrtFmlaError, each with an empty parsed formula.
+    FormulaResults,
+    /// Text in the cell itself as a rich string (BrtCellRString, no runs), the rest as
+    /// constants.
+    RichText,
+}
+
+/// The bytes of an `.xlsb` workbook holding `grids`, one worksheet each, in order, with
+/// values stored as constants.
 pub fn workbook(grids: &[Grid]) -> Vec<u8> {
+    workbook_with(grids, Cells::Constants)
+}
+
+/// [`workbook`] with the cell values stored as `cells` says.
+pub fn workbook_with(grids: &[Grid], cells: Cells) -> Vec<u8> {
     let mut strings = SharedStrings::default();
-    let sheets: Vec<Vec<u8>> = grids.iter().map(|g| worksheet(g, &mut strings)).collect();
+    let sheets: Vec<Vec<u8>> = grids
+        .iter()
+        .map(|g| worksheet(g, cells, &mut strings))
+        .collect();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), content_types(grids.len())),
         ("_rels/.rels".into(), PACKAGE_RELS.as_bytes().to_vec()),
@@ -49,6 +74,11 @@ mod record {
     pub const CELL_BOOL: u16 = 0x0004;
     pub const CELL_REAL: u16 = 0x0005;
     pub const CELL_SHARED_STRING: u16 = 0x0007;
+    pub const FORMULA_STRING: u16 = 0x0008;
+    pub const FORMULA_NUMBER: u16 = 0x0009;
+    pub const FORMULA_BOOL: u16 = 0x000A;
+    pub const FORMULA_ERROR: u16 = 0x000B;
+    pub const CELL_RICH_STRING: u16 = 0x003E;
     pub const SHARED_STRING_ITEM: u16 = 0x0013;
     pub const BEGIN_SHEET: u16 = 0x0081;
     pub const END_SHEET: u16 = 0x0082;
@@ -142,7 +172,7 @@ impl SharedStrings {
 
 /// A worksheet part: BrtBeginSheet, BrtWsDim (the used area), the sheet data (one BrtRowHdr
 /// per row with cells, then its cells left to right), the merged ranges, BrtEndSheet.
-fn worksheet(grid: &Grid, strings: &mut SharedStrings) -> Vec<u8> {
+fn worksheet(grid: &Grid, storage: Cells, strings: &mut SharedStrings) -> Vec<u8> {
     let mut out = Vec::new();
     push_record(&mut out, record::BEGIN_SHEET, &[]);
     push_record(&mut out, record::SHEET_DIMENSION, &u32s(&used_area(grid)));
@@ -158,7 +188,15 @@ fn worksheet(grid: &Grid, strings: &mut SharedStrings) -> Vec<u8> {
         }
         push_record(&mut out, record::ROW_HEADER, &row_header(row));
         for (col, value) in stored {
-            let (kind, body) = cell(u32::try_from(col).unwrap(), value, strings);
+            let col = u32::try_from(col).unwrap();
+            let (kind, body) = match storage {
+                Cells::Constants => cell(col, value, strings),
+                Cells::FormulaResults => formula_result(col, value),
+                Cells::RichText => match value {
+                    CellValue::Text(text) => rich_string(col, text),
+                    _ => cell(col, value, strings),
+                },
+            };
             push_record(&mut out, kind, &body);
         }
     }
@@ -236,6 +274,40 @@ fn cell(col: u32, value: &CellValue, strings: &mut SharedStrings) -> (u16, Vec<u
         CellValue::Empty | CellValue::FormulaWithoutValue(_) => unreachable!("not stored"),
     };
     (kind, body)
+}
+
+/// One formula cell as Excel stores its result: the Cell structure, the value, two flag bytes,
+/// then the parsed formula (here empty: no tokens, no extra data).
+fn formula_result(col: u32, value: &CellValue) -> (u16, Vec<u8>) {
+    let mut body = u32s(&[col, 0]);
+    let kind = match value {
+        CellValue::Text(text) => {
+            body.extend(wide_string(text));
+            record::FORMULA_STRING
+        }
+        CellValue::Number(n) => {
+            body.extend_from_slice(&n.to_le_bytes());
+            record::FORMULA_NUMBER
+        }
+        CellValue::Bool(b) => {
+            body.push(u8::from(*b));
+            record::FORMULA_BOOL
+        }
+        CellValue::Error(e) => {
+            body.push(error_code(e));
+            record::FORMULA_ERROR
+        }
+        CellValue::Empty | CellValue::FormulaWithoutValue(_) => unreachable!("not stored"),
+    };
+    body.extend_from_slice(&[0, 0]);
+    body.extend(u32s(&[0, 0]));
+    (kind, body)
+}
+
+/// Text stored in the cell as a RichStr without runs or phonetics: flags 0, then the text.
+fn rich_string(col: u32, text: &str) -> (u16, Vec<u8>) {
+    let body = [u32s(&[col, 0]), vec![0], wide_string(text)].concat();
+    (record::CELL_RICH_STRING, body)
 }
 
 /// A whole number in the 30-bit signed range as an RkNumber (integer flag set, not scaled by
