@@ -7,7 +7,7 @@
 //! Not for validating content: only sizes that would exhaust memory.
 
 use super::ReadError;
-use super::merges::Parts;
+use super::parts::Parts;
 use super::sheet::MAX_CELLS;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -284,7 +284,7 @@ fn first_element_count<R: std::io::BufRead>(
                 if e.local_name().as_ref() != "sst" {
                     return Some(None);
                 }
-                let count = super::merges::attr(&e, "uniqueCount");
+                let count = super::parts::attr(&e, "uniqueCount");
                 return Some(count.and_then(|n| n.trim().parse().ok()));
             }
             quick_xml::events::Event::Eof => return None,

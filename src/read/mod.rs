@@ -19,17 +19,27 @@
 //! One document-level fact travels beside the grids ([`Document`]): an xlsx/xlsm workbook's
 //! custom property 单位类型, which yusuan writes into its own output (`props`).
 //!
-//! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `merges`, `guard` and `props`) or
-//! `csv` (decoding, delimiters) or [`text`] (disclosure documents); `folder` for directories.
+//! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `guard` against hostile
+//! sizes, `props` for 单位类型, `merges` for xlsx and ods, `xlsb_parts` for what calamine's xlsb
+//! reader misses, all reading the archive through `parts`) or `csv` (decoding, delimiters) or
+//! [`text`] (disclosure documents); `folder` for directories.
 
 mod csv;
 mod folder;
 mod guard;
 mod merges;
+mod parts;
 mod props;
 mod sheet;
 mod sniff;
 pub mod text;
+mod xlsb_parts;
+
+/// Rows in a worksheet (Excel's limit): row indices run from 0 to 1,048,575.
+pub(crate) const MAX_ROWS: u32 = 1_048_576;
+
+/// Columns in a worksheet (Excel's limit, A to XFD): column indices run from 0 to 16,383.
+pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
 pub use folder::is_own_output;
 pub use sniff::{Kind, MAX_UNZIPPED_BYTES, sniff};

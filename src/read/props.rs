@@ -9,7 +9,7 @@
 //!
 //! [`UnitKind::PROPERTY`]: crate::model::UnitKind::PROPERTY
 
-use super::merges::{Archive, attr, inflate};
+use super::parts::{Archive, attr, inflate};
 use crate::model::UnitKind;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;

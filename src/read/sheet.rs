@@ -1,12 +1,15 @@
 //! Workbooks (xlsx/xlsm, xlsb, xls, ods) through calamine, one grid per worksheet, with cells at
 //! absolute positions, merged ranges (calamine's for xls; for xlsx, ods and xlsb our own scans
-//! of the parts, see `merges`), the hidden flag, and exact cell values (cached formula results;
+//! of the parts, see `merges` and `xlsb_parts`), the hidden flag, and exact cell values (cached formula results;
 //! a formula never calculated becomes `FormulaWithoutValue`).
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
-use super::merges::{self, Beyond, MAX_COLUMNS, MAX_ROWS, Parts, XlsbParts, XlsxParts};
+use super::merges::{self, XlsxParts};
+use super::parts::Parts;
+use super::xlsb_parts::{Beyond, XlsbParts};
 use super::{Document, ReadError};
+use super::{MAX_COLUMNS, MAX_ROWS};
 use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
