@@ -27,6 +27,9 @@ pub(crate) struct HeaderBlock {
     pub labels: Vec<String>,
     /// Per column: the index in `labels` of the lowest label after spreading merges.
     leaf_labels: Vec<Option<usize>>,
+    /// Per column: the cell its leaf label was read from (a merge's origin for every column
+    /// the merge spans).
+    leaf_origins: Vec<Option<(usize, usize)>>,
     /// The cells whose texts [`HeaderBlock::printed`] lists, in reading order.
     printed_cells: Vec<(usize, usize)>,
 }
@@ -40,6 +43,14 @@ impl HeaderBlock {
     /// The leaf of column `c` (see [`HeaderBlock::leaves`]); None beyond the block's width.
     pub(crate) fn leaf(&self, c: usize) -> Option<&str> {
         self.leaf_labels.get(c).map(|i| self.label(*i))
+    }
+
+    /// True when column `c`'s leaf is the same merged cell as column `c - 1`'s: a label
+    /// printed over several columns names one column, its first.
+    pub(crate) fn continues_left(&self, c: usize) -> bool {
+        let origin = |c: usize| self.leaf_origins.get(c).copied().flatten();
+        c.checked_sub(1)
+            .is_some_and(|left| origin(left).is_some() && origin(left) == origin(c))
     }
 
     fn label(&self, index: Option<usize>) -> &str {
@@ -220,6 +231,7 @@ pub(crate) fn read_block(grid: &Grid, r: usize) -> HeaderBlock {
         last_row: last,
         labels,
         leaf_labels,
+        leaf_origins,
         printed_cells,
     }
 }
@@ -349,7 +361,7 @@ fn fit_sides(spec: &TableSpec, block: &HeaderBlock) -> Result<Layout, Vec<&'stat
     let side_cols: Vec<usize> = block
         .leaves()
         .enumerate()
-        .filter(|(_, l)| SIDE_LABELS.contains(l))
+        .filter(|(c, l)| SIDE_LABELS.contains(l) && !block.continues_left(*c))
         .map(|(c, _)| c)
         .collect();
     let (Some(&income_label), Some(&expenditure_label)) = (side_cols.first(), side_cols.get(1))

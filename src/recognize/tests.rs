@@ -225,6 +225,53 @@ fn table9_listing_units_takes_its_total_row() {
 }
 
 #[test]
+fn a_side_label_merged_over_two_columns_counts_once() {
+    // 项目 printed over two columns on each side (the labels sit in the first): the second
+    // column of the merge is not the expenditure side's 项目.
+    let mut t1 = sheet(
+        "表1",
+        &[
+            &["2026年部门财务收支预算总表"],
+            &["编制部门：X", "", "", "", "", "单位：元"],
+            &["本年收入", "", "", "本年支出"],
+            &["项目", "", "预算数", "项目", "", "预算数"],
+            &[
+                "一、财政拨款收入",
+                "",
+                "=300",
+                "一、一般公共服务支出",
+                "",
+                "=300",
+            ],
+            &["收入总计", "", "=300", "支出总计", "", "=300"],
+        ],
+    );
+    merge_all(
+        &mut t1,
+        &[(2, 0, 2, 2), (2, 3, 2, 5), (3, 0, 3, 1), (3, 3, 3, 4)],
+    );
+    let sub = recognize(&[t1]).unwrap();
+    let o = sub.budget.stated_overview.clone().unwrap();
+    assert_eq!(o.income, vec![("一、财政拨款收入".to_string(), d("300"))]);
+    assert_eq!(
+        o.expenditure,
+        vec![("一般公共服务支出".to_string(), d("300"))]
+    );
+    assert_eq!(
+        (o.income_total, o.expenditure_total),
+        (Some(d("300")), Some(d("300")))
+    );
+    assert_eq!(
+        source(&sub, TableId::T1, RowKey::Label("收入总计".into()), 0),
+        "表1!C6"
+    );
+    assert_eq!(
+        source(&sub, TableId::T1, RowKey::Label("支出总计".into()), 1),
+        "表1!F6"
+    );
+}
+
+#[test]
 fn overview_and_fiscal_tables_are_stated() {
     let t1 = sheet(
         "表1",
