@@ -1,8 +1,8 @@
 //! Pre-flight checks for allocations calamine sizes from the file's own claims, which it does
 //! without limit and which abort the process (not panic) when absurd: an xls DIMENSIONS record
 //! or cell positions spanning billions of cells (its ranges are dense), and an xlsx shared
-//! string table claiming billions of entries. An xls compound file the `cfb` crate rejects is
-//! refused rather than handed to calamine.
+//! string table claiming billions of entries, an xlsb record claiming more bytes than its part.
+//! An xls compound file the `cfb` crate rejects is refused rather than handed to calamine.
 //!
 //! Not for validating content: only sizes that would exhaust memory.
 
@@ -239,6 +239,79 @@ pub fn xlsx_shared_strings(file: &str, parts: &mut Parts<'_>) -> Result<(), Read
     Ok(())
 }
 
+/// The first xlsb part holding a record that declares more bytes than the whole part: calamine
+/// sizes its buffer from a record's declared length (up to 256 MB) before it finds the part too
+/// short, so one damaged length byte costs a quarter of a gigabyte per file; such a file is
+/// refused instead. The binary parts calamine reads are checked: the workbook, shared strings,
+/// styles and every worksheet.
+pub fn xlsb_overstated_part(parts: &mut Parts<'_>) -> Option<String> {
+    let archive = parts.archive();
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|name| name.ok())
+        .filter(|name| is_xlsb_record_part(name))
+        .map(|name| name.into_owned())
+        .collect();
+    names
+        .into_iter()
+        .find(|name| parts.get(name).is_some_and(overstated_record))
+}
+
+/// What [`xlsb_overstated_part`] found, in Chinese.
+pub const OVERSTATED_RECORD: &str = "有记录声明的长度超过该部件本身";
+
+/// The BIFF12 parts calamine reads: xl/workbook.bin, sharedStrings.bin, styles.bin and the
+/// worksheets (names compared ignoring ASCII case, as calamine finds them).
+fn is_xlsb_record_part(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "xl/workbook.bin" | "xl/sharedstrings.bin" | "xl/styles.bin"
+    ) || (name.starts_with("xl/worksheets/") && name.ends_with(".bin"))
+}
+
+/// Record lengths up to this are left to calamine even when the part is shorter (a part cut
+/// short mid-record: calamine reports it, having allocated little).
+const SMALL_RECORD: usize = 64 << 10;
+
+/// Whether some record of a BIFF12 part declares a body longer than the whole part and than
+/// [`SMALL_RECORD`], its type and size read as calamine reads them (a type of one or two
+/// bytes, a size of at most four bytes of seven bits). The walk stops at the first record that
+/// merely runs past the end: calamine reports that one itself.
+fn overstated_record(part: &[u8]) -> bool {
+    let mut rest = part;
+    loop {
+        let Some((&first, tail)) = rest.split_first() else {
+            return false;
+        };
+        rest = tail;
+        if first & 0x80 != 0 {
+            let Some((_, tail)) = rest.split_first() else {
+                return false;
+            };
+            rest = tail;
+        }
+        let mut size = 0usize;
+        for i in 0..4 {
+            let Some((&byte, tail)) = rest.split_first() else {
+                return false;
+            };
+            rest = tail;
+            size += usize::from(byte & 0x7F) << (7 * i);
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        if size > part.len().max(SMALL_RECORD) {
+            return true;
+        }
+        match rest.get(size..) {
+            Some(tail) => rest = tail,
+            None => return false,
+        }
+    }
+}
+
 /// Whether a part name ends with "sharedstrings.xml", ignoring ASCII case.
 fn is_shared_strings(name: &str) -> bool {
     const SUFFIX: &[u8] = b"sharedstrings.xml";
@@ -425,6 +498,29 @@ mod tests {
                 ));
             }
         }
+    }
+
+    #[test]
+    fn xlsb_records_longer_than_their_part_are_found_as_calamine_reads_them() {
+        // Type 0x0081 (two bytes), then sizes in one to four bytes of seven bits.
+        let record = |size: &[u8], body: usize| [&[0x81, 0x01][..], size, &vec![0; body]].concat();
+        let fine = [record(&[0x03], 3), record(&[0x80, 0x01], 128)].concat();
+        assert!(!overstated_record(&fine));
+        // 2^28 - 1 declared in a part of a few bytes.
+        assert!(overstated_record(&record(&[0xFF, 0xFF, 0xFF, 0x7F], 2)));
+        // calamine reads at most four size bytes, whatever the fourth's high bit says.
+        assert!(overstated_record(&record(&[0xFF, 0xFF, 0xFF, 0xFF], 2)));
+        // A part cut inside a small record is calamine's to report.
+        assert!(!overstated_record(&record(&[0x40], 10)));
+        assert!(!overstated_record(&[0x81]));
+        // After a good record too.
+        let late = [record(&[0x01], 1), record(&[0x80, 0x80, 0x40], 0)].concat();
+        assert!(overstated_record(&late));
+        assert!(is_xlsb_record_part("xl/Worksheets/Sheet2.BIN"));
+        assert!(!is_xlsb_record_part("xl/vbaProject.bin"));
+        assert!(!is_xlsb_record_part(
+            "xl/printerSettings/printerSettings1.bin"
+        ));
     }
 
     #[test]

@@ -223,11 +223,23 @@ pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
 /// calamine passes over (error results of formulas, rich-text strings). xlsb always stores
 /// formula results, so formulas are not read.
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
+    let mut parts = Parts::open(bytes);
+    let overstated = parts.as_mut().and_then(guard::xlsb_overstated_part);
+    let mut parts = parts.and_then(XlsbParts::new);
+    if let Some(part) = overstated {
+        let detail = guard::OVERSTATED_RECORD;
+        return Err(match parts.as_ref().and_then(|p| p.sheet_of(&part)) {
+            Some(sheet) => sheet_error(file, sheet, detail),
+            None => ReadError::Corrupt {
+                file: file.into(),
+                detail: format!("{part} 中{detail}"),
+            },
+        });
+    }
     let mut book: Xlsb<Bytes> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsbError::Password => ReadError::Encrypted { file: file.into() },
         e => book_error(file, &e.to_string()),
     })?;
-    let mut parts = Parts::open(bytes).and_then(XlsbParts::new);
     let mut budget = Budget(MAX_CELLS);
     let sheets = book.sheets_metadata().to_vec();
     let mut grids = Vec::with_capacity(sheets.len());

@@ -96,6 +96,14 @@ impl<'a> XlsbParts<'a> {
         Some(XlsbParts { parts, paths })
     }
 
+    /// The sheet whose part is `part` (an archive name, compared ignoring ASCII case).
+    pub fn sheet_of(&self, part: &str) -> Option<&str> {
+        self.paths
+            .iter()
+            .find(|(_, path)| path.eq_ignore_ascii_case(part))
+            .map(|(sheet, _)| sheet.as_str())
+    }
+
     /// Walks the named sheet's part: its merges, and whether its data goes beyond Excel's
     /// limits.
     pub fn sheet(&mut self, sheet: &str) -> Option<XlsbSheet> {

@@ -453,6 +453,31 @@ fn xlsb_with_a_missing_or_damaged_part_says_what_is_wrong() {
     );
 }
 
+#[test]
+fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_it() {
+    // The sheet part's first record (BrtBeginSheet, empty) rewritten to claim 2^28 - 1 bytes:
+    // calamine would reserve that much before finding the part too short.
+    let bytes = sample_xlsb_with_sheet(|part| {
+        assert_eq!(part[..3], [0x81, 0x01, 0x00]);
+        part.splice(2..3, [0xFF, 0xFF, 0xFF, 0x7F]);
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+    // In the workbook part, which names no sheet.
+    let bytes = rezip(&sample_xlsb(), |name, data| {
+        if name == "xl/workbook.bin" {
+            assert_eq!(data[..3], [0x83, 0x01, 0x00]);
+            data.splice(2..3, [0xFF, 0xFF, 0xFF, 0x7F]);
+        }
+    });
+    assert_eq!(
+        error_text("单位.xlsb", &bytes),
+        "单位.xlsb：文件已损坏或不完整（xl/workbook.bin 中有记录声明的长度超过该部件本身）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+    );
+}
+
 // ---------------------------------------------------------------- bad files, one per kind
 
 /// An OLE compound file with the given streams (each holding a few bytes).
