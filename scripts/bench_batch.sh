@@ -19,8 +19,9 @@
 # cost both programs share that would otherwise flatter the ratio of the next size. Do not
 # delete thousands of files just before running this.
 # Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
-# batch/floor in wall and CPU time, batch/formatted floor, formatted floor/floor (what the
-# official formatting alone costs), peak RSS (/usr/bin/time -v), and every run's wall ratio.
+# batch/floor in wall time as the ratio of the medians and as the median of the per-round
+# ratios (`pairs`), batch/floor in CPU time, batch/formatted floor, formatted floor/floor (what
+# the official formatting alone costs), peak RSS (/usr/bin/time -v), and every round's ratio.
 # Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
 # Usage: scripts/bench_batch.sh [N ...]      (env: REPS; YUSUAN_BIN to time another binary with
@@ -84,8 +85,8 @@ run_formatted() {
   "$floor" --formatted "$work/in" "$work/fmt.$1" | field s >>"$work/fmt.runs"
 }
 
-printf '%6s %5s %8s %8s %8s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
-  N reps floor_s batch_s units/s ratio floor_cpu batch_cpu cpu_ratio fmt_ratio fmt/floor \
+printf '%6s %5s %8s %8s %8s %6s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
+  N reps floor_s batch_s units/s ratio pairs floor_cpu batch_cpu cpu_ratio fmt_ratio fmt/floor \
   floor_MB batch_MB "ratio per run"
 status=0
 works=()
@@ -120,6 +121,9 @@ for n in "${sizes[@]}"; do
   fmt_s=$(median <"$work/fmt.runs")
   per_run=$(paste -d' ' <(awk '{ print $1 }' "$work/batch.runs") <(awk '{ print $1 }' "$work/floor.runs") |
     awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }')
+  # The median of the per-round ratios: each round's batch and floor ran back to back, so this
+  # one is not moved by the machine drifting slower or faster over the rounds.
+  pair_ratio=$(tr ' ' '\n' <<<"$per_run" | median)
   if [ "$code" -ge 2 ]; then
     rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a fmt_floor=n/a
   else
@@ -129,9 +133,9 @@ for n in "${sizes[@]}"; do
     fmt_ratio=$(calc "$batch_s / $fmt_s")
     fmt_floor=$(calc "$fmt_s / $floor_s")
   fi
-  printf '%6s %5s %8.3f %8.3f %8s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
-    "$n" "$reps" "$floor_s" "$batch_s" "$rate" "$ratio" "$floor_cpu" "$batch_cpu" "$cpu_ratio" \
-    "$fmt_ratio" "$fmt_floor" "$floor_mb" "$batch_mb" "$per_run"
+  printf '%6s %5s %8.3f %8.3f %8s %6s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
+    "$n" "$reps" "$floor_s" "$batch_s" "$rate" "$ratio" "$pair_ratio" "$floor_cpu" "$batch_cpu" \
+    "$cpu_ratio" "$fmt_ratio" "$fmt_floor" "$floor_mb" "$batch_mb" "$per_run"
 
   if [ "$code" -ge 2 ]; then
     echo "  batch exit $code: $(head -c 300 "$work/batch.1.err")" >&2
