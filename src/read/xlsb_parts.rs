@@ -28,7 +28,7 @@ pub struct XlsbSheet {
     /// The merged ranges (BrtMergeCell records), in the order stored.
     pub merges: Vec<Merge>,
     /// The first row or cell of the sheet data beyond Excel's limits, if any (the walk stops
-    /// there, so `merges` is then incomplete).
+    /// there, so `merges` and `passed_over` are then incomplete).
     pub beyond: Option<Beyond>,
     /// Cells calamine's xlsb reader passes over without a word, by (row, column): a formula
     /// whose result is an error (BrtFmlaError: `#REF!` shown in the cell must not read as an
@@ -104,8 +104,8 @@ impl<'a> XlsbParts<'a> {
             .map(|(sheet, _)| sheet.as_str())
     }
 
-    /// Walks the named sheet's part: its merges, and whether its data goes beyond Excel's
-    /// limits.
+    /// Walks the named sheet's part: its merges, whether its data goes beyond Excel's limits,
+    /// and the cells calamine passes over.
     pub fn sheet(&mut self, sheet: &str) -> Option<XlsbSheet> {
         let path = self.paths.get(sheet)?;
         let mut rest = self.parts.get(path)?;
