@@ -7,7 +7,7 @@
 //! Not for validating content: only sizes that would exhaust memory.
 
 use super::ReadError;
-use super::parts::Parts;
+use super::parts::{Parts, part_path, targets};
 use super::sheet::MAX_CELLS;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -239,77 +239,74 @@ pub fn xlsx_shared_strings(file: &str, parts: &mut Parts<'_>) -> Result<(), Read
     Ok(())
 }
 
-/// The first xlsb part holding a record that declares more bytes than the whole part: calamine
-/// sizes its buffer from a record's declared length (up to 256 MB) before it finds the part too
-/// short, so one damaged length byte costs a quarter of a gigabyte per file; such a file is
-/// refused instead. The binary parts calamine reads are checked: the workbook, shared strings,
-/// styles and every worksheet.
+/// The first xlsb part holding a record that declares more bytes than remain in the part:
+/// calamine sizes its buffer from a record's declared length (up to 256 MB) before it finds the
+/// part too short, so one damaged length byte costs a quarter of a gigabyte per file; such a
+/// file is refused instead. Checked are the parts calamine opens: the workbook, shared strings
+/// and styles, and every part the workbook's relationships name (whatever its name or size),
+/// each streamed through the zip reader, so nothing is held but one record header.
 pub fn xlsb_overstated_part(parts: &mut Parts<'_>) -> Option<String> {
-    let archive = parts.archive();
+    let mut archive = parts.archive().clone();
+    let mut wanted: Vec<String> = ["xl/workbook.bin", "xl/sharedStrings.bin", "xl/styles.bin"]
+        .map(String::from)
+        .to_vec();
+    if let Some(rels) = parts.get("xl/_rels/workbook.bin.rels").and_then(targets) {
+        wanted.extend(rels.values().map(|target| part_path(target)));
+    }
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|name| name.ok())
-        .filter(|name| is_xlsb_record_part(name))
+        .filter(|name| wanted.iter().any(|w| w.eq_ignore_ascii_case(name)))
         .map(|name| name.into_owned())
         .collect();
-    names
-        .into_iter()
-        .find(|name| parts.get(name).is_some_and(overstated_record))
+    names.into_iter().find(|name| {
+        archive
+            .by_name(name)
+            .is_ok_and(|part| overstated_record(std::io::BufReader::new(part)))
+    })
 }
 
 /// What [`xlsb_overstated_part`] found, in Chinese.
 pub const OVERSTATED_RECORD: &str = "有记录声明的长度超过该部件本身";
 
-/// The BIFF12 parts calamine reads: xl/workbook.bin, sharedStrings.bin, styles.bin and the
-/// worksheets (names compared ignoring ASCII case, as calamine finds them).
-fn is_xlsb_record_part(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "xl/workbook.bin" | "xl/sharedstrings.bin" | "xl/styles.bin"
-    ) || (name.starts_with("xl/worksheets/") && name.ends_with(".bin"))
-}
-
 /// Record lengths up to this are left to calamine even when the part is shorter (a part cut
 /// short mid-record: calamine reports it, having allocated little).
-const SMALL_RECORD: usize = 64 << 10;
+const SMALL_RECORD: u64 = 64 << 10;
 
-/// Whether some record of a BIFF12 part declares a body longer than the whole part and than
-/// [`SMALL_RECORD`], its type and size read as calamine reads them (a type of one or two
-/// bytes, a size of at most four bytes of seven bits). The walk stops at the first record that
-/// merely runs past the end: calamine reports that one itself.
-fn overstated_record(part: &[u8]) -> bool {
-    let mut rest = part;
+/// Whether some record of a BIFF12 part declares a body longer than what remains of the part
+/// and than [`SMALL_RECORD`], its type and size read as calamine reads them (a type of one or
+/// two bytes, a size of at most four bytes of seven bits). Bodies are skipped as they stream
+/// by; the walk ends at the part's end or at a damaged record calamine reports itself.
+fn overstated_record(mut part: impl Read) -> bool {
     loop {
-        let Some((&first, tail)) = rest.split_first() else {
+        let Some(first) = read_byte(&mut part) else {
             return false;
         };
-        rest = tail;
-        if first & 0x80 != 0 {
-            let Some((_, tail)) = rest.split_first() else {
-                return false;
-            };
-            rest = tail;
+        if first & 0x80 != 0 && read_byte(&mut part).is_none() {
+            return false;
         }
-        let mut size = 0usize;
+        let mut size = 0u64;
         for i in 0..4 {
-            let Some((&byte, tail)) = rest.split_first() else {
+            let Some(b) = read_byte(&mut part) else {
                 return false;
             };
-            rest = tail;
-            size += usize::from(byte & 0x7F) << (7 * i);
-            if byte & 0x80 == 0 {
+            size += u64::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
                 break;
             }
         }
-        if size > part.len().max(SMALL_RECORD) {
-            return true;
-        }
-        match rest.get(size..) {
-            Some(tail) => rest = tail,
-            None => return false,
+        match std::io::copy(&mut (&mut part).take(size), &mut std::io::sink()) {
+            Ok(n) if n == size => {}
+            Ok(_) => return size > SMALL_RECORD,
+            Err(_) => return false,
         }
     }
+}
+
+/// The next byte, `None` at the end or on an error.
+fn read_byte(part: &mut impl Read) -> Option<u8> {
+    let mut b = [0u8];
+    part.read_exact(&mut b).ok().map(|()| b[0])
 }
 
 /// Whether a part name ends with "sharedstrings.xml", ignoring ASCII case.
@@ -504,23 +501,29 @@ mod tests {
     fn xlsb_records_longer_than_their_part_are_found_as_calamine_reads_them() {
         // Type 0x0081 (two bytes), then sizes in one to four bytes of seven bits.
         let record = |size: &[u8], body: usize| [&[0x81, 0x01][..], size, &vec![0; body]].concat();
+        let overstated = |part: &[u8]| overstated_record(part);
         let fine = [record(&[0x03], 3), record(&[0x80, 0x01], 128)].concat();
-        assert!(!overstated_record(&fine));
+        assert!(!overstated(&fine));
         // 2^28 - 1 declared in a part of a few bytes.
-        assert!(overstated_record(&record(&[0xFF, 0xFF, 0xFF, 0x7F], 2)));
+        assert!(overstated(&record(&[0xFF, 0xFF, 0xFF, 0x7F], 2)));
         // calamine reads at most four size bytes, whatever the fourth's high bit says.
-        assert!(overstated_record(&record(&[0xFF, 0xFF, 0xFF, 0xFF], 2)));
+        assert!(overstated(&record(&[0xFF, 0xFF, 0xFF, 0xFF], 2)));
         // A part cut inside a small record is calamine's to report.
-        assert!(!overstated_record(&record(&[0x40], 10)));
-        assert!(!overstated_record(&[0x81]));
+        assert!(!overstated(&record(&[0x40], 10)));
+        assert!(!overstated(&[0x81]));
         // After a good record too.
         let late = [record(&[0x01], 1), record(&[0x80, 0x80, 0x40], 0)].concat();
-        assert!(overstated_record(&late));
-        assert!(is_xlsb_record_part("xl/Worksheets/Sheet2.BIN"));
-        assert!(!is_xlsb_record_part("xl/vbaProject.bin"));
-        assert!(!is_xlsb_record_part(
-            "xl/printerSettings/printerSettings1.bin"
-        ));
+        assert!(overstated(&late));
+    }
+
+    proptest::proptest! {
+        /// Any bytes: the record-length walk never panics (nothing around it catches one).
+        #[test]
+        fn the_record_length_walk_never_panics(
+            part in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let _ = overstated_record(part.as_slice());
+        }
     }
 
     #[test]

@@ -219,7 +219,8 @@ pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
 
 /// Reads an xlsb workbook, streaming each sheet's cells; merges from the sheet parts' records
 /// (calamine does not report them), which are walked first to refuse a sheet whose data goes
-/// beyond Excel's limits (calamine would silently stop at such a row) and to supply the cells
+/// beyond Excel's limits (calamine takes row 1,048,577 and stops without a word at any row
+/// after it) and to supply the cells
 /// calamine passes over (error results of formulas, rich-text strings). xlsb always stores
 /// formula results, so formulas are not read.
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {

@@ -411,8 +411,9 @@ fn xlsb_sheet_cut_inside_a_record_names_the_sheet() {
 
 #[test]
 fn xlsb_rows_and_columns_beyond_the_sheet_are_refused() {
-    // The BrtRowHdr of row 4 (0-based 3) moved to row 1,048,577: calamine stops reading the
-    // sheet there without a word, which would drop every row after it.
+    // The BrtRowHdr of row 4 (0-based 3) moved to row 1,048,577, one past Excel's last:
+    // calamine takes it (and stops without a word at any row after it), building a grid no
+    // worksheet can hold.
     let bytes = sample_xlsb_with_sheet(|part| {
         let row4 = row_header_body(part, 3);
         part[row4..row4 + 4].copy_from_slice(&1_048_576u32.to_le_bytes());
@@ -453,6 +454,23 @@ fn xlsb_with_a_missing_or_damaged_part_says_what_is_wrong() {
     );
 }
 
+/// The archive with the part `from` stored as `to` (same bytes, same order).
+fn rename_part(archive: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let mut source = zip::ZipArchive::new(Cursor::new(archive)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let name = if name == from { to.to_string() } else { name };
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 #[test]
 fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_it() {
     // The sheet part's first record (BrtBeginSheet, empty) rewritten to claim 2^28 - 1 bytes:
@@ -464,6 +482,36 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
     assert_eq!(
         error_text("单位.xlsb", &bytes),
         "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+    // The same claim in a sheet part stored under another name (the relationships say where
+    // calamine looks), and in one that inflates to more than 64 MB.
+    let renamed = rezip_keeping(&bytes, |name, data| {
+        if name == "xl/_rels/workbook.bin.rels" {
+            let rels = String::from_utf8(std::mem::take(data)).unwrap();
+            *data = rels
+                .replace("worksheets/sheet1.bin", "worksheets/表2.dat")
+                .into_bytes();
+        }
+        true
+    });
+    let renamed = rename_part(
+        &renamed,
+        "xl/worksheets/sheet1.bin",
+        "xl/worksheets/表2.dat",
+    );
+    assert_eq!(
+        error_text("单位.xlsb", &renamed),
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
+    );
+    let padded = rezip(&bytes, |name, data| {
+        if name == "xl/worksheets/sheet1.bin" {
+            data.resize(data.len() + (65 << 20), 0);
+        }
+    });
+    assert!(
+        error_text("单位.xlsb", &padded).contains("有记录声明的长度超过该部件本身"),
+        "{}",
+        error_text("单位.xlsb", &padded)
     );
     // In the workbook part, which names no sheet.
     let bytes = rezip(&sample_xlsb(), |name, data| {
