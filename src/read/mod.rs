@@ -20,9 +20,9 @@
 //! custom property 单位类型, which yusuan writes into its own output (`props`).
 //!
 //! Layout: `sniff` (what the bytes are) → `sheet` (calamine, plus `guard` against hostile
-//! sizes, `props` for 单位类型, `merges` for xlsx and ods, `xlsb_parts` for what calamine's xlsb
-//! reader misses, all reading the archive through `parts`) or `csv` (decoding, delimiters) or
-//! [`text`] (disclosure documents); `folder` for directories.
+//! sizes, `props` for 单位类型, `merges` for xlsx and ods, `xlsb_parts` for what calamine's
+//! xlsb reader misses, all reading the archive through `parts`) or `csv` (decoding,
+//! delimiters) or [`text`] (disclosure documents); `folder` for directories.
 
 mod csv;
 mod folder;

@@ -36,6 +36,11 @@ pub struct XlsbSheet {
     pub passed_over: Vec<((u32, u32), CellValue)>,
 }
 
+/// The most passed-over cells one sheet walk collects. Formula errors and rich strings are a
+/// handful in a real budget; a sheet with more than this is damaged or hostile, and the walk
+/// gives up rather than hold them all (the sheet then has no merges and no extra cells).
+const MAX_PASSED_OVER: usize = 100_000;
+
 /// A position in an xlsb sheet's data beyond Excel's limits (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Beyond {
@@ -130,10 +135,17 @@ impl<'a> XlsbParts<'a> {
                         return Some(found);
                     }
                     if let Some(value) = passed_over_value(kind, body)? {
-                        found.passed_over.push(((row, col), value));
+                        let count = found.passed_over.len();
+                        match found.passed_over.last_mut() {
+                            // The same cell again: the later record wins, as in calamine.
+                            Some((at, last)) if *at == (row, col) => *last = value,
+                            _ if count >= MAX_PASSED_OVER => return None,
+                            _ => found.passed_over.push(((row, col), value)),
+                        }
                     }
                 }
-                record::MERGE_CELL => found.merges.push(merge_cell(body)?),
+                // A merge that is short or beyond the sheet is left out, not the whole walk.
+                record::MERGE_CELL => found.merges.extend(merge_cell(body)),
                 record::END_SHEET => break,
                 _ => {}
             }
@@ -395,6 +407,27 @@ mod tests {
                 ((3, 3), CellValue::Error("#错误（代码 0x99）".into())),
             ]
         );
+        // The same cell again keeps the later value; more cells than a budget holds give up.
+        let row = record(record::ROW_HEADER, &[u32s(&[3, 0]), vec![0; 9]].concat());
+        let at = |col: u32| fmla_error(col, 0x07);
+        let repeated = [
+            record(record::BEGIN_SHEET_DATA, &[]),
+            row.clone(),
+            fmla_error(1, 0x17),
+            at(1),
+        ]
+        .concat();
+        let found = xlsb_sheet(&repeated).unwrap();
+        assert_eq!(
+            found.passed_over,
+            [((3, 1), CellValue::Error("#DIV/0!".into()))]
+        );
+        let many: Vec<u8> = [record(record::BEGIN_SHEET_DATA, &[]), row]
+            .into_iter()
+            .chain((0..=MAX_PASSED_OVER as u32).map(|c| at(c % MAX_COLUMNS)))
+            .flatten()
+            .collect();
+        assert_eq!(xlsb_sheet(&many), None);
         // Too short to hold its value: no scan.
         let short = [u32s(&[1, 0])].concat();
         let cut = [
@@ -403,6 +436,32 @@ mod tests {
         ]
         .concat();
         assert_eq!(xlsb_sheet(&cut), None);
+    }
+
+    proptest::proptest! {
+        /// Damaged sheet parts (bytes flipped, the end cut off) never make the walk panic:
+        /// nothing around it catches a panic (the reader's catch is for calamine).
+        #[test]
+        fn the_walk_never_panics(
+            flips in proptest::collection::vec((0usize..400, 1u8..=255), 0..8),
+            cut in 0usize..400,
+        ) {
+            let fmla_error = [u32s(&[1, 0]), vec![0x17, 0, 0], u32s(&[0, 0])].concat();
+            let rich = [u32s(&[2, 0]), vec![0], wide("行政运行")].concat();
+            let tail = [
+                record(record::MERGE_CELL, &u32s(&[1, 1, 1, 4])),
+                record(record::LAST_CELL, &fmla_error),
+                record(record::RICH_STRING_CELL, &rich),
+            ]
+            .concat();
+            let mut part = sheet_part(3, 2, &tail);
+            let len = part.len();
+            for (at, mask) in flips {
+                part[at % len] ^= mask;
+            }
+            part.truncate(cut);
+            let _ = xlsb_sheet(&part);
+        }
     }
 
     #[test]
@@ -423,11 +482,12 @@ mod tests {
             let found = xlsb_sheet(&whole[..cut]);
             assert_eq!(found.is_some(), ends.contains(&cut), "cut at {cut}");
         }
-        // A merge beyond the sheet, or one too short.
+        // A merge beyond the sheet, or one too short, is left out; the walk goes on.
         let far = record(record::MERGE_CELL, &u32s(&[0, 0, 0, MAX_COLUMNS]));
-        assert_eq!(xlsb_sheet(&sheet_part(3, 2, &far)), None);
         let short = record(record::MERGE_CELL, &u32s(&[0, 0, 0]));
-        assert_eq!(xlsb_sheet(&sheet_part(3, 2, &short)), None);
+        let mixed = [far, short, merge.clone()].concat();
+        let found = xlsb_sheet(&sheet_part(3, 2, &mixed)).unwrap();
+        assert_eq!(found.merges, [parse_ref("B2:E2").unwrap()]);
         // The last row and column are in; one past either is noted.
         let last = xlsb_sheet(&sheet_part(MAX_ROWS - 1, MAX_COLUMNS - 1, &merge)).unwrap();
         assert_eq!(last.beyond, None);
