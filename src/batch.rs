@@ -162,21 +162,32 @@ pub struct UnitOutcome {
 }
 
 impl UnitOutcome {
-    /// One line on what went wrong: "文件：原因" for a failed unit (without the path the
-    /// reason already starts with), "文件（N 个错误）：首个错误" for one with findings.
+    /// One line on what went wrong: "文件（N 个错误）：首个错误" for a unit with findings; for
+    /// a failed one the reason, its leading path shortened to the file
+    /// ("0007_损坏.xlsx：文件已损坏…", "0001.xlsb 的工作表「表2」…"), or "文件：原因" when the
+    /// reason does not start with the path.
     fn problem(&self) -> String {
         let reason = self.first_error.as_deref().unwrap_or("");
         match self.status {
             UnitStatus::Findings => format!("{}（{} 个错误）：{reason}", self.file, self.errors),
-            _ => {
-                let reason = match reason.split_once('：') {
-                    Some((path, rest)) if path.ends_with(&self.file) => rest,
-                    _ => reason,
-                };
-                format!("{}：{reason}", self.file)
-            }
+            _ => match after_leading_path(reason, &self.file) {
+                Some(rest) => format!("{}{rest}", self.file),
+                None => format!("{}：{reason}", self.file),
+            },
         }
     }
+}
+
+/// What follows `file` when `text` starts with a path to it ("in/a.xlsx：…" → "：…"); `None`
+/// when it does not (a path is folders ending in a separator, without spaces or a "：").
+fn after_leading_path<'a>(text: &'a str, file: &str) -> Option<&'a str> {
+    let at = text.find(file)?;
+    let folders = &text[..at];
+    let path_like = folders.is_empty()
+        || (folders.ends_with(['/', '\\'])
+            && !folders.contains(char::is_whitespace)
+            && !folders.contains('：'));
+    path_like.then(|| &text[at + file.len()..])
 }
 
 /// Everything a batch produced.
@@ -255,7 +266,7 @@ impl BatchReport {
         let department = &self.department;
         match department.status {
             UnitStatus::Ok => {}
-            UnitStatus::Findings => lines.push(format!("部门汇总有错误：{}", department.problem())),
+            UnitStatus::Findings => lines.push(format!("部门汇总 {}", department.problem())),
             UnitStatus::Failed => {
                 let reason = department.first_error.as_deref().unwrap_or("");
                 let reason = reason.strip_prefix("部门汇总：").unwrap_or(reason);
@@ -649,5 +660,60 @@ fn department(
                 panic_message(payload.as_ref())
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(file: &str, status: UnitStatus, errors: usize, first_error: &str) -> UnitOutcome {
+        UnitOutcome {
+            errors,
+            status,
+            first_error: Some(first_error.to_string()),
+            ..failed_outcome(file, file, String::new())
+        }
+    }
+
+    #[test]
+    fn problem_lines_shorten_a_leading_path_and_keep_every_other_reason_whole() {
+        let report = BatchReport {
+            units: vec![
+                outcome(
+                    "sub/0001_坏.xlsb",
+                    UnitStatus::Failed,
+                    0,
+                    "/tmp/in/sub/0001_坏.xlsb 的工作表「表2」内容已损坏，无法读取",
+                ),
+                outcome(
+                    "a.xlsx",
+                    UnitStatus::Failed,
+                    0,
+                    "无法读取文件 /tmp/in/a.xlsx：权限不足",
+                ),
+                outcome("b.csv", UnitStatus::Failed, 0, "in/b.csv：文件是空的"),
+                outcome(
+                    "c.xlsx",
+                    UnitStatus::Findings,
+                    2,
+                    "合计不等于各列之和（表3 F8）",
+                ),
+            ],
+            department: outcome("部门.xlsx", UnitStatus::Findings, 1, "表1 收支不平衡"),
+            ignored: Vec::new(),
+        };
+        assert_eq!(
+            report.problems(10),
+            [
+                "失败的单位：",
+                "  sub/0001_坏.xlsb 的工作表「表2」内容已损坏，无法读取",
+                "  a.xlsx：无法读取文件 /tmp/in/a.xlsx：权限不足",
+                "  b.csv：文件是空的",
+                "有错误的单位：",
+                "  c.xlsx（2 个错误）：合计不等于各列之和（表3 F8）",
+                "部门汇总 部门.xlsx（1 个错误）：表1 收支不平衡",
+            ]
+        );
     }
 }
