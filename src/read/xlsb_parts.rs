@@ -187,7 +187,8 @@ fn error_text(code: u8) -> String {
 
 /// Takes one BIFF12 record off the front of `bytes`: its type (one or two bytes of seven bits,
 /// the high bit saying another follows) and its body (the size in one to four such bytes,
-/// then that many bytes). `None` when a header is malformed or the body runs past the end.
+/// then that many bytes). `None` when the bytes end inside a header or the body runs past the
+/// end.
 fn next_record<'b>(bytes: &mut &'b [u8]) -> Option<(u16, &'b [u8])> {
     let mut rest = *bytes;
     let kind = seven_bit_number(&mut rest, 2)?;
@@ -205,7 +206,9 @@ fn seven_bit_number(bytes: &mut &[u8], max_bytes: u32) -> Option<u32> {
         let (&byte, rest) = bytes.split_first()?;
         *bytes = rest;
         value |= u32::from(byte & 0x7F) << (7 * i);
-        if byte & 0x80 == 0 {
+        // The last byte ends the number whatever its high bit says, as calamine reads it (so
+        // both walk the same records).
+        if byte & 0x80 == 0 || i + 1 == max_bytes {
             return Some(value);
         }
     }
@@ -235,7 +238,8 @@ fn wide_string(bytes: &mut &[u8]) -> Option<String> {
         .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
         .collect();
     *bytes = &bytes[end..];
-    String::from_utf16(&units).ok()
+    // Lossy, as calamine decodes names and texts: a sheet name keeps the same key here.
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// A BrtMergeCell body (first row, last row, first column, last column) as a merge; `None`
@@ -512,12 +516,17 @@ mod tests {
         let mut rest = bytes.as_slice();
         assert_eq!(next_record(&mut rest), Some((0x0269, body.as_slice())));
         assert!(rest.is_empty());
-        // A type of more than two bytes, a size of more than four, a body past the end.
-        assert_eq!(next_record(&mut &[0x80, 0x80, 0x01, 0x00][..]), None);
+        // The second type byte and the fourth size byte end their numbers whatever their high
+        // bit says, as calamine reads them; a body past the end is no record.
+        let mut rest = &[0x80, 0x80, 0x01, 0x09][..];
+        assert_eq!(next_record(&mut rest), Some((0, &[0x09][..])));
         assert_eq!(
             next_record(&mut &[0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x01][..]),
             None
         );
         assert_eq!(next_record(&mut &[0x01, 0x05, 1, 2, 3][..]), None);
+        // A name with an unpaired surrogate is read as calamine reads it.
+        let mut name = &[1, 0, 0, 0, 0x00, 0xD8][..];
+        assert_eq!(wide_string(&mut name).as_deref(), Some("\u{FFFD}"));
     }
 }
