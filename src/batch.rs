@@ -199,6 +199,11 @@ pub struct BatchReport {
     pub department: UnitOutcome,
     /// Files under the folder that are not unit submissions (relative paths).
     pub ignored: Vec<String>,
+    /// Workbooks in `OUTDIR/units` this batch did not write (left by an earlier batch over a
+    /// unit since removed or renamed), relative to the output folder: never deleted, only
+    /// named, so no one takes them for this batch's results.
+    #[serde(default)]
+    pub stale: Vec<String>,
 }
 
 impl BatchReport {
@@ -261,6 +266,16 @@ impl BatchReport {
                     "  ……另有 {} 个，详见 summary.xlsx",
                     units.len() - limit
                 ));
+            }
+        }
+        if !self.stale.is_empty() {
+            lines.push(format!(
+                "输出文件夹中另有 {} 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
+                self.stale.len()
+            ));
+            lines.extend(self.stale.iter().take(limit).map(|s| format!("  {s}")));
+            if self.stale.len() > limit {
+                lines.push(format!("  ……另有 {} 个", self.stale.len() - limit));
             }
         }
         let department = &self.department;
@@ -348,14 +363,38 @@ pub fn run_with(
     let name = department_name(&list, &outcomes, &plan.input_dir);
     let mut department = department(&name, consolidation, pipeline, &plan.output_dir);
     flag_duplicate_units(&mut outcomes, &mut department);
+    let stale = stale_workbooks(&units_dir, &outcomes);
     let report = BatchReport {
         units: outcomes,
         department,
         ignored,
+        stale,
     };
     write_summary(&report, &plan.output_dir)?;
     progress.finish();
     Ok(report)
+}
+
+/// The `.xlsx` files in `units_dir` that no outcome names as its output ("units/<name>"),
+/// sorted.
+fn stale_workbooks(units_dir: &Path, outcomes: &[UnitOutcome]) -> Vec<String> {
+    let written: std::collections::HashSet<&str> = outcomes
+        .iter()
+        .filter_map(|o| o.output.as_deref())
+        .collect();
+    let Ok(entries) = std::fs::read_dir(units_dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.to_ascii_lowercase().ends_with(".xlsx"))
+        .map(|name| format!("units/{name}"))
+        .filter(|path| !written.contains(path.as_str()))
+        .collect();
+    stale.sort();
+    stale
 }
 
 /// Checks the folders and creates `OUTDIR/units`; returns that folder.
@@ -702,6 +741,7 @@ mod tests {
             ],
             department: outcome("部门.xlsx", UnitStatus::Findings, 1, "表1 收支不平衡"),
             ignored: Vec::new(),
+            stale: vec!["units/旧单位.xlsx".into()],
         };
         assert_eq!(
             report.problems(10),
@@ -712,6 +752,8 @@ mod tests {
                 "  b.csv：文件是空的",
                 "有错误的单位：",
                 "  c.xlsx（2 个错误）：合计不等于各列之和（表3 F8）",
+                "输出文件夹中另有 1 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
+                "  units/旧单位.xlsx",
                 "部门汇总 部门.xlsx（1 个错误）：表1 收支不平衡",
             ]
         );

@@ -21,13 +21,14 @@ const FIELDS: [&str; 10] = [
     "output",
 ];
 
-/// summary.json: department, units, ignored files, counts and the exit code.
+/// summary.json: department, units, ignored files, stale workbooks, counts and the exit code.
 pub fn json(report: &BatchReport) -> Vec<u8> {
     let counts = report.counts();
     let value = serde_json::json!({
         "department": report.department,
         "units": report.units,
         "ignored": report.ignored,
+        "stale": report.stale,
         "counts": { "ok": counts[0], "findings": counts[1], "failed": counts[2] },
         "exit_code": report.exit_code(),
     });
@@ -121,6 +122,7 @@ mod tests {
             units: vec![unit.clone()],
             department: department.clone(),
             ignored: Vec::new(),
+            stale: Vec::new(),
         };
         let bytes = xlsx(&report).unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();

@@ -260,7 +260,8 @@ fn after_a_batch_the_officer_reads_which_units_failed_or_have_errors_and_why() {
         serde_json::to_vec(&unit).unwrap(),
     )
     .unwrap();
-    let plan = BatchPlan::new(clean.path(), out.path());
+    let fresh = tempfile::tempdir().unwrap();
+    let plan = BatchPlan::new(clean.path(), fresh.path());
     let pipeline = Pipeline {
         load: &json_load,
         render: &json_render,
@@ -283,7 +284,40 @@ fn after_a_batch_the_officer_reads_which_units_failed_or_have_errors_and_why() {
         [
             "失败的单位：",
             "  a.xlsx：磁盘已满",
+            // The clean run's workbook of the unit that failed now is not this run's result.
+            "输出文件夹中另有 1 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
+            "  units/a.xlsx",
             "部门汇总失败：没有任何单位转换成功，无法汇总部门预算"
+        ]
+    );
+}
+
+#[test]
+fn a_unit_workbook_left_by_an_earlier_batch_is_named_not_taken_for_a_result() {
+    let input = tempfile::tempdir().unwrap();
+    let shapes = [Shape::Official, Shape::Official];
+    generate_units_in(&seed_budget(), 2, 2024, input.path(), &shapes).unwrap();
+    // Without units.csv, which would list the removed file as missing.
+    std::fs::remove_file(input.path().join("units.csv")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let plan = BatchPlan::new(input.path(), out.path());
+    let first = run(&plan, &NoProgress).unwrap();
+    assert!(first.stale.is_empty());
+    let gone = first.units[1].clone();
+    std::fs::remove_file(input.path().join(&gone.file)).unwrap();
+    let second = run(&plan, &NoProgress).unwrap();
+    let old = gone.output.unwrap();
+    assert_eq!(second.stale, std::slice::from_ref(&old));
+    assert!(out.path().join(&old).is_file(), "never deleted");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["stale"], serde_json::json!([old]));
+    assert_eq!(
+        second.problems(10),
+        [
+            "输出文件夹中另有 1 个不是本次生成的单位工作簿（之前处理留下的，可以删除）："
+                .to_string(),
+            format!("  {old}"),
         ]
     );
 }
