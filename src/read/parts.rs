@@ -47,9 +47,10 @@ impl<'a> Parts<'a> {
         &self.archive
     }
 
-    /// A part's bytes (until the next call).
+    /// A part's bytes (until the next call). The name is matched exactly, else ignoring ASCII
+    /// case, as calamine finds parts (a relationship may spell `Worksheets/Sheet1.bin`).
     pub(super) fn get(&mut self, name: &str) -> Option<&[u8]> {
-        let index = self.archive.index_for_name(name)?;
+        let index = self.index_of(name)?;
         let (method, size, raw) = self.raw(index)?;
         match method {
             CompressionMethod::Stored => Some(raw),
@@ -66,6 +67,17 @@ impl<'a> Parts<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The index of the part named `name`, exactly or else ignoring ASCII case.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.archive.index_for_name(name).or_else(|| {
+            (0..self.archive.len()).find(|&i| {
+                self.archive
+                    .name_for_index(i)
+                    .is_some_and(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(name)))
+            })
+        })
     }
 
     /// The declared size and first `len` bytes of the part at `index`, when it inflates to

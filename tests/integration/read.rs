@@ -345,6 +345,22 @@ fn xlsb_formula_results_and_rich_text_read_like_constants() {
 }
 
 #[test]
+fn xlsb_parts_named_in_another_case_still_give_their_merges() {
+    // The relationships spell the sheet part's name in other case than the archive stores it;
+    // calamine finds parts ignoring case, and so must the merge walk.
+    let bytes = rezip(&sample_xlsb(), |name, data| {
+        if name == "xl/_rels/workbook.bin.rels" {
+            let rels = String::from_utf8(std::mem::take(data)).unwrap();
+            *data = rels
+                .replace("worksheets/sheet1.bin", "worksheets/Sheet1.BIN")
+                .into_bytes();
+        }
+    });
+    let grids = read_bytes("a.xlsb", &bytes).unwrap();
+    assert_eq!(sheet(&grids, "表2").merges, [TITLE_MERGE]);
+}
+
+#[test]
 fn xlsb_is_sniffed_whatever_the_extension() {
     for name in ["a.xlsx", "a", "a.xls"] {
         assert_eq!(
