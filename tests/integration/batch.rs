@@ -614,3 +614,43 @@ fn a_department_sending_every_shape_converts_clean() {
         "{total}"
     );
 }
+
+#[test]
+fn an_xlsb_unit_converts_in_a_batch_to_the_same_workbook_as_its_xlsx() {
+    // The same unit submitted once as the xlsx the samples hold and once saved as xlsb (its
+    // grids with their merges), each in a batch of its own.
+    let xlsx = crate::common::repo_path("samples/units/0001_official.xlsx");
+    let grids = yusuan::read::read_path(&xlsx).unwrap();
+    let (as_xlsx, as_xlsb) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::copy(&xlsx, as_xlsx.path().join("本部.xlsx")).unwrap();
+    let xlsb = crate::common::xlsb::workbook(&grids);
+    std::fs::write(as_xlsb.path().join("本部.xlsb"), xlsb).unwrap();
+    let outputs = [as_xlsx.path(), as_xlsb.path()].map(|input| {
+        let out = tempfile::tempdir().unwrap();
+        let report = run(&BatchPlan::new(input, out.path()), &NoProgress).unwrap();
+        assert_eq!(report.units.len(), 1);
+        assert_eq!(report.units[0].status, UnitStatus::Ok, "{:?}", report.units);
+        (report, out)
+    });
+    let [(from_xlsx, xlsx_out), (from_xlsb, xlsb_out)] = outputs;
+    assert_eq!(
+        (
+            from_xlsb.units[0].income_total,
+            from_xlsb.units[0].expenditure_total
+        ),
+        (
+            from_xlsx.units[0].income_total,
+            from_xlsx.units[0].expenditure_total
+        )
+    );
+    // The unit's and the department's workbooks, cell for cell (summary.xlsx names the input
+    // files, which differ).
+    let workbooks = |dir: &Path| {
+        let mut cells = workbook_cells(dir);
+        cells.remove(Path::new("summary.xlsx")).unwrap();
+        cells
+    };
+    let cells = workbooks(xlsb_out.path());
+    assert_eq!(cells.len(), 2);
+    assert_eq!(cells, workbooks(xlsx_out.path()));
+}
