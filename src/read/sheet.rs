@@ -317,7 +317,7 @@ where
         let formulas = book
             .worksheet_formula(name)
             .map_err(|e| sheet_error(file, name, &e.to_string()))?;
-        mark_uncalculated(&mut grid, &mut budget, &formulas)?;
+        mark_formula_results(&mut grid, &mut budget, &formulas)?;
         grid.merges = merges(&book, name).map_err(|detail| sheet_error(file, name, &detail))?;
         grids.push(grid);
     }
@@ -336,23 +336,35 @@ fn fill_from_range(
     Ok(())
 }
 
-/// Formula cells that have no value in the range become `FormulaWithoutValue`.
-fn mark_uncalculated(
+/// Formula cells that have no value in the range become `FormulaWithoutValue`; those whose
+/// value is the text of an error (what an ods stores for a formula showing `#DIV/0!`, or
+/// LibreOffice's `Err:502`) become that `Error`, as the xlsx, xls and xlsb readers give it.
+fn mark_formula_results(
     grid: &mut Grid,
     budget: &mut Budget,
     formulas: &Range<String>,
 ) -> Result<(), ReadError> {
     for (pos, formula) in used_cells_at(formulas) {
-        if *grid.cell(pos.0 as usize, pos.1 as usize) == CellValue::Empty {
-            put(
-                grid,
-                budget,
-                pos,
-                CellValue::FormulaWithoutValue(formula.clone()),
-            )?;
-        }
+        let value = match grid.cell(pos.0 as usize, pos.1 as usize) {
+            CellValue::Empty => CellValue::FormulaWithoutValue(formula.clone()),
+            CellValue::Text(t) if is_error_text(t) => CellValue::Error(t.clone()),
+            _ => continue,
+        };
+        put(grid, budget, pos, value)?;
     }
     Ok(())
+}
+
+/// Whether a formula's text result is an error: Excel's error values, or LibreOffice's
+/// `Err:` and a code.
+fn is_error_text(text: &str) -> bool {
+    const EXCEL: [&str; 7] = [
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+    ];
+    EXCEL.contains(&text)
+        || text
+            .strip_prefix("Err:")
+            .is_some_and(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The workbook's worksheets (chart sheets and macro sheets hold no table).
@@ -453,6 +465,16 @@ fn sheet_error(file: &str, sheet: &str, detail: &str) -> ReadError {
 mod tests {
     use super::*;
     use calamine::ExcelDateTimeType;
+
+    #[test]
+    fn error_texts_of_formulas() {
+        for text in ["#DIV/0!", "#REF!", "#N/A", "Err:502"] {
+            assert!(is_error_text(text), "{text}");
+        }
+        for text in ["#DIV/0", "Err:", "Err:5x", "行政运行", "#REF! "] {
+            assert!(!is_error_text(text), "{text}");
+        }
+    }
 
     #[test]
     fn dates_display_as_dates() {

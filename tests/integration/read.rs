@@ -258,6 +258,9 @@ fn ods_fixture_reads_like_the_xlsx() {
     assert_eq!(g.merges, [TITLE_MERGE]);
     // LibreOffice has no boolean type: TRUE is saved as the number 1.
     assert_eq!(at(g, "G4"), &CellValue::Number(1.0));
+    // Formulas showing errors.
+    assert_eq!(at(g, "F4"), &CellValue::Error("#DIV/0!".into()));
+    assert_eq!(at(g, "I4"), &CellValue::Error("#REF!".into()));
 }
 
 /// The sample as an xlsb workbook: the grids the xlsx path reads from `sample_xlsx()`, written
