@@ -274,39 +274,18 @@ pub const OVERSTATED_RECORD: &str = "有记录声明的长度超过该部件本�
 const SMALL_RECORD: u64 = 64 << 10;
 
 /// Whether some record of a BIFF12 part declares a body longer than what remains of the part
-/// and than [`SMALL_RECORD`], its type and size read as calamine reads them (a type of one or
-/// two bytes, a size of at most four bytes of seven bits). Bodies are skipped as they stream
+/// and than [`SMALL_RECORD`], its header read as calamine reads it
+/// ([`record_header`](super::xlsb_parts::record_header)). Bodies are skipped as they stream
 /// by; the walk ends at the part's end or at a damaged record calamine reports itself.
 fn overstated_record(mut part: impl Read) -> bool {
-    loop {
-        let Some(first) = read_byte(&mut part) else {
-            return false;
-        };
-        if first & 0x80 != 0 && read_byte(&mut part).is_none() {
-            return false;
-        }
-        let mut size = 0u64;
-        for i in 0..4 {
-            let Some(b) = read_byte(&mut part) else {
-                return false;
-            };
-            size += u64::from(b & 0x7F) << (7 * i);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
+    while let Some((_, size)) = super::xlsb_parts::record_header(&mut part) {
         match std::io::copy(&mut (&mut part).take(size), &mut std::io::sink()) {
             Ok(n) if n == size => {}
             Ok(_) => return size > SMALL_RECORD,
             Err(_) => return false,
         }
     }
-}
-
-/// The next byte, `None` at the end or on an error.
-fn read_byte(part: &mut impl Read) -> Option<u8> {
-    let mut b = [0u8];
-    part.read_exact(&mut b).ok().map(|()| b[0])
+    false
 }
 
 /// Whether a part name ends with "sharedstrings.xml", ignoring ASCII case.

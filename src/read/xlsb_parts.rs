@@ -185,29 +185,37 @@ fn error_text(code: u8) -> String {
     error.to_string()
 }
 
-/// Takes one BIFF12 record off the front of `bytes`: its type (one or two bytes of seven bits,
-/// the high bit saying another follows) and its body (the size in one to four such bytes,
-/// then that many bytes). `None` when the bytes end inside a header or the body runs past the
-/// end.
+/// Takes one BIFF12 record off the front of `bytes`: its header (see [`record_header`]) and
+/// its body. `None` when the bytes end inside a header or the body runs past the end.
 fn next_record<'b>(bytes: &mut &'b [u8]) -> Option<(u16, &'b [u8])> {
     let mut rest = *bytes;
-    let kind = seven_bit_number(&mut rest, 2)?;
-    let size = usize::try_from(seven_bit_number(&mut rest, 4)?).ok()?;
+    let (kind, size) = record_header(&mut rest)?;
+    let size = usize::try_from(size).ok()?;
     let body = rest.get(..size)?;
     *bytes = &rest[size..];
-    Some((u16::try_from(kind).ok()?, body))
+    Some((kind, body))
 }
 
-/// A little-endian number in at most `max_bytes` bytes of seven bits each (the high bit of a
-/// byte says another follows).
-fn seven_bit_number(bytes: &mut &[u8], max_bytes: u32) -> Option<u32> {
+/// Reads a BIFF12 record header as calamine reads it: the type in one or two bytes and the
+/// body's size in one to four, each of seven bits with the high bit saying another byte
+/// follows (the last allowed byte ends the number whatever its high bit says, so both walk
+/// the same records). `None` when the bytes end first. Shared by the sheet walk here and the
+/// record-length guard, which streams parts.
+pub(super) fn record_header(bytes: &mut impl std::io::Read) -> Option<(u16, u64)> {
+    let kind = seven_bit_number(bytes, 2)?;
+    let size = seven_bit_number(bytes, 4)?;
+    Some((u16::try_from(kind).ok()?, u64::from(size)))
+}
+
+/// A little-endian number in at most `max_bytes` bytes of seven bits each (see
+/// [`record_header`]).
+fn seven_bit_number(bytes: &mut impl std::io::Read, max_bytes: u32) -> Option<u32> {
     let mut value = 0u32;
     for i in 0..max_bytes {
-        let (&byte, rest) = bytes.split_first()?;
-        *bytes = rest;
+        let mut byte = [0u8];
+        bytes.read_exact(&mut byte).ok()?;
+        let byte = byte[0];
         value |= u32::from(byte & 0x7F) << (7 * i);
-        // The last byte ends the number whatever its high bit says, as calamine reads it (so
-        // both walk the same records).
         if byte & 0x80 == 0 || i + 1 == max_bytes {
             return Some(value);
         }
