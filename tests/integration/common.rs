@@ -31,6 +31,17 @@ pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8
 /// Rewrites a zip, letting `edit` change each entry's inflated bytes and drop the entries for
 /// which it returns false.
 pub fn rezip_keeping(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>) -> bool) -> Vec<u8> {
+    rezip_as(archive, |name, data| {
+        edit(name, data).then(|| name.to_string())
+    })
+}
+
+/// Rewrites a zip, letting `edit` change each entry's inflated bytes and say the name to store
+/// it under (`None` drops it).
+pub fn rezip_as(
+    archive: &[u8],
+    mut edit: impl FnMut(&str, &mut Vec<u8>) -> Option<String>,
+) -> Vec<u8> {
     let mut input = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..input.len() {
@@ -38,10 +49,10 @@ pub fn rezip_keeping(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>) ->
         let name = entry.name().unwrap().to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
-        if !edit(&name, &mut data) {
+        let Some(stored) = edit(&name, &mut data) else {
             continue;
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
+        };
+        out.start_file(stored, zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(&data).unwrap();
     }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use yusuan::grid::{CellValue, Grid, Merge};
 use yusuan::read::{ReadError, read_bytes, read_path};
 
-use crate::common::{repo_path, rezip, rezip_keeping, xlsb};
+use crate::common::{repo_path, rezip, rezip_as, rezip_keeping, xlsb};
 
 // ---------------------------------------------------------------- fixtures built in the test
 
@@ -473,23 +473,6 @@ fn xlsb_with_a_missing_or_damaged_part_says_what_is_wrong() {
     );
 }
 
-/// The archive with the part `from` stored as `to` (same bytes, same order).
-fn rename_part(archive: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let mut source = zip::ZipArchive::new(Cursor::new(archive)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..source.len() {
-        let mut entry = source.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let name = if name == from { to.to_string() } else { name };
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 #[test]
 fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_it() {
     // The sheet part's first record (BrtBeginSheet, empty) rewritten to claim 2^28 - 1 bytes:
@@ -504,20 +487,15 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
     );
     // The same claim in a sheet part stored under another name (the relationships say where
     // calamine looks), and in one that inflates to more than 64 MB.
-    let renamed = rezip_keeping(&bytes, |name, data| {
+    let renamed = rezip_as(&bytes, |name, data| {
         if name == "xl/_rels/workbook.bin.rels" {
             let rels = String::from_utf8(std::mem::take(data)).unwrap();
             *data = rels
                 .replace("worksheets/sheet1.bin", "worksheets/表2.dat")
                 .into_bytes();
         }
-        true
+        Some(name.replace("xl/worksheets/sheet1.bin", "xl/worksheets/表2.dat"))
     });
-    let renamed = rename_part(
-        &renamed,
-        "xl/worksheets/sheet1.bin",
-        "xl/worksheets/表2.dat",
-    );
     assert_eq!(
         error_text("单位.xlsb", &renamed),
         "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
