@@ -267,7 +267,7 @@ pub fn xlsb_overstated_part(parts: &mut Parts<'_>) -> Option<String> {
 }
 
 /// What [`xlsb_overstated_part`] found, in Chinese.
-pub const OVERSTATED_RECORD: &str = "有记录声明的长度超过该部件本身";
+pub const OVERSTATED_RECORD: &str = "文件内部的数据长度与实际内容不符";
 
 /// Record lengths up to this are left to calamine even when the part is shorter (a part cut
 /// short mid-record: calamine reports it, having allocated little).

@@ -233,7 +233,7 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
             Some(sheet) => sheet_error(file, sheet, detail),
             None => ReadError::Corrupt {
                 file: file.into(),
-                detail: format!("{part} 中{detail}"),
+                detail: format!("{detail}，位于 {part}"),
             },
         });
     }

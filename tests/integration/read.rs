@@ -483,7 +483,7 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
     });
     assert_eq!(
         error_text("单位.xlsb", &bytes),
-        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：文件内部的数据长度与实际内容不符）。请用 Excel/WPS 打开后另存为 .xlsx"
     );
     // The same claim in a sheet part stored under another name (the relationships say where
     // calamine looks), and in one that inflates to more than 64 MB.
@@ -498,7 +498,7 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
     });
     assert_eq!(
         error_text("单位.xlsb", &renamed),
-        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：有记录声明的长度超过该部件本身）。请用 Excel/WPS 打开后另存为 .xlsx"
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：文件内部的数据长度与实际内容不符）。请用 Excel/WPS 打开后另存为 .xlsx"
     );
     let padded = rezip(&bytes, |name, data| {
         if name == "xl/worksheets/sheet1.bin" {
@@ -506,7 +506,7 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
         }
     });
     assert!(
-        error_text("单位.xlsb", &padded).contains("有记录声明的长度超过该部件本身"),
+        error_text("单位.xlsb", &padded).contains("文件内部的数据长度与实际内容不符"),
         "{}",
         error_text("单位.xlsb", &padded)
     );
@@ -519,7 +519,7 @@ fn xlsb_record_claiming_a_quarter_gigabyte_is_refused_before_calamine_reserves_i
     });
     assert_eq!(
         error_text("单位.xlsb", &bytes),
-        "单位.xlsb：文件已损坏或不完整（xl/workbook.bin 中有记录声明的长度超过该部件本身）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
+        "单位.xlsb：文件已损坏或不完整（文件内部的数据长度与实际内容不符，位于 xl/workbook.bin）。请重新导出，或用 Excel/WPS 打开后另存为 .xlsx"
     );
 }
 
