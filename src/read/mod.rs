@@ -41,6 +41,19 @@ pub(crate) const MAX_ROWS: u32 = 1_048_576;
 /// Columns in a worksheet (Excel's limit, A to XFD): column indices run from 0 to 16,383.
 pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
+/// Excel's error values with their codes in binary workbooks (BErr, MS-XLSB 2.5.97.2), spelled
+/// as calamine spells them when it reads an error cell.
+pub(crate) const ERROR_VALUES: [(u8, &str); 8] = [
+    (0x00, "#NULL!"),
+    (0x07, "#DIV/0!"),
+    (0x0F, "#VALUE!"),
+    (0x17, "#REF!"),
+    (0x1D, "#NAME?"),
+    (0x24, "#NUM!"),
+    (0x2A, "#N/A"),
+    (0x2B, "#DATA!"),
+];
+
 pub use folder::is_own_output;
 pub use sniff::{Kind, MAX_UNZIPPED_BYTES, sniff};
 

@@ -9,7 +9,7 @@ use super::merges::{self, XlsxParts};
 use super::parts::Parts;
 use super::xlsb_parts::{Beyond, XlsbParts};
 use super::{Document, ReadError};
-use super::{MAX_COLUMNS, MAX_ROWS};
+use super::{ERROR_VALUES, MAX_COLUMNS, MAX_ROWS};
 use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
@@ -355,13 +355,10 @@ fn mark_formula_results(
     Ok(())
 }
 
-/// Whether a formula's text result is an error: Excel's error values, or LibreOffice's
-/// `Err:` and a code.
+/// Whether a formula's text result is an error: one of Excel's error values
+/// ([`ERROR_VALUES`]), or LibreOffice's `Err:` and a code.
 fn is_error_text(text: &str) -> bool {
-    const EXCEL: [&str; 7] = [
-        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-    ];
-    EXCEL.contains(&text)
+    ERROR_VALUES.iter().any(|(_, error)| *error == text)
         || text
             .strip_prefix("Err:")
             .is_some_and(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))

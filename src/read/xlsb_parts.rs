@@ -10,7 +10,7 @@
 //! (no merges, no extra cells) and calamine reads the sheet as it can.
 
 use super::parts::{Parts, part_path, targets};
-use super::{MAX_COLUMNS, MAX_ROWS};
+use super::{ERROR_VALUES, MAX_COLUMNS, MAX_ROWS};
 use crate::grid::{CellValue, Merge};
 use std::collections::HashMap;
 
@@ -167,22 +167,12 @@ fn passed_over_value(kind: u16, body: &[u8]) -> Option<Option<CellValue>> {
     })
 }
 
-/// The text of a BErr error code (MS-XLSB 2.5.97.2), as calamine spells the same error read
-/// from a constant error cell.
+/// The text of a BErr error code ([`ERROR_VALUES`]); an unknown code is named by its number.
 fn error_text(code: u8) -> String {
-    use calamine::CellErrorType as E;
-    let error = match code {
-        0x00 => E::Null,
-        0x07 => E::Div0,
-        0x0F => E::Value,
-        0x17 => E::Ref,
-        0x1D => E::Name,
-        0x24 => E::Num,
-        0x2A => E::NA,
-        0x2B => E::GettingData,
-        other => return format!("#错误（代码 0x{other:02X}）"),
-    };
-    error.to_string()
+    match ERROR_VALUES.iter().find(|(c, _)| *c == code) {
+        Some((_, text)) => (*text).to_string(),
+        None => format!("#错误（代码 0x{code:02X}）"),
+    }
 }
 
 /// Takes one BIFF12 record off the front of `bytes`: its header (see [`record_header`]) and
