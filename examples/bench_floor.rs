@@ -1,16 +1,20 @@
 //! The batch benchmark's floor: the least work any batch over the same folder must do — read
-//! every unit's cells (calamine for workbooks, csv + encoding_rs for CSV/TSV) and write cells
-//! to one xlsx per unit with rust_xlsxwriter, in parallel on the same rayon pool. No
-//! recognition, checks, derivations, formatting or consolidation.
+//! every unit's cells (calamine for workbooks, csv + encoding_rs for CSV/TSV) and write the
+//! same cells the batch writes to one xlsx per unit with rust_xlsxwriter, in parallel on the
+//! same rayon pool, each saved as the batch saves (`save_atomically`). No recognition, checks,
+//! derivations, layout or consolidation.
 //!
-//! Usage: `bench_floor INDIR OUTDIR [BATCH_OUTDIR]`. With `BATCH_OUTDIR` (a finished
-//! `yusuan batch` output folder) each unit writes exactly the cells of its batch output workbook
-//! (values only, loaded before the clock starts); without it, the cells it read.
+//! `bench_floor INDIR OUTDIR`: the floor. Before the clock starts each unit is loaded and
+//! checked as the batch does (`batch::checked`) and its official workbook planned
+//! (`write::plan`: every value, format, merge, width, height and the page setup, the batch's
+//! default options); the timed part reads the unit's files (discarding the cells) and renders
+//! the plan (`Book::render`, which only replays it through rust_xlsxwriter; the bytes are the
+//! batch's).
 //!
-//! `bench_floor --formatted INDIR OUTDIR` measures a second, formatted floor: each unit's
-//! budget is loaded before the clock starts, and the timed part reads the same files (as above)
-//! and writes the full official workbook (`write::workbook`: formats, merges, page setup) — the
-//! batch as if recognition, checks, consolidation and the summary cost nothing.
+//! `bench_floor --values INDIR OUTDIR BATCH_OUTDIR`: a lower bound that is not a batch, for
+//! comparison: each unit writes only the values of its batch output workbook (`BATCH_OUTDIR`,
+//! a finished `yusuan batch` output folder, loaded before the clock starts), unformatted,
+//! without merges, blank bordered cells or page setup.
 
 use calamine::{Data, Reader, open_workbook_auto};
 use rayon::prelude::*;
@@ -125,25 +129,30 @@ fn batch_cells(dir: &Path) -> Result<HashMap<String, Vec<Sheet>>, String> {
     Ok(out)
 }
 
-/// Reads the unit's files (discarding the cells) and writes its official workbook.
-fn write_formatted(unit: &Path, budget: &yusuan::model::Budget, out: &Path) -> Result<(), String> {
+/// Reads the unit's files (discarding the cells) and renders its planned workbook.
+fn write_planned(
+    unit: &Path,
+    book: &yusuan::write::Book<'static>,
+    out: &Path,
+) -> Result<(), String> {
     read_unit(unit)?;
-    let options = yusuan::write::WriteOptions::default();
-    let bytes = yusuan::write::workbook(budget, &[], &options).map_err(|e| e.to_string())?;
+    let bytes = book.render().map_err(|e| e.to_string())?;
     yusuan::write::save_atomically(out, &bytes).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let formatted = args.first().is_some_and(|a| a == "--formatted");
-    if formatted {
+    let values = args.first().is_some_and(|a| a == "--values");
+    if values {
         args.remove(0);
     }
     let (input, output, batch_out) = match args.as_slice() {
-        [i, o] => (i, o, None),
-        [i, o, b] if !formatted => (i, o, Some(PathBuf::from(b))),
+        [i, o] if !values => (i, o, None),
+        [i, o, b] if values => (i, o, Some(PathBuf::from(b))),
         _ => {
-            eprintln!("用法：bench_floor [--formatted] INDIR OUTDIR [BATCH_OUTDIR]");
+            eprintln!(
+                "用法：bench_floor INDIR OUTDIR | bench_floor --values INDIR OUTDIR BATCH_OUTDIR"
+            );
             return ExitCode::from(2);
         }
     };
@@ -152,14 +161,15 @@ fn main() -> ExitCode {
         eprintln!("bench_floor：{}：{e}", output.display());
         return ExitCode::from(2);
     }
-    let units = match yusuan::batch::find_units(Path::new(input), Some(&output)) {
-        Ok((units, _)) => units,
+    // The units as the batch finds them (units.csv applied).
+    let units = match yusuan::batch::discover(Path::new(input), &output) {
+        Ok(found) => found.units,
         Err(e) => {
             eprintln!("bench_floor：{e}");
             return ExitCode::from(2);
         }
     };
-    // The batch's output cells per input file, loaded before timing.
+    // The batch's output cells per input file (--values), loaded before timing.
     let mut written: HashMap<String, Vec<Sheet>> = HashMap::new();
     if let Some(dir) = &batch_out {
         match batch_cells(dir) {
@@ -170,20 +180,21 @@ fn main() -> ExitCode {
             }
         }
     }
-    // The units' budgets for the formatted floor, loaded before timing.
-    let budgets: Vec<Option<yusuan::model::Budget>> = if formatted {
+    // Each unit's workbook as the batch writes it, planned before timing (the floor). The plans
+    // are freed after the clock stops: they were allocated on this thread, and freeing them on
+    // the workers would make the floor pay for cross-thread frees the batch never makes.
+    let options = yusuan::write::WriteOptions::default();
+    let books: Vec<Option<yusuan::write::Book<'static>>> = if values {
+        Vec::new()
+    } else {
         units
             .iter()
             .map(|unit| {
-                let mut budget = yusuan::load(&unit.path).ok()?.budget;
-                if unit.kind.is_some() {
-                    budget.meta.unit_kind = unit.kind;
-                }
-                Some(budget)
+                let (budget, findings) =
+                    yusuan::batch::checked(unit, yusuan::load(&unit.path).ok()?);
+                yusuan::write::plan(&budget, &findings, &options).ok()
             })
             .collect()
-    } else {
-        Vec::new()
     };
     // The same pool size as the batch.
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -198,25 +209,33 @@ fn main() -> ExitCode {
     };
     let (start, cpu_start) = (Instant::now(), cpu_seconds());
     let failed = pool.install(|| {
-        units
-            .par_iter()
-            .enumerate()
-            .filter(|(i, unit)| {
-                let out = output.join(format!("{i:05}.xlsx"));
-                if formatted {
-                    return match budgets.get(*i) {
-                        Some(Some(budget)) => write_formatted(&unit.path, budget, &out).is_err(),
-                        _ => true,
-                    };
-                }
-                read_unit(&unit.path)
-                    .and_then(|read| match written.get(&unit.file) {
-                        Some(cells) => write_unit(cells, &out),
-                        None => write_unit(&read, &out),
-                    })
-                    .is_err()
-            })
-            .count()
+        let outcomes: Vec<bool> = if values {
+            units
+                .par_iter()
+                .enumerate()
+                .map(|(i, unit)| {
+                    let out = output.join(format!("{i:05}.xlsx"));
+                    read_unit(&unit.path)
+                        .and_then(|read| match written.get(&unit.file) {
+                            Some(cells) => write_unit(cells, &out),
+                            None => write_unit(&read, &out),
+                        })
+                        .is_ok()
+                })
+                .collect()
+        } else {
+            units
+                .par_iter()
+                .zip(&books)
+                .enumerate()
+                .map(|(i, (unit, book))| {
+                    let out = output.join(format!("{i:05}.xlsx"));
+                    book.as_ref()
+                        .is_some_and(|book| write_planned(&unit.path, book, &out).is_ok())
+                })
+                .collect()
+        };
+        outcomes.iter().filter(|ok| !**ok).count()
     });
     let secs = start.elapsed().as_secs_f64();
     let cpu = match (cpu_start, cpu_seconds()) {
@@ -230,11 +249,7 @@ fn main() -> ExitCode {
     };
     println!(
         "{}: {} units in {secs:.3} s ({:.1} units/s), {failed} failed, cpu {cpu}",
-        if formatted {
-            "formatted floor"
-        } else {
-            "floor"
-        },
+        if values { "values floor" } else { "floor" },
         units.len(),
         units.len() as f64 / secs.max(1e-9)
     );

@@ -4,12 +4,14 @@
 #   1. `yusuan batch DIR -o OUT --quiet` — the whole pipeline plus consolidation and summary
 #                   (wall time of the whole process, start-up and exit included);
 #   2. the floor  — only reading the same files (calamine/csv) and writing the same cells the
-#                   batch wrote for each unit (values only, rust_xlsxwriter),
-#                   examples/bench_floor.rs, same rayon pool, same deflate level (1), same
-#                   save_atomically (temp file, fsync, rename);
-#   3. the formatted floor (`bench_floor --formatted`) — the same reads plus the full official
-#                   workbook per unit (write::workbook: formats, merges, page setup; budgets
-#                   loaded untimed): the batch as if recognition and checks cost nothing.
+#                   batch writes for each unit with rust_xlsxwriter: every value, format, merge,
+#                   width, height and the page setup, planned before the clock starts
+#                   (examples/bench_floor.rs; the bytes are the batch's unit workbooks), same
+#                   rayon pool, same save_atomically (temp file, fsync, rename);
+#   3. the values floor (`bench_floor --values`) — the same reads, then only the values of each
+#                   batch output workbook, unformatted, no merges, no bordered blank cells, no page
+#                   setup: not a batch (its workbooks are not the official tables), a lower bound
+#                   for comparison.
 # Each is run REPS times (default 3) in alternating order (batch first, then floor first, ...),
 # every run into a fresh folder and nothing deleted until the script ends, after a `sync` and
 # a pause: file creation on this box's ext4 (no journal) slows down right after many deletions
@@ -20,8 +22,9 @@
 # delete thousands of files just before running this.
 # Reported: the median of each (wall s, CPU s = user+sys, the floor's own timed part), units/s,
 # batch/floor in wall time as the ratio of the medians and as the median of the per-round
-# ratios (`pairs`), batch/floor in CPU time, batch/formatted floor, formatted floor/floor (what
-# the official formatting alone costs), peak RSS (/usr/bin/time -v), and every round's ratio.
+# ratios (`pairs`), batch/floor in CPU time, batch/values floor and floor/values floor (what
+# the official formatting costs rust_xlsxwriter), peak RSS (/usr/bin/time -v), and every
+# round's ratio.
 # Targets: >= 150 units/s, batch <= 1.5 x floor, peak RSS < 200 MB and flat as N grows.
 #
 # Usage: scripts/bench_batch.sh [N ...]      (env: REPS; YUSUAN_BIN to time another binary with
@@ -69,25 +72,24 @@ run_batch() {
     >>"$work/batch.runs"
 }
 
-# One timed floor run (values only, the cells of batch output $work/out.1) into $work/floor.$1.
+# One timed floor run into $work/floor.$1 (the same workbooks as the batch).
 run_floor() {
-  local line cells_from=()
-  [ -f "$work/out.1/summary.json" ] && cells_from=("$work/out.1")
+  local line
   sync; sleep 2
-  line=$(/usr/bin/time -v -o "$work/floor.$1.time" \
-    "$floor" "$work/in" "$work/floor.$1" "${cells_from[@]}")
+  line=$(/usr/bin/time -v -o "$work/floor.$1.time" "$floor" "$work/in" "$work/floor.$1")
   echo "$(echo "$line" | field s) $(echo "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }') $(rss_mb "$work/floor.$1.time")" \
     >>"$work/floor.runs"
 }
 
-run_formatted() {
+# One timed values-floor run (the values of batch output $work/out.1) into $work/values.$1.
+run_values() {
   sync; sleep 2
-  "$floor" --formatted "$work/in" "$work/fmt.$1" | field s >>"$work/fmt.runs"
+  "$floor" --values "$work/in" "$work/values.$1" "$work/out.1" | field s >>"$work/values.runs"
 }
 
-printf '%6s %5s %8s %8s %8s %6s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
-  N reps floor_s batch_s units/s ratio pairs floor_cpu batch_cpu cpu_ratio fmt_ratio fmt/floor \
-  floor_MB batch_MB "ratio per run"
+printf '%6s %5s %8s %8s %8s %6s %6s %9s %9s %9s %8s %12s %12s %9s %9s  %s\n' \
+  N reps floor_s batch_s units/s ratio pairs floor_cpu batch_cpu cpu_ratio values_s batch/values \
+  floor/values floor_MB batch_MB "ratio per run"
 status=0
 works=()
 cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "${works[@]}"; }
@@ -99,15 +101,15 @@ for n in "${sizes[@]}"; do
   # Warm the page cache so no run pays for the first read.
   find "$work/in" -type f -exec cat {} + >/dev/null
   sync; sleep 5
-  # The first batch run also provides the cells the floor writes.
+  # The first batch run also provides the values the values floor writes.
   run_batch 1
   run_floor 1
-  run_formatted 1
+  run_values 1
   for r in $(seq 2 "$reps"); do
     if [ $((r % 2)) = 0 ]; then
-      run_floor "$r"; run_formatted "$r"; run_batch "$r"
+      run_floor "$r"; run_values "$r"; run_batch "$r"
     else
-      run_batch "$r"; run_floor "$r"; run_formatted "$r"
+      run_batch "$r"; run_floor "$r"; run_values "$r"
     fi
   done
 
@@ -118,24 +120,24 @@ for n in "${sizes[@]}"; do
   floor_s=$(awk '{ print $1 }' "$work/floor.runs" | median)
   floor_cpu=$(awk '{ print $2 }' "$work/floor.runs" | median)
   floor_mb=$(awk '{ print $3 }' "$work/floor.runs" | sort -g | tail -1)
-  fmt_s=$(median <"$work/fmt.runs")
+  values_s=$(median <"$work/values.runs")
   per_run=$(paste -d' ' <(awk '{ print $1 }' "$work/batch.runs") <(awk '{ print $1 }' "$work/floor.runs") |
     awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }')
   # The median of the per-round ratios: each round's batch and floor ran back to back, so this
   # one is not moved by the machine drifting slower or faster over the rounds.
   pair_ratio=$(tr ' ' '\n' <<<"$per_run" | median)
   if [ "$code" -ge 2 ]; then
-    rate=n/a ratio=n/a cpu_ratio=n/a fmt_ratio=n/a fmt_floor=n/a
+    rate=n/a ratio=n/a cpu_ratio=n/a values_ratio=n/a floor_values=n/a
   else
     rate=$(calc "$n / $batch_s")
     ratio=$(calc "$batch_s / $floor_s")
     cpu_ratio=$(calc "$batch_cpu / $floor_cpu")
-    fmt_ratio=$(calc "$batch_s / $fmt_s")
-    fmt_floor=$(calc "$fmt_s / $floor_s")
+    values_ratio=$(calc "$batch_s / $values_s")
+    floor_values=$(calc "$floor_s / $values_s")
   fi
-  printf '%6s %5s %8.3f %8.3f %8s %6s %6s %9s %9s %9s %9s %10s %9s %9s  %s\n' \
+  printf '%6s %5s %8.3f %8.3f %8s %6s %6s %9s %9s %9s %8.3f %12s %12s %9s %9s  %s\n' \
     "$n" "$reps" "$floor_s" "$batch_s" "$rate" "$ratio" "$pair_ratio" "$floor_cpu" "$batch_cpu" \
-    "$cpu_ratio" "$fmt_ratio" "$fmt_floor" "$floor_mb" "$batch_mb" "$per_run"
+    "$cpu_ratio" "$values_s" "$values_ratio" "$floor_values" "$floor_mb" "$batch_mb" "$per_run"
 
   if [ "$code" -ge 2 ]; then
     echo "  batch exit $code: $(head -c 300 "$work/batch.1.err")" >&2

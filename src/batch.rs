@@ -332,6 +332,37 @@ pub fn run(plan: &BatchPlan, progress: &dyn Progress) -> Result<BatchReport, Bat
     )
 }
 
+/// What a batch over a folder converts.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The units, with what units.csv says of them.
+    pub units: Vec<UnitInput>,
+    /// Files that are not units (listed in the summary).
+    pub ignored: Vec<String>,
+    /// Files units.csv lists that are not there.
+    pub missing: Vec<String>,
+    /// DIR/units.csv (empty without one).
+    pub list: UnitsList,
+}
+
+/// The units under `input_dir` (not counting `output_dir`), with DIR/units.csv applied.
+pub fn discover(input_dir: &Path, output_dir: &Path) -> Result<Found, BatchError> {
+    let (mut units, ignored) = find_units(input_dir, Some(output_dir))?;
+    let listing = input_dir.join("units.csv");
+    let list = if listing.is_file() {
+        read_units_csv(&listing)?
+    } else {
+        UnitsList::default()
+    };
+    let missing = apply_units_list(&mut units, &list);
+    Ok(Found {
+        units,
+        ignored,
+        missing,
+        list,
+    })
+}
+
 /// Runs a batch with the given pipeline steps.
 pub fn run_with(
     plan: &BatchPlan,
@@ -339,14 +370,12 @@ pub fn run_with(
     pipeline: &Pipeline<'_>,
 ) -> Result<BatchReport, BatchError> {
     let units_dir = prepare_output(plan)?;
-    let (mut units, ignored) = find_units(&plan.input_dir, Some(&plan.output_dir))?;
-    let listing = plan.input_dir.join("units.csv");
-    let list = if listing.is_file() {
-        read_units_csv(&listing)?
-    } else {
-        UnitsList::default()
-    };
-    let missing = apply_units_list(&mut units, &list);
+    let Found {
+        units,
+        ignored,
+        missing,
+        list,
+    } = discover(&plan.input_dir, &plan.output_dir)?;
     if units.is_empty() && missing.is_empty() {
         return Err(BatchError::NoUnits {
             dir: plan.input_dir.display().to_string(),
@@ -567,6 +596,23 @@ fn converted(
 
 /// One unit through the pipeline, with errors and panics caught. Returns its outcome and, when
 /// it converted, its budget and kind for the consolidation.
+/// A loaded unit as the batch writes it, with its findings: the kind from units.csv when it
+/// gives one, the unit's name (from units.csv, else its file) when the input names no 编制单位.
+pub fn checked(unit: &UnitInput, mut submission: Submission) -> (Budget, Vec<Finding>) {
+    let budget = &mut submission.budget;
+    if unit.kind.is_some() {
+        budget.meta.unit_kind = unit.kind;
+    }
+    if budget.meta.entity.trim().is_empty() {
+        budget.meta.entity = unit
+            .name
+            .clone()
+            .unwrap_or_else(|| unit.output_stem.clone());
+    }
+    let findings = check::check(&submission);
+    (submission.budget, findings)
+}
+
 fn process(
     unit: &UnitInput,
     pipeline: &Pipeline<'_>,
@@ -577,16 +623,8 @@ fn process(
         .clone()
         .unwrap_or_else(|| unit.output_stem.clone());
     let attempt = catch_unwind(AssertUnwindSafe(|| -> Result<_, String> {
-        let mut submission = (pipeline.load)(&unit.path)?;
-        let budget = &mut submission.budget;
-        if unit.kind.is_some() {
-            budget.meta.unit_kind = unit.kind;
-        }
-        if budget.meta.entity.trim().is_empty() {
-            budget.meta.entity = fallback_name.clone();
-        }
-        let findings = check::check(&submission);
-        let budget = submission.budget;
+        let submission = (pipeline.load)(&unit.path)?;
+        let (budget, findings) = checked(unit, submission);
         let bytes = (pipeline.render)(&budget, &findings)?;
         let file_name = format!("{}.xlsx", unit.output_stem);
         let path = units_dir.join(&file_name);

@@ -34,18 +34,49 @@ enum Op<'a> {
         row: u32,
         col: u16,
         value: Value<'a>,
-        format: &'a Format,
+        format: &'static Format,
     },
     /// A merged range: the text in its first cell, the format on every cell.
     Merge {
         rows: (u32, u32),
         cols: (u16, u16),
         text: Cow<'a, str>,
-        format: &'a Format,
+        format: &'static Format,
     },
 }
 
 impl Op<'_> {
+    fn into_owned(self) -> Op<'static> {
+        match self {
+            Op::Cell {
+                row,
+                col,
+                value,
+                format,
+            } => Op::Cell {
+                row,
+                col,
+                value: match value {
+                    Value::Blank => Value::Blank,
+                    Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+                    Value::Number(n) => Value::Number(n),
+                },
+                format,
+            },
+            Op::Merge {
+                rows,
+                cols,
+                text,
+                format,
+            } => Op::Merge {
+                rows,
+                cols,
+                text: Cow::Owned(text.into_owned()),
+                format,
+            },
+        }
+    }
+
     /// The first and last cell the op writes.
     fn corners(&self) -> ((u32, u16), (u32, u16)) {
         match self {
@@ -68,15 +99,15 @@ pub struct Cells<'a> {
 
 /// A rectangle of cells sharing one format: first and last row, first and last column.
 #[derive(Debug, Clone, Copy)]
-struct Rect<'a> {
+struct Rect {
     rows: (u32, u32),
     cols: (u16, u16),
-    format: &'a Format,
+    format: &'static Format,
 }
 
 /// What the second pass applies, in the order of each item's first cell.
-enum Apply<'a> {
-    Rect(Rect<'a>),
+enum Apply {
+    Rect(Rect),
     /// Index into `ops` of a merge.
     Merge(usize),
     /// Merged into an earlier rectangle.
@@ -105,8 +136,21 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// The same writes, owning their text.
+    pub fn into_owned(self) -> Cells<'static> {
+        Cells {
+            ops: self.ops.into_iter().map(Op::into_owned).collect(),
+        }
+    }
+
     /// Records text with a format (empty text: a formatted blank).
-    pub fn text(&mut self, row: u32, col: u16, text: impl Into<Cow<'a, str>>, format: &'a Format) {
+    pub fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl Into<Cow<'a, str>>,
+        format: &'static Format,
+    ) {
         let value = Value::Text(text.into());
         self.ops.push(Op::Cell {
             row,
@@ -117,7 +161,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Records a number with a format.
-    pub fn number(&mut self, row: u32, col: u16, number: f64, format: &'a Format) {
+    pub fn number(&mut self, row: u32, col: u16, number: f64, format: &'static Format) {
         let value = Value::Number(number);
         self.ops.push(Op::Cell {
             row,
@@ -128,7 +172,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Records a formatted blank cell.
-    pub fn blank(&mut self, row: u32, col: u16, format: &'a Format) {
+    pub fn blank(&mut self, row: u32, col: u16, format: &'static Format) {
         let value = Value::Blank;
         self.ops.push(Op::Cell {
             row,
@@ -144,7 +188,7 @@ impl<'a> Cells<'a> {
         rows: (u32, u32),
         cols: (u16, u16),
         text: impl Into<Cow<'a, str>>,
-        format: &'a Format,
+        format: &'static Format,
     ) {
         let text = text.into();
         self.ops.push(Op::Merge {
@@ -156,7 +200,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Writes everything recorded into `ws` (see the module doc).
-    pub fn flush(self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+    pub fn flush(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         if self.overlaps() {
             // Some cell is written twice: the last write must win, so replay in order.
             return self.replay(ws);
@@ -230,8 +274,8 @@ impl<'a> Cells<'a> {
     /// same format over the same rows in adjacent columns join. Applying a format to later
     /// cells early is harmless (no cell is written twice), and each format is still first
     /// applied at its first cell, so formats are registered in the original order.
-    fn plan(&self) -> Vec<Apply<'a>> {
-        let mut items: Vec<Apply<'a>> = Vec::new();
+    fn plan(&self) -> Vec<Apply> {
+        let mut items: Vec<Apply> = Vec::new();
         // Per column: the index in `items` of its open run.
         let mut open: Vec<Option<usize>> = Vec::new();
         for (i, op) in self.ops.iter().enumerate() {
@@ -326,7 +370,7 @@ impl<'a> Cells<'a> {
 
 /// Joins each column run into an earlier rectangle of the same format and rows that ends in
 /// the column to its left.
-fn join_columns(items: &mut [Apply<'_>]) {
+fn join_columns(items: &mut [Apply]) {
     // (next column, first row, last row, format address) → index of the rectangle. Ordered
     // rather than hashed: the map stays small and the keys are cheap to compare.
     let mut ends: BTreeMap<(u16, u32, u32, usize), usize> = BTreeMap::new();
@@ -356,41 +400,35 @@ fn join_columns(items: &mut [Apply<'_>]) {
 mod tests {
     use super::*;
     use rust_xlsxwriter::{FormatAlign, FormatBorder, Workbook};
-    use std::io::Read;
 
     /// Every part of a saved workbook but docProps/core.xml (which holds the time).
     fn parts(book: &mut Workbook) -> Vec<(String, Vec<u8>)> {
-        let bytes = book.save_to_buffer().unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut out = Vec::new();
-        for i in 0..zip.len() {
-            let mut file = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            let name = file.name().unwrap().to_string();
-            if name != "docProps/core.xml" {
-                out.push((name, data));
-            }
-        }
-        out
+        super::super::parts(&book.save_to_buffer().unwrap())
+    }
+
+    /// The formats the tests record with (static, as `style::Styles::shared` hands them out).
+    fn formats() -> &'static [Format; 3] {
+        static FORMATS: std::sync::OnceLock<[Format; 3]> = std::sync::OnceLock::new();
+        FORMATS.get_or_init(|| {
+            [
+                Format::new().set_border(FormatBorder::Thin),
+                Format::new().set_bold().set_align(FormatAlign::Center),
+                Format::new()
+                    .set_num_format("#,##0.00")
+                    .set_border(FormatBorder::Thin),
+            ]
+        })
     }
 
     /// The workbook `record` makes, written through `flush` and written directly, cell by cell.
     fn both(
-        record: impl for<'a> Fn(&mut Cells<'a>, &'a [Format; 3]),
+        record: impl Fn(&mut Cells<'static>, &'static [Format; 3]),
     ) -> [Vec<(String, Vec<u8>)>; 2] {
-        let formats = [
-            Format::new().set_border(FormatBorder::Thin),
-            Format::new().set_bold().set_align(FormatAlign::Center),
-            Format::new()
-                .set_num_format("#,##0.00")
-                .set_border(FormatBorder::Thin),
-        ];
         let render = |buffered: bool| {
             let mut book = Workbook::new();
             for _ in 0..2 {
                 let mut cells = Cells::default();
-                record(&mut cells, &formats);
+                record(&mut cells, formats());
                 let ws = book.add_worksheet();
                 if buffered {
                     cells.flush(ws).unwrap();

@@ -9,7 +9,7 @@
 //! (`sheet`), and it knows nothing of batches or units.
 
 use super::layout::ListLayout;
-use super::sheet::print_setup;
+use super::plan::print_setup;
 use super::style::Styles;
 use super::{WriteError, at};
 use rust_decimal::Decimal;

@@ -1,20 +1,22 @@
-//! Renders one table sheet: rows from `rows` through a `layout`, with the formats of `style`.
+//! Plans one table sheet: rows from `rows` through a `layout`, with the formats of `style`.
 //!
 //! Title, 编制部门/单位 row, merged header, body, 合计 row, empty-table note, column widths
 //! (measured with `unicode-width`, CJK counting double), row heights for wrapped text, and the
 //! page setup (A4, orientation, one page wide, repeated header rows, print area, footer,
-//! frozen panes). The same renderer serves all nine tables and the 校验结果 sheet; nothing here
-//! is specific to one table. Not for deciding what the rows are.
+//! frozen panes), as a `plan::Sheet` that `plan` renders. The same planner serves all nine
+//! tables and the 校验结果 sheet; nothing here is specific to one table. Not for deciding what
+//! the rows are.
 
 use super::cells::Cells;
-use super::layout::{AMOUNT_SLOTS, Binding, Context, Layout, Orientation, TextKind};
+use super::layout::{AMOUNT_SLOTS, Binding, Context, Layout, TextKind};
+use super::plan::{Page, Sheet};
 use super::rows::{Body, Row, RowKind};
 use super::style::Styles;
 use crate::model::{CodeLevel, MoneyUnit};
 use crate::money::round_dp;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+use rust_xlsxwriter::Format;
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
 
@@ -33,34 +35,6 @@ const HEADER_MIN: f64 = 20.0;
 const TITLE_HEIGHT: f64 = 36.0;
 /// Height of the 编制部门 row in points.
 const ENTITY_HEIGHT: f64 = 20.0;
-/// The footer: page n of N.
-const FOOTER: &str = "&C第 &P 页 共 &N 页";
-/// A4 in Excel's paper-size numbering.
-const PAPER_A4: u8 = 9;
-
-/// The page setup the official tables and the lists share: A4 in `orientation`, one page
-/// wide, the first `header_rows` rows repeated on every page and frozen, the print area over
-/// rows 0..=`last_row` and columns 0..=`last_col`, page n of N in the footer.
-pub(super) fn print_setup(
-    ws: &mut Worksheet,
-    orientation: Orientation,
-    header_rows: u32,
-    last_row: u32,
-    last_col: u16,
-) -> Result<(), XlsxError> {
-    ws.set_paper_size(PAPER_A4);
-    match orientation {
-        Orientation::Landscape => ws.set_landscape(),
-        Orientation::Portrait => ws.set_portrait(),
-    };
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_footer(FOOTER);
-    ws.set_repeat_rows(0, header_rows - 1)?;
-    ws.set_print_area(0, 0, last_row, last_col)?;
-    ws.set_freeze_panes(header_rows, 0)?;
-    Ok(())
-}
-
 /// Rendering settings that come from the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -68,31 +42,18 @@ pub struct Settings {
     pub zeros_as_digits: bool,
 }
 
-/// Where the parts of a rendered sheet ended up (0-based rows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
-    /// First header row.
-    pub header_first: u32,
-    /// First body row.
-    pub body_first: u32,
-    /// Last row of the print area (the note row when there is one).
-    pub last_row: u32,
-}
-
-/// Writes the sheet described by `layout` with `body` into `ws`.
-pub fn render(
-    ws: &mut Worksheet,
-    layout: &Layout,
-    body: &Body<'_>,
-    styles: &Styles,
+/// Plans the sheet described by `layout` with `body`.
+pub fn plan<'a>(
+    layout: &'a Layout,
+    body: &'a Body<'_>,
+    styles: &'static Styles,
     ctx: &Context<'_>,
     settings: Settings,
-) -> Result<Placement, XlsxError> {
-    // Every cell goes through `cells` (one format lookup per run, see `cells`), written at
-    // the end; everything else goes to the sheet directly.
+) -> Sheet<'a> {
     // Title, entity and unit label, the header, one write per body cell, the note.
     let writes = 4 + layout.header.len() + body.rows.len() * layout.columns.len();
     let mut cells = Cells::with_capacity(writes);
+    let mut heights = Vec::with_capacity(3 + usize::from(layout.header_rows));
     let ncols = layout.columns.len() as u16;
     let last_col = ncols.saturating_sub(1);
     let wan = ctx.unit == MoneyUnit::WanYuan;
@@ -100,15 +61,11 @@ pub fn render(
     let cents = usize::from(wan || has_cents(&amounts));
     let needs = text_needs(layout, body);
     let widths = column_widths(layout, &needs, &amounts, cents == 1);
-    ws.set_name(&layout.sheet)?;
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
 
     // Title and 编制部门 rows: no borders.
     let title = ctx.fill(&layout.title);
     merge_or_write(&mut cells, 0, 0, last_col, title, &styles.title);
-    ws.set_row_height(0, TITLE_HEIGHT)?;
+    heights.push((0, TITLE_HEIGHT));
     let entity = ctx.fill(&layout.entity_line);
     match &layout.unit_label {
         Some(label) if ncols >= 2 => {
@@ -117,7 +74,7 @@ pub fn render(
         }
         _ => merge_or_write(&mut cells, 1, 0, last_col, entity, &styles.entity),
     }
-    ws.set_row_height(1, ENTITY_HEIGHT)?;
+    heights.push((1, ENTITY_HEIGHT));
 
     // Header.
     let header_first = 2u32;
@@ -131,7 +88,7 @@ pub fn render(
         }
     }
     for (i, h) in header_heights(layout, &widths).into_iter().enumerate() {
-        ws.set_row_height(header_first + i as u32, h)?;
+        heights.push((header_first + i as u32, h));
     }
 
     // Body.
@@ -150,7 +107,7 @@ pub fn render(
         );
         let lines = row_lines(layout, row, needs, &widths);
         if lines > 1 {
-            ws.set_row_height(r, LINE * f64::from(lines) + 4.0)?;
+            heights.push((r, LINE * f64::from(lines) + 4.0));
         }
         r += 1;
     }
@@ -162,21 +119,22 @@ pub fn render(
         let total: f64 = widths.iter().sum();
         let lines = wrapped_lines(&note, total);
         merge_or_write(&mut cells, r, 0, last_col, note, &styles.note);
-        ws.set_row_height(r, LINE * lines + 8.0)?;
+        heights.push((r, LINE * lines + 8.0));
         last_row = r;
     }
 
-    cells.flush(ws)?;
-
-    // Page setup.
-    print_setup(ws, layout.orientation, body_first, last_row, last_col)?;
-    ws.set_print_center_horizontally(true);
-    ws.set_margins(0.5, 0.5, 0.6, 0.7, 0.3, 0.3);
-    Ok(Placement {
-        header_first,
-        body_first,
-        last_row,
-    })
+    Sheet {
+        name: Cow::Borrowed(layout.sheet.as_str()),
+        widths,
+        heights,
+        cells,
+        page: Page::Table {
+            orientation: layout.orientation,
+            header_rows: body_first,
+            last_row,
+            last_col,
+        },
+    }
 }
 
 fn merge_or_write<'a>(
@@ -185,7 +143,7 @@ fn merge_or_write<'a>(
     first: u16,
     last: u16,
     text: impl Into<Cow<'a, str>>,
-    format: &'a Format,
+    format: &'static Format,
 ) {
     if last > first {
         cells.merge((row, row), (first, last), text, format);
@@ -201,7 +159,7 @@ fn write_row<'a>(
     row: &'a Row<'_>,
     printed: &PrintedRow,
     layout: &'a Layout,
-    styles: &'a Styles,
+    styles: &'static Styles,
     cents: usize,
     label_span: u16,
     settings: Settings,
