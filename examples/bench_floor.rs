@@ -4,12 +4,14 @@
 //! same rayon pool, each saved as the batch saves (`save_atomically`). No recognition, checks,
 //! derivations, layout or consolidation.
 //!
-//! `bench_floor INDIR OUTDIR`: the floor. Before the clock starts each unit is loaded and
-//! checked as the batch does (`batch::checked`) and its official workbook planned
+//! `bench_floor INDIR OUTDIR [BATCH_OUTDIR]`: the floor. Before the clock starts each unit is
+//! loaded and checked as the batch does (`batch::checked`) and its official workbook planned
 //! (`write::plan`: every value, format, merge, width, height and the page setup, the batch's
 //! default options); the timed part reads the unit's files (discarding the cells) and renders
-//! the plan (`Book::render`, which only replays it through rust_xlsxwriter; the bytes are the
-//! batch's).
+//! the plan (`Book::render`, which only replays it through rust_xlsxwriter). With
+//! `BATCH_OUTDIR` (a finished `yusuan batch` output folder) it then checks, after the clock,
+//! that every workbook it wrote is the batch's, part by part (not docProps/core.xml, which holds
+//! the time), and exits 1 when one is not.
 //!
 //! `bench_floor --values INDIR OUTDIR BATCH_OUTDIR`: a lower bound that is not a batch, for
 //! comparison: each unit writes only the values of its batch output workbook (`BATCH_OUTDIR`,
@@ -148,11 +150,9 @@ fn main() -> ExitCode {
     }
     let (input, output, batch_out) = match args.as_slice() {
         [i, o] if !values => (i, o, None),
-        [i, o, b] if values => (i, o, Some(PathBuf::from(b))),
+        [i, o, b] => (i, o, Some(PathBuf::from(b))),
         _ => {
-            eprintln!(
-                "用法：bench_floor INDIR OUTDIR | bench_floor --values INDIR OUTDIR BATCH_OUTDIR"
-            );
+            eprintln!("用法：bench_floor [--values] INDIR OUTDIR [BATCH_OUTDIR]");
             return ExitCode::from(2);
         }
     };
@@ -171,7 +171,7 @@ fn main() -> ExitCode {
     };
     // The batch's output cells per input file (--values), loaded before timing.
     let mut written: HashMap<String, Vec<Sheet>> = HashMap::new();
-    if let Some(dir) = &batch_out {
+    if let (true, Some(dir)) = (values, &batch_out) {
         match batch_cells(dir) {
             Ok(cells) => written = cells,
             Err(e) => {
@@ -227,9 +227,8 @@ fn main() -> ExitCode {
             units
                 .par_iter()
                 .zip(&books)
-                .enumerate()
-                .map(|(i, (unit, book))| {
-                    let out = output.join(format!("{i:05}.xlsx"));
+                .map(|(unit, book)| {
+                    let out = output.join(format!("{}.xlsx", unit.output_stem));
                     book.as_ref()
                         .is_some_and(|book| write_planned(&unit.path, book, &out).is_ok())
                 })
@@ -253,5 +252,41 @@ fn main() -> ExitCode {
         units.len(),
         units.len() as f64 / secs.max(1e-9)
     );
+    // After the clock: the floor's workbooks against the batch's, when a batch output is given.
+    if let (false, Some(dir)) = (values, &batch_out) {
+        let same = units
+            .iter()
+            .filter(|unit| {
+                let name = format!("{}.xlsx", unit.output_stem);
+                same_workbook(&output.join(&name), &dir.join("units").join(&name))
+            })
+            .count();
+        println!("same as the batch's: {same} of {} workbooks", units.len());
+        if same != units.len() {
+            return ExitCode::from(1);
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// True when two workbooks hold the same parts with the same bytes, but for
+/// docProps/core.xml (which holds the time of writing).
+fn same_workbook(a: &Path, b: &Path) -> bool {
+    let parts = |path: &Path| -> Option<Vec<(String, Vec<u8>)>> {
+        use std::io::Read;
+        let file = std::fs::File::open(path).ok()?;
+        let mut zip = zip::ZipArchive::new(file).ok()?;
+        let mut out = Vec::new();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).ok()?;
+            let name = part.name().ok()?.to_string();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).ok()?;
+            if name != "docProps/core.xml" {
+                out.push((name, data));
+            }
+        }
+        Some(out)
+    };
+    matches!((parts(a), parts(b)), (Some(x), Some(y)) if x == y)
 }

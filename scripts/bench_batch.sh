@@ -72,13 +72,20 @@ run_batch() {
     >>"$work/batch.runs"
 }
 
-# One timed floor run into $work/floor.$1 (the same workbooks as the batch).
+# One timed floor run into $work/floor.$1 (the same workbooks as the batch: bench_floor checks
+# its workbooks against the batch's first output, after its clock, and the script stops if one
+# differs).
 run_floor() {
-  local line
+  local out
   sync; sleep 2
-  line=$(/usr/bin/time -v -o "$work/floor.$1.time" "$floor" "$work/in" "$work/floor.$1")
+  out=$(/usr/bin/time -v -o "$work/floor.$1.time" "$floor" "$work/in" "$work/floor.$1" "$work/out.1") || {
+    echo "floor: $out" >&2
+    exit 1
+  }
+  line=$(head -1 <<<"$out")
   echo "$(echo "$line" | field s) $(echo "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "cpu") print $(i+1) }') $(rss_mb "$work/floor.$1.time")" \
     >>"$work/floor.runs"
+  same=$(sed -n 's/^same as the batch.s: //p' <<<"$out")
 }
 
 # One timed values-floor run (the values of batch output $work/out.1) into $work/values.$1.
@@ -150,6 +157,7 @@ for n in "${sizes[@]}"; do
     if (q > 1.5) print "  above target: batch/floor " q " > 1.5";
     if (m >= 200) print "  above target: peak RSS " m " MB >= 200";
   }' >&2
+  echo "  floor workbooks the same as the batch's: $same" >&2
   [ "${BENCH_KEEP:-0}" = 1 ] && echo "  kept $work" >&2
 done
 exit $status
