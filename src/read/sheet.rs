@@ -432,12 +432,15 @@ fn date_cell(d: &ExcelDateTime) -> CellValue {
 }
 
 /// A calamine merge as ours.
+/// A merge from calamine's reader, corners in order: it keeps a reversed reference ("D5:B2")
+/// as written, which covers no cell until its corners are sorted (our own scan's `parse_ref`
+/// sorts them too).
 fn merge_of(d: &Dimensions) -> Merge {
     Merge {
-        first_row: d.start.0,
-        first_col: d.start.1,
-        last_row: d.end.0,
-        last_col: d.end.1,
+        first_row: d.start.0.min(d.end.0),
+        first_col: d.start.1.min(d.end.1),
+        last_row: d.start.0.max(d.end.0),
+        last_col: d.start.1.max(d.end.1),
     }
 }
 
@@ -462,6 +465,23 @@ fn sheet_error(file: &str, sheet: &str, detail: &str) -> ReadError {
 mod tests {
     use super::*;
     use calamine::ExcelDateTimeType;
+
+    #[test]
+    fn a_reversed_merge_reference_covers_the_same_cells() {
+        let reversed = Dimensions {
+            start: (4, 3),
+            end: (1, 1),
+        };
+        let merge = merge_of(&reversed);
+        let corners = (
+            merge.first_row,
+            merge.first_col,
+            merge.last_row,
+            merge.last_col,
+        );
+        assert_eq!(corners, (1, 1, 4, 3));
+        assert_eq!(Some(merge), merges::parse_ref("D5:B2"));
+    }
 
     #[test]
     fn error_texts_of_formulas() {
