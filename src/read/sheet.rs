@@ -87,7 +87,7 @@ pub fn xlsx(file: &str, bytes: &[u8]) -> Result<Document, ReadError> {
                 .merge_cells_by_sheet_name(&sheet.name)
                 .map_err(|e| sheet_error(file, &sheet.name, &e.to_string()))?
                 .iter()
-                .map(merge_of)
+                .filter_map(merge_of)
                 .collect(),
         };
         grids.push(grid);
@@ -195,7 +195,7 @@ pub fn xls(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     })?;
     generic(file, book, |book, name| {
         book.merge_cells_by_sheet_name(name)
-            .map(|dims| dims.iter().map(merge_of).collect())
+            .map(|dims| dims.iter().filter_map(merge_of).collect())
             .map_err(|e| e.to_string())
     })
 }
@@ -432,16 +432,17 @@ fn date_cell(d: &ExcelDateTime) -> CellValue {
 }
 
 /// A calamine merge as ours.
-/// A merge from calamine's reader, corners in order: it keeps a reversed reference ("D5:B2")
-/// as written, which covers no cell until its corners are sorted (our own scan's `parse_ref`
-/// sorts them too).
-fn merge_of(d: &Dimensions) -> Merge {
-    Merge {
+/// A merge from calamine's reader, as our own scan's `parse_ref` reads one: corners in order
+/// (calamine keeps a reversed reference such as "D5:B2" as written, which covers no cell), and
+/// none beyond Excel's limits.
+fn merge_of(d: &Dimensions) -> Option<Merge> {
+    let inside = |(row, col): (u32, u32)| row < MAX_ROWS && col < MAX_COLUMNS;
+    (inside(d.start) && inside(d.end)).then(|| Merge {
         first_row: d.start.0.min(d.end.0),
         first_col: d.start.1.min(d.end.1),
         last_row: d.start.0.max(d.end.0),
         last_col: d.start.1.max(d.end.1),
-    }
+    })
 }
 
 /// A workbook-level failure: the file is damaged or not what its structure claims.
@@ -467,12 +468,12 @@ mod tests {
     use calamine::ExcelDateTimeType;
 
     #[test]
-    fn a_reversed_merge_reference_covers_the_same_cells() {
+    fn merges_from_calamine_are_read_as_our_own_scan_reads_them() {
         let reversed = Dimensions {
             start: (4, 3),
             end: (1, 1),
         };
-        let merge = merge_of(&reversed);
+        let merge = merge_of(&reversed).unwrap();
         let corners = (
             merge.first_row,
             merge.first_col,
@@ -481,6 +482,13 @@ mod tests {
         );
         assert_eq!(corners, (1, 1, 4, 3));
         assert_eq!(Some(merge), merges::parse_ref("D5:B2"));
+        // Beyond Excel's last column (XFD): no merge, as our own scan reads it.
+        let beyond = Dimensions {
+            start: (0, 0),
+            end: (0, MAX_COLUMNS),
+        };
+        assert_eq!(merge_of(&beyond), None);
+        assert_eq!(merges::parse_ref("A1:XFE1"), None);
     }
 
     #[test]
