@@ -190,6 +190,15 @@ fn after_leading_path<'a>(text: &'a str, file: &str) -> Option<&'a str> {
     path_like.then(|| &text[at + file.len()..])
 }
 
+/// Adds the first `limit` of `items` as indented lines, then "……另有 N 个" and `more` for the
+/// rest.
+fn listed(lines: &mut Vec<String>, items: &[String], limit: usize, more: &str) {
+    lines.extend(items.iter().take(limit).map(|item| format!("  {item}")));
+    if items.len() > limit {
+        lines.push(format!("  ……另有 {} 个{more}", items.len() - limit));
+    }
+}
+
 /// Everything a batch produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchReport {
@@ -255,28 +264,15 @@ impl BatchReport {
                 continue;
             }
             lines.push(heading.to_string());
-            lines.extend(
-                units
-                    .iter()
-                    .take(limit)
-                    .map(|u| format!("  {}", u.problem())),
-            );
-            if units.len() > limit {
-                lines.push(format!(
-                    "  ……另有 {} 个，详见 summary.xlsx",
-                    units.len() - limit
-                ));
-            }
+            let problems: Vec<String> = units.iter().map(|u| u.problem()).collect();
+            listed(&mut lines, &problems, limit, "，详见 summary.xlsx");
         }
         if !self.stale.is_empty() {
             lines.push(format!(
                 "输出文件夹中另有 {} 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
                 self.stale.len()
             ));
-            lines.extend(self.stale.iter().take(limit).map(|s| format!("  {s}")));
-            if self.stale.len() > limit {
-                lines.push(format!("  ……另有 {} 个", self.stale.len() - limit));
-            }
+            listed(&mut lines, &self.stale, limit, "");
         }
         let department = &self.department;
         match department.status {
@@ -594,8 +590,6 @@ fn converted(
     }
 }
 
-/// One unit through the pipeline, with errors and panics caught. Returns its outcome and, when
-/// it converted, its budget and kind for the consolidation.
 /// A loaded unit as the batch writes it, with its findings: the kind from units.csv when it
 /// gives one, the unit's name (from units.csv, else its file) when the input names no 编制单位.
 pub fn checked(unit: &UnitInput, mut submission: Submission) -> (Budget, Vec<Finding>) {
@@ -604,24 +598,27 @@ pub fn checked(unit: &UnitInput, mut submission: Submission) -> (Budget, Vec<Fin
         budget.meta.unit_kind = unit.kind;
     }
     if budget.meta.entity.trim().is_empty() {
-        budget.meta.entity = unit
-            .name
-            .clone()
-            .unwrap_or_else(|| unit.output_stem.clone());
+        budget.meta.entity = fallback_name(unit);
     }
     let findings = check::check(&submission);
     (submission.budget, findings)
 }
 
+/// The unit's name when its input names none: units.csv's, else its output file's stem.
+fn fallback_name(unit: &UnitInput) -> String {
+    unit.name
+        .clone()
+        .unwrap_or_else(|| unit.output_stem.clone())
+}
+
+/// One unit through the pipeline, with errors and panics caught. Returns its outcome and, when
+/// it converted, its budget and kind for the consolidation.
 fn process(
     unit: &UnitInput,
     pipeline: &Pipeline<'_>,
     units_dir: &Path,
 ) -> (UnitOutcome, Option<(Budget, Option<UnitKind>)>) {
-    let fallback_name = unit
-        .name
-        .clone()
-        .unwrap_or_else(|| unit.output_stem.clone());
+    let fallback_name = fallback_name(unit);
     let attempt = catch_unwind(AssertUnwindSafe(|| -> Result<_, String> {
         let submission = (pipeline.load)(&unit.path)?;
         let (budget, findings) = checked(unit, submission);
@@ -792,6 +789,24 @@ mod tests {
                 "  c.xlsx（2 个错误）：合计不等于各列之和（表3 F8）",
                 "输出文件夹中另有 1 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
                 "  units/旧单位.xlsx",
+                "部门汇总 部门.xlsx（1 个错误）：表1 收支不平衡",
+            ]
+        );
+
+        // Past the limit, each list is cut and the rest counted.
+        let mut more = report.clone();
+        more.stale.push("units/更旧单位.xlsx".into());
+        assert_eq!(
+            more.problems(1),
+            [
+                "失败的单位：",
+                "  sub/0001_坏.xlsb 的工作表「表2」内容已损坏，无法读取",
+                "  ……另有 2 个，详见 summary.xlsx",
+                "有错误的单位：",
+                "  c.xlsx（2 个错误）：合计不等于各列之和（表3 F8）",
+                "输出文件夹中另有 2 个不是本次生成的单位工作簿（之前处理留下的，可以删除）：",
+                "  units/旧单位.xlsx",
+                "  ……另有 1 个",
                 "部门汇总 部门.xlsx（1 个错误）：表1 收支不平衡",
             ]
         );
