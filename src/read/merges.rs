@@ -11,7 +11,7 @@
 use super::guard::Area;
 use super::parts::{Parts, attr, inflate, part_path, targets};
 use super::sniff::MAX_UNZIPPED_BYTES;
-use super::{MAX_COLUMNS, MAX_ROWS};
+use super::{MAX_COLUMNS, MAX_ROWS, merge_between};
 use crate::grid::Merge;
 use memchr::memmem;
 use quick_xml::events::{BytesStart, Event};
@@ -75,14 +75,7 @@ fn ref_value(tag: &str) -> Option<&str> {
 /// "B2:E2" (or a lone "B2") as an absolute merge.
 pub fn parse_ref(range: &str) -> Option<Merge> {
     let (first, last) = range.split_once(':').unwrap_or((range, range));
-    let (first_row, first_col) = parse_a1(first)?;
-    let (last_row, last_col) = parse_a1(last)?;
-    Some(Merge {
-        first_row: first_row.min(last_row),
-        first_col: first_col.min(last_col),
-        last_row: first_row.max(last_row),
-        last_col: first_col.max(last_col),
-    })
+    merge_between(parse_a1(first)?, parse_a1(last)?)
 }
 
 /// "B2" or "$B$2" -> (1, 1) (0-based row, column); None beyond Excel's limits (1,048,576 rows,

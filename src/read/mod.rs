@@ -41,6 +41,19 @@ pub(crate) const MAX_ROWS: u32 = 1_048_576;
 /// Columns in a worksheet (Excel's limit, A to XFD): column indices run from 0 to 16,383.
 pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
+/// The merged range between two corners given in any order, as (row, column), 0-based; `None`
+/// when either lies beyond Excel's limits. Every reader makes its merges through this, so a
+/// reversed reference ("D5:B2") covers the same cells whichever format it came in.
+pub(crate) fn merge_between(a: (u32, u32), b: (u32, u32)) -> Option<crate::grid::Merge> {
+    let inside = |(row, col): (u32, u32)| row < MAX_ROWS && col < MAX_COLUMNS;
+    (inside(a) && inside(b)).then(|| crate::grid::Merge {
+        first_row: a.0.min(b.0),
+        first_col: a.1.min(b.1),
+        last_row: a.0.max(b.0),
+        last_col: a.1.max(b.1),
+    })
+}
+
 /// Excel's error values with their codes in binary workbooks (BErr, MS-XLSB 2.5.97.2), spelled
 /// as calamine spells them when it reads an error cell.
 pub(crate) const ERROR_VALUES: [(u8, &str); 8] = [

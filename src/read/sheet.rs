@@ -1,7 +1,7 @@
 //! Workbooks (xlsx/xlsm, xlsb, xls, ods) through calamine, one grid per worksheet, with cells at
 //! absolute positions, merged ranges (calamine's for xls; for xlsx, ods and xlsb our own scans
-//! of the parts, see `merges` and `xlsb_parts`), the hidden flag, and exact cell values (cached formula results;
-//! a formula never calculated becomes `FormulaWithoutValue`).
+//! of the parts, see `merges` and `xlsb_parts`), the hidden flag, and exact cell values (cached
+//! formula results; a formula never calculated becomes `FormulaWithoutValue`).
 //!
 //! Not for sniffing (the caller has decided the format) nor for any budget meaning.
 
@@ -9,7 +9,7 @@ use super::merges::{self, XlsxParts};
 use super::parts::Parts;
 use super::xlsb_parts::{Beyond, XlsbParts};
 use super::{Document, ReadError};
-use super::{ERROR_VALUES, MAX_COLUMNS, MAX_ROWS};
+use super::{ERROR_VALUES, MAX_ROWS, merge_between};
 use super::{guard, props};
 use crate::grid::{CellValue, Grid, Merge};
 use calamine::{
@@ -220,9 +220,8 @@ pub fn ods(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
 /// Reads an xlsb workbook, streaming each sheet's cells; merges from the sheet parts' records
 /// (calamine does not report them), which are walked first to refuse a sheet whose data goes
 /// beyond Excel's limits (calamine takes row 1,048,577 and stops without a word at any row
-/// after it) and to supply the cells
-/// calamine passes over (error results of formulas, rich-text strings). xlsb always stores
-/// formula results, so formulas are not read.
+/// after it) and to supply the cells calamine passes over (error results of formulas,
+/// rich-text strings). xlsb always stores formula results, so formulas are not read.
 pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     let mut parts = Parts::open(bytes);
     let overstated = parts.as_mut().and_then(guard::xlsb_overstated_part);
@@ -278,19 +277,18 @@ pub fn xlsb(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, ReadError> {
     Ok(grids)
 }
 
-/// Says, in Chinese, which row or cell lies beyond a worksheet's limits (1-based, as Excel
-/// numbers them).
+/// Says, in Chinese, which row (1-based, as Excel numbers them) or cell (A1 style) lies beyond
+/// a worksheet's limits.
 fn beyond_limits(beyond: Beyond) -> String {
     match beyond {
         Beyond::Row(row) => format!(
             "第 {} 行超出工作表的最大行数 {MAX_ROWS}",
             u64::from(row) + 1
         ),
-        Beyond::Column { row, col } => format!(
-            "第 {} 行第 {} 列超出工作表的最大列数 {MAX_COLUMNS}",
-            u64::from(row) + 1,
-            u64::from(col) + 1
-        ),
+        Beyond::Column { row, col } => {
+            let cell = crate::model::CellRef::new(row as usize, col as usize);
+            format!("单元格 {cell} 超出工作表的最后一列 XFD")
+        }
     }
 }
 
@@ -431,18 +429,10 @@ fn date_cell(d: &ExcelDateTime) -> CellValue {
     }
 }
 
-/// A calamine merge as ours.
-/// A merge from calamine's reader, as our own scan's `parse_ref` reads one: corners in order
-/// (calamine keeps a reversed reference such as "D5:B2" as written, which covers no cell), and
-/// none beyond Excel's limits.
+/// A merge from calamine's reader, made as every reader makes one ([`merge_between`]):
+/// calamine keeps a reversed reference such as "D5:B2" as written, which would cover no cell.
 fn merge_of(d: &Dimensions) -> Option<Merge> {
-    let inside = |(row, col): (u32, u32)| row < MAX_ROWS && col < MAX_COLUMNS;
-    (inside(d.start) && inside(d.end)).then(|| Merge {
-        first_row: d.start.0.min(d.end.0),
-        first_col: d.start.1.min(d.end.1),
-        last_row: d.start.0.max(d.end.0),
-        last_col: d.start.1.max(d.end.1),
-    })
+    merge_between(d.start, d.end)
 }
 
 /// A workbook-level failure: the file is damaged or not what its structure claims.
@@ -465,6 +455,7 @@ fn sheet_error(file: &str, sheet: &str, detail: &str) -> ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::MAX_COLUMNS;
     use calamine::ExcelDateTimeType;
 
     #[test]

@@ -10,7 +10,7 @@
 //! (no merges, no extra cells) and calamine reads the sheet as it can.
 
 use super::parts::{Parts, part_path, targets};
-use super::{ERROR_VALUES, MAX_COLUMNS, MAX_ROWS};
+use super::{ERROR_VALUES, MAX_COLUMNS, MAX_ROWS, merge_between};
 use crate::grid::{CellValue, Merge};
 use std::collections::HashMap;
 
@@ -244,16 +244,7 @@ fn wide_string(bytes: &mut &[u8]) -> Option<String> {
 /// when short or beyond Excel's limits.
 fn merge_cell(body: &[u8]) -> Option<Merge> {
     let [first_row, last_row, first_col, last_col] = [0, 4, 8, 12].map(|at| u32_at(body, at));
-    let (rows, cols) = ([first_row?, last_row?], [first_col?, last_col?]);
-    if rows.iter().any(|r| *r >= MAX_ROWS) || cols.iter().any(|c| *c >= MAX_COLUMNS) {
-        return None;
-    }
-    Some(Merge {
-        first_row: rows[0].min(rows[1]),
-        first_col: cols[0].min(cols[1]),
-        last_row: rows[0].max(rows[1]),
-        last_col: cols[0].max(cols[1]),
-    })
+    merge_between((first_row?, first_col?), (last_row?, last_col?))
 }
 
 /// The little-endian u32 at `at` in `bytes`.

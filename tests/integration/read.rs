@@ -449,7 +449,7 @@ fn xlsb_rows_and_columns_beyond_the_sheet_are_refused() {
     });
     assert_eq!(
         error_text("单位.xlsb", &bytes),
-        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：第 4 行第 16385 列超出工作表的最大列数 16384）。请用 Excel/WPS 打开后另存为 .xlsx"
+        "单位.xlsb 的工作表「表2」内容已损坏，无法读取（解析器信息：单元格 XFE4 超出工作表的最后一列 XFD）。请用 Excel/WPS 打开后另存为 .xlsx"
     );
 }
 
