@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests: paths to the repo's samples and fixtures, the
-//! seed's canonical model, rewriting an xlsx (zip) entry by entry, and writing grids as an
-//! xlsb workbook ([`xlsb`]).
+//! seed's canonical model, grids spelled as rows of strings, rewriting an xlsx (zip) entry by
+//! entry, and writing grids as an xlsb workbook ([`xlsb`]).
 
 pub mod xlsb;
 
@@ -26,6 +26,39 @@ pub fn rezip(archive: &[u8], mut edit: impl FnMut(&str, &mut Vec<u8>)) -> Vec<u8
         edit(name, data);
         true
     })
+}
+
+/// Sheet `sheet` of `file` holding `rows` from A1, spelled as the recogniser's unit tests spell
+/// theirs ("=12.5" a number, "" no cell, anything else text), with `merges` as 0-based
+/// (first row, first column, last row, last column).
+pub fn grid(
+    file: &str,
+    sheet: &str,
+    rows: &[&[&str]],
+    merges: &[(u32, u32, u32, u32)],
+) -> yusuan::grid::Grid {
+    use yusuan::grid::{CellValue, Grid, Merge};
+    let mut grid = Grid::new(file, sheet);
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let value = match text.strip_prefix('=') {
+                Some(n) => CellValue::Number(n.parse().unwrap()),
+                None if text.is_empty() => continue,
+                None => CellValue::Text(text.to_string()),
+            };
+            grid.set(r, c, value);
+        }
+    }
+    grid.merges = merges
+        .iter()
+        .map(|&(first_row, first_col, last_row, last_col)| Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        })
+        .collect();
+    grid
 }
 
 /// Rewrites a zip, letting `edit` change each entry's inflated bytes and drop the entries for

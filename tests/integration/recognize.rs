@@ -6,7 +6,7 @@ use crate::common::{self, repo_path, seed_budget, xlsb};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use yusuan::derive;
-use yusuan::grid::{CellValue, Grid, Merge};
+use yusuan::grid::{CellValue, Grid};
 use yusuan::model::{Budget, CellKey, Code, Level, RowKey, TableId};
 use yusuan::read::text::disclosure_text;
 use yusuan::recognize::{Submission, recognize};
@@ -262,33 +262,16 @@ fn t3_with_text_under_a_merge() -> Grid {
         &["201", "03", "01", "行政运行", "=301", "=100", "=200"],
         &["合计", "", "", "", "=300", "=100", "=200"],
     ];
-    let mut grid = Grid::new("t3.xlsx", "表3");
-    for (r, row) in rows.iter().enumerate() {
-        for (c, text) in row.iter().enumerate() {
-            let value = match text.strip_prefix('=') {
-                Some(n) => CellValue::Number(n.parse().unwrap()),
-                None if text.is_empty() => continue,
-                None => CellValue::Text(text.to_string()),
-            };
-            grid.set(r, c, value);
-        }
-    }
-    let merge = |first_row, first_col, last_row, last_col| Merge {
-        first_row,
-        first_col,
-        last_row,
-        last_col,
-    };
-    grid.merges = vec![
-        merge(0, 0, 0, 6),
-        merge(1, 0, 1, 2),
-        merge(1, 3, 2, 3),
-        merge(1, 4, 2, 4),
-        merge(1, 5, 2, 5),
-        merge(1, 6, 2, 6),
-        merge(6, 0, 6, 3),
+    let merges = [
+        (0, 0, 0, 6),
+        (1, 0, 1, 2),
+        (1, 3, 2, 3),
+        (1, 4, 2, 4),
+        (1, 5, 2, 5),
+        (1, 6, 2, 6),
+        (6, 0, 6, 3),
     ];
-    grid
+    common::grid("t3.xlsx", "表3", &rows, &merges)
 }
 
 /// The grid as an xlsx: merges first, then every cell (covered ones included).
